@@ -1,0 +1,86 @@
+"""WSGI middleware: ``CORSMiddleware(app, policy=...)`` or ``CORSMiddleware(app, **options)``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from http import HTTPStatus
+from types import TracebackType
+from typing import Any
+
+from cors_core.decision import Action
+from cors_core.headers import merge_response_headers
+from cors_core.log import log_decision
+from cors_core.paths import PathRules
+from cors_core.policy import CORSPolicy, resolve_policy
+from cors_core.request import read_environ, wsgi_path
+
+__all__ = ["CORSMiddleware"]
+
+ExcInfo = tuple[type[BaseException], BaseException, TracebackType | None]
+StartResponse = Callable[..., Callable[[bytes], object]]
+Environ = dict[str, Any]
+WSGIApp = Callable[[Environ, StartResponse], Iterable[bytes]]
+
+
+def _status_line(code: int) -> str:
+    return f"{code} {HTTPStatus(code).phrase}"
+
+
+class CORSMiddleware:
+    """CORS for any WSGI application (PEP 3333), enforced by a :class:`cors_core.CORSPolicy`.
+
+    Preflights are answered without calling the app; for other requests
+    ``start_response`` is wrapped to add the CORS headers and merge ``Vary``
+    (``exc_info`` is passed through), and the app's own iterable is returned so
+    the server calls its ``close()``.
+
+    Example (Flask, or any WSGI callable)::
+
+        from flask import Flask
+        from adapters.wsgi import CORSMiddleware
+
+        app = Flask(__name__)
+        app.wsgi_app = CORSMiddleware(
+            app.wsgi_app, allow_origins=["https://app.example.com"], allow_methods=["GET", "PUT"]
+        )
+    """
+
+    def __init__(
+        self, app: WSGIApp, policy: CORSPolicy | PathRules | None = None, **options: Any
+    ) -> None:
+        self.app = app
+        self.policy: CORSPolicy | PathRules = resolve_policy(policy, options)
+        self._uses_path = self.policy.uses_path
+
+    def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
+        meta = read_environ(environ)
+        method: str = environ["REQUEST_METHOD"]
+        path = wsgi_path(environ) if self._uses_path else ""
+        decision = self.policy.decide(
+            method,
+            meta.origin,
+            meta.request_method,
+            meta.request_headers,
+            meta.private_network,
+            path=path,
+            host=meta.host,
+            scheme=environ.get("wsgi.url_scheme", "http"),
+        )
+        if not decision.allowed:
+            log_decision(decision, method, path or wsgi_path(environ))
+        if decision.action is Action.RESPOND:
+            start_response(_status_line(decision.status), list(decision.headers))
+            return [decision.body] if decision.body else []
+        if decision.action is Action.PASS or not (decision.headers or decision.vary_origin):
+            return self.app(environ, start_response)
+        add, vary = decision.headers, decision.vary_origin
+
+        def start_with_cors(
+            status: str, headers: list[tuple[str, str]], exc_info: ExcInfo | None = None
+        ) -> Callable[[bytes], object]:
+            merged = merge_response_headers(headers, add, vary)
+            if exc_info is None:
+                return start_response(status, merged)
+            return start_response(status, merged, exc_info)
+
+        return self.app(environ, start_with_cors)

@@ -1,0 +1,367 @@
+"""Validation of CORS options into an immutable, precomputed form (all problems at once)."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import warnings
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from cors_core._text import is_token
+from cors_core.errors import ConfigError, CORSConfigWarning, Problem
+from cors_core.headers import is_browser_forbidden_header
+from cors_core.origins import (
+    ConfigEntry,
+    OriginMatcher,
+    OriginPattern,
+    check_wildcard_suffix,
+    parse_config_origin,
+)
+
+__all__ = ["OPTION_NAMES", "Settings", "validate"]
+
+#: Methods no configuration may allow (Fetch forbidden methods).
+FORBIDDEN_METHODS = frozenset({"CONNECT", "TRACE", "TRACK"})
+#: Methods a browser always uppercases (Fetch "normalize a method").
+_NORMALIZED_METHODS = frozenset({"DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"})
+#: Request headers a browser sends without a preflight (values permitting); always allowed,
+#: as starlette does, so a JSON ``Content-Type`` works with an empty ``allow_headers``.
+SAFELISTED_REQUEST_HEADERS = ("accept", "accept-language", "content-language", "content-type")
+MAX_MAX_AGE = 86400  # Firefox's cap; Chromium caps at 7200
+
+OPTION_NAMES = (
+    "allow_origins",
+    "allow_origin_regex",
+    "allow_origin_predicate",
+    "allow_methods",
+    "allow_headers",
+    "expose_headers",
+    "allow_credentials",
+    "max_age",
+    "allow_private_network",
+    "allow_null_origin",
+    "allow_public_suffix_wildcards",
+    "preflight_status",
+    "block_disallowed",
+    "websocket_origins",
+    "debug",
+    "strict",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """The validated, normalised options (what :class:`CORSPolicy` precomputes from)."""
+
+    allow_all_origins: bool
+    matcher: OriginMatcher
+    allow_null: bool
+    allow_all_methods: bool
+    methods: tuple[str, ...]
+    allow_all_headers: bool
+    headers: tuple[str, ...]
+    expose_all: bool
+    expose: tuple[str, ...]
+    credentials: bool
+    max_age: int | None
+    private_network: bool
+    preflight_status: int
+    block_disallowed: bool
+    websocket_origins: bool
+    debug: bool
+
+
+class _Collector:
+    def __init__(self, strict: bool) -> None:
+        self.problems: list[Problem] = []
+        self.warnings: list[Problem] = []
+        self.strict = strict
+
+    def error(self, option: str, entry: str, problem: str, fix: str) -> None:
+        self.problems.append(Problem(option, entry, problem, fix))
+
+    def warn(self, option: str, entry: str, problem: str, fix: str) -> None:
+        (self.problems if self.strict else self.warnings).append(
+            Problem(option, entry, problem, fix)
+        )
+
+
+def _as_list(c: _Collector, option: str, value: object, star_ok: bool) -> list[Any] | None:
+    """A list-valued option; ``None`` means ``"*"``. Strings are refused (substring bugs)."""
+    if isinstance(value, str):
+        if value == "*" and star_ok:
+            return None
+        example = [v.strip() for v in value.split(",") if v.strip()] or ["..."]
+        c.error(
+            option,
+            repr(value),
+            "is a string where a list is expected (a string is matched character by character)",
+            f"write {option}={example!r}" + (' or "*"' if star_ok else ""),
+        )
+        return []
+    if value is None:
+        return []
+    if not isinstance(value, Iterable) or isinstance(value, bytes | dict):
+        c.error(option, repr(value), "is not a list", f"write {option}=[...]")
+        return []
+    items = list(value)
+    if star_ok and "*" in items:
+        return None
+    return items
+
+
+def _bool(c: _Collector, option: str, value: object) -> bool:
+    if not isinstance(value, bool):
+        c.error(option, repr(value), "is not a bool", f"write {option}=True or False")
+        return False
+    return value
+
+
+def _origins(c: _Collector, o: dict[str, Any]) -> tuple[bool, list[ConfigEntry], bool]:
+    creds = o["allow_credentials"] is True
+    items = _as_list(c, "allow_origins", o["allow_origins"], star_ok=True)
+    if items is None:
+        if creds:
+            c.error(
+                "allow_origins",
+                "'*'",
+                "allows every origin together with allow_credentials=True, so any website "
+                "can read your users' authenticated responses",
+                "list the trusted origins explicitly (patterns such as "
+                "'https://*.example.com' are accepted)",
+            )
+        return True, [], False
+    entries: list[ConfigEntry] = []
+    allow_null = False
+    for item in items:
+        parsed = parse_config_origin(item)
+        if isinstance(parsed, Problem):
+            c.problems.append(parsed)
+            continue
+        if parsed == "null":
+            if o["allow_null_origin"] is not True:
+                c.error(
+                    "allow_origins",
+                    "'null'",
+                    "allows the opaque origin sent by sandboxed iframes, file:// pages and "
+                    "redirects: any site can produce it",
+                    "remove it, or confirm with allow_null_origin=True",
+                )
+            allow_null = True
+            continue
+        if (
+            isinstance(parsed, OriginPattern)
+            and creds
+            and check_wildcard_suffix(parsed)
+            and o["allow_public_suffix_wildcards"] is not True
+        ):
+            c.error(
+                "allow_origins",
+                repr(item),
+                f"matches every site registered under the public suffix '{parsed.host}', "
+                "with credentials",
+                "list your own subdomains, or confirm with allow_public_suffix_wildcards=True",
+            )
+        scheme_host = str(parsed)
+        if creds and scheme_host.startswith("http://") and not _is_loopback(scheme_host):
+            c.warn(
+                "allow_origins",
+                repr(item),
+                "is plain http with credentials: a network attacker can impersonate it",
+                "use https",
+            )
+        entries.append(parsed)
+    return False, entries, allow_null
+
+
+def _is_loopback(origin: str) -> bool:
+    host = origin.split("://", 1)[1]
+    if host.startswith("["):
+        return host.startswith("[::1]")
+    host = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+    return (
+        host in ("localhost", "*.localhost")
+        or host.endswith(".localhost")
+        or (host.startswith("127.") and host.replace(".", "").isdigit())
+    )
+
+
+def _regexes(c: _Collector, value: object) -> list[re.Pattern[str]]:
+    if value is None:
+        return []
+    sources = (
+        [value]
+        if isinstance(value, str | re.Pattern)
+        else _as_list(c, "allow_origin_regex", value, star_ok=False) or []
+    )
+    out: list[re.Pattern[str]] = []
+    for src in sources:
+        if isinstance(src, re.Pattern):
+            out.append(src)
+            continue
+        if not isinstance(src, str):
+            c.error("allow_origin_regex", repr(src), "is not a string", "write a regex string")
+            continue
+        try:
+            out.append(re.compile(src))
+        except re.error as exc:
+            c.error("allow_origin_regex", repr(src), f"does not compile ({exc})", "fix the regex")
+    return out
+
+
+def _methods(c: _Collector, value: object) -> tuple[bool, tuple[str, ...]]:
+    items = _as_list(c, "allow_methods", value, star_ok=True)
+    if items is None:
+        return True, ()
+    out: list[str] = []
+    for m in items:
+        if not isinstance(m, str) or not is_token(m):
+            c.error("allow_methods", repr(m), "is not a valid method name", "write e.g. 'PUT'")
+            continue
+        if m.upper() in FORBIDDEN_METHODS:
+            c.error(
+                "allow_methods", repr(m), "is a forbidden method browsers never send", "remove it"
+            )
+            continue
+        if m.upper() in _NORMALIZED_METHODS:
+            m = m.upper()
+        elif m != m.upper():
+            c.warn(
+                "allow_methods",
+                repr(m),
+                "is not uppercase: methods are case-sensitive and fetch() sends it as the page "
+                "wrote it (usually uppercase)",
+                f"write {m.upper()!r}",
+            )
+        if m not in out:
+            out.append(m)
+    return False, tuple(out)
+
+
+def _header_names(c: _Collector, option: str, value: object) -> tuple[bool, tuple[str, ...]]:
+    items = _as_list(c, option, value, star_ok=True)
+    if items is None:
+        return True, ()
+    out: list[str] = []
+    for h in items:
+        if not isinstance(h, str) or not is_token(h):
+            c.error(option, repr(h), "is not a valid header name", "write e.g. 'x-api-key'")
+            continue
+        name = h.lower()
+        if option == "expose_headers" and name in ("set-cookie", "set-cookie2"):
+            c.error(
+                option,
+                repr(h),
+                "can never be exposed: browsers hide Set-Cookie from scripts",
+                "remove it (cookies are sent with credentials, not read from headers)",
+            )
+            continue
+        if option == "allow_headers" and is_browser_forbidden_header(name):
+            c.warn(
+                option,
+                repr(h),
+                "is a header browsers never let a page send, so allowing it has no effect",
+                "remove it",
+            )
+        if name not in out:
+            out.append(name)
+    return False, tuple(out)
+
+
+def _max_age(c: _Collector, value: object) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        c.error("max_age", repr(value), "is not an integer number of seconds", "write e.g. 600")
+        return None
+    if value < 0:
+        c.error("max_age", repr(value), "is negative", "use 0 (no caching) or more")
+        return None
+    if value > MAX_MAX_AGE:
+        c.error(
+            "max_age",
+            repr(value),
+            f"is absurd: browsers cap it (Chromium at 7200 s, Firefox at {MAX_MAX_AGE} s)",
+            "use at most 7200",
+        )
+        return None
+    return value
+
+
+def unknown_options(names: Iterable[str]) -> list[Problem]:
+    """Problems for option names that do not exist, with the closest real name."""
+    out = []
+    for name in names:
+        if name in OPTION_NAMES:
+            continue
+        close = difflib.get_close_matches(name, OPTION_NAMES, n=1)
+        fix = (
+            f"did you mean {close[0]!r}?" if close else f"valid options: {', '.join(OPTION_NAMES)}"
+        )
+        out.append(Problem(name, "", "is not a CORS option", fix))
+    return out
+
+
+def validate(o: dict[str, Any]) -> Settings:
+    """Validate every option; raise :class:`ConfigError` listing all problems, warn once each."""
+    strict = o["strict"] is True
+    c = _Collector(strict)
+    creds = _bool(c, "allow_credentials", o["allow_credentials"])
+    for flag in (
+        "allow_private_network",
+        "allow_null_origin",
+        "allow_public_suffix_wildcards",
+        "block_disallowed",
+        "websocket_origins",
+        "debug",
+        "strict",
+    ):
+        _bool(c, flag, o[flag])
+    allow_all, entries, allow_null = _origins(c, o)
+    regexes = _regexes(c, o["allow_origin_regex"])
+    predicate = o["allow_origin_predicate"]
+    if predicate is not None and not callable(predicate):
+        c.error("allow_origin_predicate", repr(predicate), "is not callable", "pass a function")
+        predicate = None
+    all_methods, methods = _methods(c, o["allow_methods"])
+    all_headers, headers = _header_names(c, "allow_headers", o["allow_headers"])
+    expose_all, expose = _header_names(c, "expose_headers", o["expose_headers"])
+    if expose_all and creds:
+        c.error(
+            "expose_headers",
+            "'*'",
+            "is not honoured by browsers for credentialed requests (it exposes only a header "
+            "literally named '*')",
+            "list the header names to expose",
+        )
+    max_age = _max_age(c, o["max_age"])
+    status = o["preflight_status"]
+    if status not in (200, 204) or isinstance(status, bool):
+        c.error(
+            "preflight_status", repr(status), "must be 204 or 200", "use 204 (200 for old clients)"
+        )
+    if c.problems:
+        raise ConfigError(c.problems)
+    for w in c.warnings:
+        warnings.warn(str(w), CORSConfigWarning, stacklevel=4)
+    merged_headers = headers + tuple(h for h in SAFELISTED_REQUEST_HEADERS if h not in headers)
+    return Settings(
+        allow_all_origins=allow_all,
+        matcher=OriginMatcher.build(entries, regexes, predicate),
+        allow_null=allow_null,
+        allow_all_methods=all_methods,
+        methods=methods,
+        allow_all_headers=all_headers,
+        headers=merged_headers,
+        expose_all=expose_all,
+        expose=expose,
+        credentials=creds,
+        max_age=max_age,
+        private_network=o["allow_private_network"] is True,
+        preflight_status=status,
+        block_disallowed=o["block_disallowed"] is True,
+        websocket_origins=o["websocket_origins"] is True,
+        debug=o["debug"] is True,
+    )

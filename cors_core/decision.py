@@ -1,0 +1,163 @@
+"""What the engine tells an adapter to do with one request."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+
+from cors_core._text import quote
+
+__all__ = ["Action", "Decision", "Reason", "ReasonCode"]
+
+
+class Action(IntEnum):
+    """What the adapter does with the request."""
+
+    #: Call the application and leave its response untouched.
+    PASS = 0
+    #: Call the application, then apply ``Decision.headers`` / ``vary_origin`` to its response.
+    ACTUAL = 1
+    #: Do not call the application: answer with ``status``, ``headers`` and ``body``.
+    RESPOND = 2
+
+
+class ReasonCode:
+    """Stable, machine-readable codes for every outcome (strings, safe to log and compare)."""
+
+    OK = "ok"
+    NO_ORIGIN = "no_origin"
+    NO_CORS_FOR_PATH = "no_cors_for_path"
+    SAME_ORIGIN = "same_origin"
+    ORIGIN_MALFORMED = "origin_malformed"
+    ORIGIN_NULL = "origin_null_not_allowed"
+    ORIGIN_NOT_ALLOWED = "origin_not_allowed"
+    METHOD_MALFORMED = "method_malformed"
+    METHOD_NOT_ALLOWED = "method_not_allowed"
+    HEADERS_MALFORMED = "request_headers_malformed"
+    HEADERS_TOO_LONG = "request_headers_too_long"
+    HEADER_NOT_ALLOWED = "header_not_allowed"
+    PRIVATE_NETWORK = "private_network_not_allowed"
+    WEBSOCKET_ORIGIN = "websocket_origin_not_allowed"
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """Why the engine decided as it did: a stable ``code`` and a human ``message``.
+
+    Messages name the offending value (quoted so control characters are escaped)
+    and the option that would allow it.
+
+    Example::
+
+        >>> decision = policy.decide("OPTIONS", "https://evil.example", "GET")
+        >>> decision.reason.code
+        'origin_not_allowed'
+        >>> print(decision.reason.message)
+        origin 'https://evil.example' is not allowed: add it to allow_origins ...
+    """
+
+    code: str
+    value: str | None = None
+    detail: str = ""
+
+    @property
+    def message(self) -> str:
+        """The human sentence for this reason (computed on demand, never on the hot path)."""
+        return _MESSAGES.get(self.code, "{detail}").format(v=quote(self.value), detail=self.detail)
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.message}"
+
+
+_MESSAGES = {
+    ReasonCode.OK: "allowed",
+    ReasonCode.NO_ORIGIN: "no Origin header: not a CORS request",
+    ReasonCode.NO_CORS_FOR_PATH: "CORS is disabled for this path by the path rules",
+    ReasonCode.SAME_ORIGIN: "Origin {v} is the server's own origin (same-origin request)",
+    ReasonCode.ORIGIN_MALFORMED: (
+        "Origin {v} is not a serialized origin (scheme://host[:port], lowercase, no path, "
+        "no default port, ASCII only); browsers never send that, so it is refused{detail}"
+    ),
+    ReasonCode.ORIGIN_NULL: (
+        "origin 'null' (sandboxed iframe, file:// page or cross-origin redirect) is not allowed: "
+        "add 'null' to allow_origins and set allow_null_origin=True if you really trust it"
+    ),
+    ReasonCode.ORIGIN_NOT_ALLOWED: (
+        "origin {v} is not allowed: add it to allow_origins (or match it with a '*.' pattern, "
+        "allow_origin_regex or allow_origin_predicate){detail}"
+    ),
+    ReasonCode.METHOD_MALFORMED: "Access-Control-Request-Method {v} is not a valid method token",
+    ReasonCode.METHOD_NOT_ALLOWED: (
+        "method {v} is not in allow_methods{detail}: add it to allow_methods "
+        "(methods are case-sensitive)"
+    ),
+    ReasonCode.HEADERS_MALFORMED: (
+        "Access-Control-Request-Headers {v} is not a comma-separated list of header names{detail}"
+    ),
+    ReasonCode.HEADERS_TOO_LONG: (
+        "Access-Control-Request-Headers is too long or names too many headers{detail}; "
+        "no browser sends that"
+    ),
+    ReasonCode.HEADER_NOT_ALLOWED: (
+        "header {v} is not in allow_headers{detail}: add it to allow_headers"
+    ),
+    ReasonCode.PRIVATE_NETWORK: (
+        "the preflight asks for private network access "
+        "(Access-Control-Request-Private-Network: true): set allow_private_network=True "
+        "to grant it"
+    ),
+    ReasonCode.WEBSOCKET_ORIGIN: (
+        "websocket handshake from origin {v} refused: the origin is not allowed "
+        "(add it to allow_origins)"
+    ),
+}
+
+HeaderPairs = tuple[tuple[str, str], ...]
+RawHeaderPairs = tuple[tuple[bytes, bytes], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """The engine's answer for one request; adapters only apply it.
+
+    ``headers``/``raw_headers`` are the same pairs as ``str`` (WSGI) and ``bytes``
+    (ASGI), prebuilt so adapters only append them. For :attr:`Action.ACTUAL` they
+    are added to the app's response, after removing any CORS headers the app set;
+    ``vary_origin`` asks for ``Origin`` to be merged into ``Vary``.
+    For :attr:`Action.RESPOND` they form the whole answer with ``status`` and ``body``.
+
+    Example::
+
+        >>> d = policy.decide("GET", "https://app.example.com")
+        >>> d.action is Action.ACTUAL, d.allowed
+        (True, True)
+        >>> dict(d.headers)["Access-Control-Allow-Origin"]
+        'https://app.example.com'
+    """
+
+    action: Action
+    allowed: bool
+    reason: Reason
+    headers: HeaderPairs = ()
+    raw_headers: RawHeaderPairs = ()
+    vary_origin: bool = False
+    status: int = 200
+    body: bytes = b""
+    preflight: bool = False
+
+    @classmethod
+    def build(
+        cls,
+        action: Action,
+        allowed: bool,
+        reason: Reason,
+        headers: HeaderPairs = (),
+        *,
+        vary_origin: bool = False,
+        status: int = 200,
+        body: bytes = b"",
+        preflight: bool = False,
+    ) -> Decision:
+        """Make a decision, encoding ``headers`` once (latin-1, as HTTP/1.1 carries them)."""
+        raw = tuple((k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers)
+        return cls(action, allowed, reason, headers, raw, vary_origin, status, body, preflight)

@@ -1,0 +1,61 @@
+"""Configuration errors and warnings raised by :class:`cors_core.CORSPolicy`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+__all__ = ["CORSConfigWarning", "ConfigError", "Problem"]
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One configuration problem: which option, which entry, what is wrong and the fix.
+
+    Example::
+
+        >>> Problem("allow_origins", "'https://a.com/'", "has a trailing slash", "write 'https://a.com'")
+        Problem(option='allow_origins', entry="'https://a.com/'", ...)
+    """
+
+    option: str
+    entry: str
+    problem: str
+    fix: str
+
+    def __str__(self) -> str:
+        where = f"{self.option}: {self.entry}" if self.entry else self.option
+        return f"{where} {self.problem}; fix: {self.fix}"
+
+
+class ConfigError(ValueError):
+    """Raised when a CORS configuration is invalid; lists *every* problem found.
+
+    ``problems`` holds one :class:`Problem` per bad entry, each with its fix.
+
+    Example::
+
+        >>> from cors_core import CORSPolicy, ConfigError
+        >>> try:
+        ...     CORSPolicy(allow_origins=["*"], allow_credentials=True)
+        ... except ConfigError as exc:
+        ...     print(exc.problems[0].option)
+        allow_origins
+    """
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        count = len(self.problems)
+        lines = [f"invalid CORS configuration ({count} problem{'s' if count != 1 else ''}):"]
+        lines += [f"  - {p}" for p in self.problems]
+        super().__init__("\n".join(lines))
+
+
+class CORSConfigWarning(UserWarning):
+    """Doubtful but accepted configuration (``strict=True`` turns these into errors).
+
+    Example::
+
+        >>> import warnings
+        >>> warnings.simplefilter("error", CORSConfigWarning)  # fail fast in CI
+    """

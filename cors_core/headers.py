@@ -1,0 +1,146 @@
+"""Header names: request-header list parsing and merging CORS headers into a response."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import AnyStr
+
+from cors_core._text import TOKEN_RE
+
+__all__ = [
+    "BROWSER_FORBIDDEN_HEADERS",
+    "CORS_RESPONSE_HEADERS",
+    "MAX_REQUEST_HEADERS_LENGTH",
+    "MAX_REQUEST_HEADER_NAMES",
+    "is_browser_forbidden_header",
+    "merge_raw_response_headers",
+    "merge_response_headers",
+    "parse_request_headers",
+]
+
+#: Longest ``Access-Control-Request-Headers`` value considered (longer: refused at once).
+MAX_REQUEST_HEADERS_LENGTH = 8192
+#: Most distinct names considered in one ``Access-Control-Request-Headers``.
+MAX_REQUEST_HEADER_NAMES = 128
+
+#: Request headers a page can never set (Fetch "forbidden request-header"), lowercase.
+BROWSER_FORBIDDEN_HEADERS = frozenset(
+    """accept-charset accept-encoding access-control-request-headers
+    access-control-request-method connection content-length cookie cookie2 date dnt expect
+    host keep-alive origin referer set-cookie te trailer transfer-encoding upgrade via""".split()
+)
+
+#: Response headers the middleware owns: any the app set are replaced, never duplicated.
+CORS_RESPONSE_HEADERS = frozenset(
+    {
+        "access-control-allow-origin",
+        "access-control-allow-credentials",
+        "access-control-expose-headers",
+        "access-control-allow-methods",
+        "access-control-allow-headers",
+        "access-control-max-age",
+        "access-control-allow-private-network",
+    }
+)
+_OWNED_RAW = frozenset(n.encode() for n in CORS_RESPONSE_HEADERS)
+
+_ITEM_RE = re.compile(r"[^,]+")
+
+
+def is_browser_forbidden_header(name: str) -> bool:
+    """Whether a page's ``fetch()`` can never send this header (so listing it is useless).
+
+    >>> is_browser_forbidden_header("Accept-Encoding"), is_browser_forbidden_header("x-api-key")
+    (True, False)
+    """
+    name = name.lower()
+    return name in BROWSER_FORBIDDEN_HEADERS or name.startswith(("proxy-", "sec-"))
+
+
+def parse_request_headers(value: str) -> tuple[str, ...] | str:
+    """Parse ``Access-Control-Request-Headers`` into sorted, unique, lowercase names.
+
+    Accepts what proxies do to the browser's ``a,b,c`` (spaces, empty items, several
+    lines joined by commas, any case). Returns an error string instead of a tuple when
+    the value is too long, names too many headers, or holds a non-token. Cost is
+    bounded by :data:`MAX_REQUEST_HEADERS_LENGTH` whatever the header's size.
+
+    >>> parse_request_headers("X-B, ,x-a,,x-b")
+    ('x-a', 'x-b')
+    """
+    if len(value) > MAX_REQUEST_HEADERS_LENGTH:
+        return f"too_long:{len(value)} characters, at most {MAX_REQUEST_HEADERS_LENGTH}"
+    items: set[str] = {i.strip(" \t") for i in _ITEM_RE.findall(value.lower())}
+    items.discard("")
+    names = sorted(items)
+    if len(names) > MAX_REQUEST_HEADER_NAMES:
+        return f"too_long:{len(names)} names, at most {MAX_REQUEST_HEADER_NAMES}"
+    for name in names:
+        if TOKEN_RE.fullmatch(name) is None:
+            return "malformed:" + name
+    return tuple(names)
+
+
+def _merge(
+    headers: Iterable[tuple[AnyStr, AnyStr]],
+    add: Iterable[tuple[AnyStr, AnyStr]],
+    vary_origin: bool,
+    k: tuple[frozenset[AnyStr], AnyStr, AnyStr, AnyStr, AnyStr, AnyStr],
+) -> list[tuple[AnyStr, AnyStr]]:
+    owned, vary, vary_out, origin, comma, sep = k
+    out: list[tuple[AnyStr, AnyStr]] = []
+    vary_at = -1
+    for name, value in headers:
+        lname = name.lower()
+        if lname in owned:
+            continue
+        if vary_origin and lname == vary:
+            tokens = {t.strip().lower() for t in value.split(comma)}
+            if origin.lower() in tokens or _star(tokens):
+                vary_origin = False  # already varies on Origin, or on everything
+            elif vary_at >= 0:  # fold a second Vary line into the first
+                out[vary_at] = (out[vary_at][0], out[vary_at][1] + sep + value)
+                continue
+            else:
+                vary_at = len(out)
+        out.append((name, value))
+    out.extend(add)
+    if vary_origin:
+        if vary_at >= 0 and out[vary_at][1].strip():
+            out[vary_at] = (out[vary_at][0], out[vary_at][1] + sep + origin)
+        elif vary_at >= 0:
+            out[vary_at] = (out[vary_at][0], origin)
+        else:
+            out.append((vary_out, origin))
+    return out
+
+
+def _star(tokens: set[str] | set[bytes]) -> bool:
+    return "*" in tokens or b"*" in tokens
+
+
+_STR_KEYS = (CORS_RESPONSE_HEADERS, "vary", "Vary", "Origin", ",", ", ")
+_RAW_KEYS = (_OWNED_RAW, b"vary", b"vary", b"Origin", b",", b", ")
+
+
+def merge_response_headers(
+    headers: Iterable[tuple[str, str]], add: Iterable[tuple[str, str]], vary_origin: bool
+) -> list[tuple[str, str]]:
+    """Merge CORS headers into a WSGI-style header list (``str`` pairs).
+
+    CORS headers the application set are dropped (the policy owns them), ``add`` is
+    appended, and ``Origin`` is merged into ``Vary`` when ``vary_origin`` — into the
+    app's own ``Vary`` if it has one, never duplicated, and not at all after ``*``.
+
+    >>> merge_response_headers([("Vary", "Accept")], [("Access-Control-Allow-Origin", "*")], True)
+    [('Vary', 'Accept, Origin'), ('Access-Control-Allow-Origin', '*')]
+    """
+    return _merge(headers, add, vary_origin, _STR_KEYS)
+
+
+def merge_raw_response_headers(
+    headers: Iterable[tuple[bytes, bytes]], add: Iterable[tuple[bytes, bytes]], vary_origin: bool
+) -> list[tuple[bytes, bytes]]:
+    """Same as :func:`merge_response_headers` for ASGI ``bytes`` header pairs."""
+    return _merge(headers, add, vary_origin, _RAW_KEYS)

@@ -1,0 +1,451 @@
+"""``CORSPolicy``: a validated, immutable CORS configuration that decides requests."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from cors_core._cache import BoundedCache
+from cors_core._text import is_token
+from cors_core.config import OPTION_NAMES, Settings, unknown_options, validate
+from cors_core.decision import Action, Decision, HeaderPairs, Reason, ReasonCode
+from cors_core.errors import ConfigError, Problem
+from cors_core.headers import parse_request_headers
+from cors_core.origins import DEFAULT_PORTS, parse_origin
+
+__all__ = ["CORSPolicy", "resolve_policy"]
+
+_SAFELISTED_METHODS = frozenset({"GET", "HEAD", "POST"})
+_PREFLIGHT_VARY = "Origin, Access-Control-Request-Method, Access-Control-Request-Headers"
+_PNA_VARY = ", Access-Control-Request-Private-Network"
+_TEXT = ("Content-Type", "text/plain; charset=utf-8")
+_NOSNIFF = ("X-Content-Type-Options", "nosniff")
+_OK = Reason(ReasonCode.OK)
+
+
+@dataclass(frozen=True, slots=True)
+class _OriginResult:
+    """Per-origin outcome, cached: the actual-request decision and the ACAO value."""
+
+    allowed: bool
+    reason: Reason
+    actual: Decision
+    acao: str
+
+
+class CORSPolicy:
+    """An immutable, validated CORS policy: the engine every adapter asks.
+
+    Construction validates every option at once and raises :class:`ConfigError`
+    listing each problem with its fix. Everything that does not depend on the
+    request (header pairs, sets, compiled patterns) is computed here, once.
+
+    Options (keyword names match starlette's ``CORSMiddleware``):
+
+    - ``allow_origins``: exact origins (``"https://app.example.com"``), subdomain
+      patterns (``"https://*.example.com"``: one or more labels, never the apex),
+      any-port patterns (``"http://localhost:*"``), or ``["*"]`` for every origin.
+    - ``allow_origin_regex``: a regex (or list) matched with ``fullmatch``.
+    - ``allow_origin_predicate``: ``callable(origin) -> bool`` asked last, every time.
+    - ``allow_methods`` / ``allow_headers``: lists or ``"*"`` (echo what is asked).
+      GET, HEAD and POST, and the CORS-safelisted request headers, are always allowed.
+    - ``expose_headers``: response headers scripts may read; ``"*"`` only without credentials.
+    - ``allow_credentials``: cookies/HTTP auth; forbids ``"*"`` origins.
+    - ``max_age``: seconds browsers may cache a preflight (``None``: header omitted).
+    - ``allow_private_network``: answer Private Network Access preflights.
+    - ``allow_null_origin`` / ``allow_public_suffix_wildcards``: explicit opt-ins.
+    - ``preflight_status``: 204 (default) or 200.
+    - ``block_disallowed``: answer 403 to actual requests from disallowed origins
+      instead of calling the app (same-origin and Origin-less requests pass).
+    - ``websocket_origins``: ASGI only; refuse websocket handshakes from disallowed origins.
+    - ``debug``: development only; rejected preflights carry the reason in
+      ``X-CORS-Reason`` and the body.
+    - ``strict``: turn :class:`CORSConfigWarning` into errors.
+
+    Example::
+
+        >>> policy = CORSPolicy(
+        ...     allow_origins=["https://app.example.com", "https://*.example.com"],
+        ...     allow_methods=["GET", "POST", "PUT"],
+        ...     allow_headers=["authorization", "content-type"],
+        ...     allow_credentials=True,
+        ... )
+        >>> d = policy.decide("OPTIONS", "https://app.example.com", "PUT", "authorization")
+        >>> d.status, d.allowed
+        (204, True)
+    """
+
+    uses_path = False
+
+    def __init__(
+        self,
+        *,
+        allow_origins: Iterable[str] = (),
+        allow_origin_regex: str | Iterable[str] | None = None,
+        allow_origin_predicate: Callable[[str], bool] | None = None,
+        allow_methods: Iterable[str] | str = ("GET", "HEAD", "POST"),
+        allow_headers: Iterable[str] | str = (),
+        expose_headers: Iterable[str] | str = (),
+        allow_credentials: bool = False,
+        max_age: int | None = 600,
+        allow_private_network: bool = False,
+        allow_null_origin: bool = False,
+        allow_public_suffix_wildcards: bool = False,
+        preflight_status: int = 204,
+        block_disallowed: bool = False,
+        websocket_origins: bool = False,
+        debug: bool = False,
+        strict: bool = False,
+    ) -> None:
+        options = dict(locals())
+        del options["self"]
+        self._options: Mapping[str, Any] = options
+        s = validate(options)
+        self._s = s
+        self._vary = not (s.allow_all_origins and not s.credentials)
+        self._cacheable = s.matcher.predicate is None
+        self._origins: BoundedCache[str, _OriginResult] = BoundedCache(4096)
+        self._preflights: BoundedCache[tuple[str, str, str | None, bool], Decision] = BoundedCache(
+            4096
+        )
+        self._request_headers: BoundedCache[str, tuple[str, ...] | str] = BoundedCache(1024)
+        tail: list[tuple[str, str]] = []
+        if s.credentials:
+            tail.append(("Access-Control-Allow-Credentials", "true"))
+        actual_tail = list(tail)
+        if s.expose_all or s.expose:
+            actual_tail.append(
+                ("Access-Control-Expose-Headers", "*" if s.expose_all else ", ".join(s.expose))
+            )
+        self._actual_tail = tuple(actual_tail)
+        self._methods = frozenset(s.methods) | _SAFELISTED_METHODS
+        self._methods_value = ", ".join(dict.fromkeys((*s.methods, "GET", "HEAD", "POST")))
+        self._headers = frozenset(s.headers)
+        self._headers_value = ", ".join(s.headers)
+        vary = _PREFLIGHT_VARY + (_PNA_VARY if s.private_network else "")
+        end: list[tuple[str, str]] = []
+        if s.max_age is not None:
+            end.append(("Access-Control-Max-Age", str(s.max_age)))
+        end.append(("Vary", vary))
+        if s.preflight_status == 200:
+            end.append(("Content-Length", "0"))
+        self._preflight_tail = tuple(tail)
+        self._preflight_end = tuple(end)
+        self._no_origin = Decision.build(
+            Action.ACTUAL,
+            True,
+            Reason(ReasonCode.NO_ORIGIN),
+            (("Access-Control-Allow-Origin", "*"), *self._actual_tail) if not self._vary else (),
+            vary_origin=self._vary,
+        )
+        self._star = None if self._vary else _OriginResult(True, _OK, self._no_origin, "*")
+
+    # -- introspection -----------------------------------------------------------------
+
+    @property
+    def options(self) -> Mapping[str, Any]:
+        """The options this policy was built from (as passed)."""
+        return self._options
+
+    @property
+    def allow_credentials(self) -> bool:
+        """Whether credentialed requests are allowed."""
+        return self._s.credentials
+
+    @property
+    def websocket_origins(self) -> bool:
+        """Whether websocket handshakes are checked against the origin rules."""
+        return self._s.websocket_origins
+
+    @property
+    def varies_on_origin(self) -> bool:
+        """Whether responses depend on ``Origin`` (everything but ``"*"`` without credentials)."""
+        return self._vary
+
+    def for_path(self, path: str) -> CORSPolicy | None:
+        """The policy for ``path``: always this one (see :class:`PathRules`)."""
+        return self
+
+    def __repr__(self) -> str:
+        shown = {k: v for k, v in self._options.items() if v not in ((), None, False)}
+        args = ", ".join(f"{k}={v!r}" for k, v in shown.items())
+        return f"CORSPolicy({args})"
+
+    # -- decisions ---------------------------------------------------------------------
+
+    def decide(
+        self,
+        method: str,
+        origin: str | None,
+        request_method: str | None = None,
+        request_headers: str | None = None,
+        private_network: bool = False,
+        *,
+        path: str = "",
+        host: str | None = None,
+        scheme: str = "http",
+    ) -> Decision:
+        """Decide one request from its metadata (the adapters' single entry point).
+
+        ``origin`` is the ``Origin`` header (several values joined by ``", "``, which is
+        then malformed), ``request_method``/``request_headers`` the
+        ``Access-Control-Request-*`` values (``None`` when absent; several
+        request-headers lines joined by ``","``), ``private_network`` whether
+        ``Access-Control-Request-Private-Network: true`` was sent. ``host`` and
+        ``scheme`` recognise same-origin requests for ``block_disallowed``.
+
+        >>> policy.decide("GET", None).reason.code
+        'no_origin'
+        """
+        if origin is None:
+            return self._no_origin
+        if request_method is not None and method == "OPTIONS":
+            return self.preflight(origin, request_method, request_headers, private_network)
+        result = self._origin(origin)
+        if result.allowed or not self._s.block_disallowed:
+            return result.actual
+        return self._refuse(result, origin, host, scheme)
+
+    def preflight(
+        self,
+        origin: str,
+        request_method: str,
+        request_headers: str | None = None,
+        private_network: bool = False,
+    ) -> Decision:
+        """Answer a preflight (``OPTIONS`` with ``Origin`` and ``Access-Control-Request-Method``).
+
+        >>> policy.preflight("https://app.example.com", "PUT").status
+        204
+        """
+        key = (origin, request_method, request_headers, private_network)
+        cached = self._preflights.get(key)
+        if cached is not None:
+            return cached
+        result = self._origin(origin)
+        decision = self._preflight(result, request_method, request_headers, private_network)
+        if self._cacheable:
+            self._preflights.put(key, decision)
+        return decision
+
+    def decide_websocket(self, origin: str | None, host: str | None, scheme: str) -> Decision:
+        """Decide a websocket handshake: refused (403) only for a disallowed foreign origin.
+
+        >>> policy.decide_websocket("https://evil.example", "api.example.com", "wss").allowed
+        False
+        """
+        if origin is None:
+            return self._no_origin
+        result = self._origin(origin)
+        if result.allowed:
+            return result.actual
+        http_scheme = {"ws": "http", "wss": "https"}.get(scheme, scheme)
+        if _same_origin(origin, http_scheme, host):
+            return self._same_origin_pass(origin)
+        reason = Reason(ReasonCode.WEBSOCKET_ORIGIN, origin)
+        return self._reject(reason, status=403, preflight=False)
+
+    # -- internals ---------------------------------------------------------------------
+
+    def _origin(self, origin: str) -> _OriginResult:
+        result = self._origins.get(origin)
+        if result is not None:
+            return result
+        return self._match(origin)
+
+    def _match(self, origin: str) -> _OriginResult:
+        s = self._s
+        cache = True
+        if origin == "null":
+            allowed = s.allow_null or s.allow_all_origins
+            reason = _OK if allowed else Reason(ReasonCode.ORIGIN_NULL, origin)
+        elif parse_origin(origin) is None:
+            allowed, reason = False, Reason(ReasonCode.ORIGIN_MALFORMED, origin, _hint(origin))
+        elif s.allow_all_origins or origin in s.matcher.exact or s.matcher.matches_patterns(origin):
+            allowed, reason = True, _OK
+        elif s.matcher.predicate is not None:
+            cache = False
+            allowed = _ask(s.matcher.predicate, origin)
+            reason = _OK if allowed else Reason(ReasonCode.ORIGIN_NOT_ALLOWED, origin)
+        else:
+            allowed, reason = False, Reason(ReasonCode.ORIGIN_NOT_ALLOWED, origin, _near(s, origin))
+        if allowed and self._star is not None:
+            return self._origins.put(origin, self._star)
+        if allowed:
+            acao = origin
+            actual = Decision.build(
+                Action.ACTUAL,
+                True,
+                _OK,
+                (("Access-Control-Allow-Origin", acao), *self._actual_tail),
+                vary_origin=self._vary,
+            )
+        else:
+            acao = ""
+            actual = Decision.build(Action.ACTUAL, False, reason, vary_origin=True)
+        result = _OriginResult(allowed, reason, actual, acao)
+        return self._origins.put(origin, result) if cache else result
+
+    def _preflight(
+        self, result: _OriginResult, method: str, request_headers: str | None, pna: bool
+    ) -> Decision:
+        s = self._s
+        if not result.allowed:
+            return self._reject(result.reason)
+        if not is_token(method):
+            return self._reject(Reason(ReasonCode.METHOD_MALFORMED, method))
+        if not s.allow_all_methods and method not in self._methods:
+            hint = f" (it allows {self._methods_value})"
+            if method.upper() in self._methods:
+                hint += f"; note the case: {method.upper()!r} is allowed"
+            return self._reject(Reason(ReasonCode.METHOD_NOT_ALLOWED, method, hint))
+        names: tuple[str, ...] = ()
+        if request_headers is not None:
+            parsed = self._request_headers.get(request_headers)
+            if parsed is None:
+                parsed = self._request_headers.put(
+                    request_headers, parse_request_headers(request_headers)
+                )
+            if isinstance(parsed, str):
+                kind, _, detail = parsed.partition(":")
+                if kind == "too_long":
+                    return self._reject(Reason(ReasonCode.HEADERS_TOO_LONG, None, f" ({detail})"))
+                return self._reject(
+                    Reason(ReasonCode.HEADERS_MALFORMED, request_headers, f" ({detail!r})")
+                )
+            names = parsed
+            if not s.allow_all_headers:
+                refused = [n for n in names if n not in self._headers]
+                if refused:
+                    more = f" (and {len(refused) - 1} more)" if len(refused) > 1 else ""
+                    return self._reject(Reason(ReasonCode.HEADER_NOT_ALLOWED, refused[0], more))
+        if pna and not s.private_network:
+            return self._reject(Reason(ReasonCode.PRIVATE_NETWORK))
+        headers: list[tuple[str, str]] = [
+            ("Access-Control-Allow-Origin", result.acao),
+            *self._preflight_tail,
+            (
+                "Access-Control-Allow-Methods",
+                method if s.allow_all_methods else self._methods_value,
+            ),
+        ]
+        if s.allow_all_headers:
+            if names:
+                headers.append(("Access-Control-Allow-Headers", ", ".join(names)))
+        elif self._headers_value:
+            headers.append(("Access-Control-Allow-Headers", self._headers_value))
+        if pna:
+            headers.append(("Access-Control-Allow-Private-Network", "true"))
+        headers.extend(self._preflight_end)
+        return Decision.build(
+            Action.RESPOND, True, _OK, tuple(headers), status=s.preflight_status, preflight=True
+        )
+
+    def _reject(self, reason: Reason, status: int = 403, preflight: bool = True) -> Decision:
+        what = "preflight" if preflight else "request"
+        if self._s.debug:
+            body = f"CORS {what} rejected: {reason.message}\n"
+        else:
+            body = f"CORS {what} rejected ({reason.code})\n"
+        raw = body.encode("utf-8")
+        headers: HeaderPairs = (
+            _TEXT,
+            ("Content-Length", str(len(raw))),
+            _NOSNIFF,
+            ("Vary", _PREFLIGHT_VARY if preflight else "Origin"),
+        )
+        if self._s.debug:
+            headers += (("X-CORS-Reason", f"{reason.code}: {reason.message}"),)
+        return Decision.build(
+            Action.RESPOND, False, reason, headers, status=status, body=raw, preflight=preflight
+        )
+
+    def _refuse(
+        self, result: _OriginResult, origin: str, host: str | None, scheme: str
+    ) -> Decision:
+        if _same_origin(origin, scheme, host):
+            return self._same_origin_pass(origin)
+        return self._reject(result.reason, preflight=False)
+
+    def _same_origin_pass(self, origin: str) -> Decision:
+        return Decision.build(
+            Action.ACTUAL, True, Reason(ReasonCode.SAME_ORIGIN, origin), vary_origin=True
+        )
+
+
+def _same_origin(origin: str, scheme: str, host: str | None) -> bool:
+    if not host:
+        return False
+    host = host.lower()
+    default = DEFAULT_PORTS.get(scheme)
+    if default and host.endswith(":" + default):
+        host = host[: -len(default) - 1]
+    return origin == f"{scheme}://{host}"
+
+
+def _ask(predicate: Callable[[str], bool], origin: str) -> bool:
+    try:
+        return predicate(origin) is True
+    except Exception:  # a failing predicate denies; the app keeps serving
+        from cors_core.log import logger
+
+        logger.exception("allow_origin_predicate raised for an origin; treating it as denied")
+        return False
+
+
+def _hint(origin: str) -> str:
+    if origin.endswith("/"):
+        return " (it ends with '/')"
+    if "," in origin:
+        return " (several Origin values)"
+    if origin != origin.lower():
+        return " (it has uppercase letters)"
+    return ""
+
+
+def _near(s: Settings, origin: str) -> str:
+    """A hint when the origin differs from an allowed one only by scheme or port."""
+    parsed = parse_origin(origin)
+    if parsed is None:
+        return ""
+    for allowed in s.matcher.exact:
+        other = parse_origin(allowed)
+        if other is not None and other.host == parsed.host:
+            return f"; {allowed!r} is allowed (scheme and port must match exactly)"
+    return ""
+
+
+def resolve_policy(policy: Any = None, options: Mapping[str, Any] | None = None) -> Any:
+    """The policy an adapter uses: ``policy=`` or keyword options, never both.
+
+    Unknown option names raise :class:`ConfigError` with the closest real name.
+
+    >>> resolve_policy(None, {"allow_origins": ["https://a.com"]})
+    CORSPolicy(allow_origins=['https://a.com'], ...)
+    """
+    options = dict(options or {})
+    if policy is not None:
+        if options:
+            raise ConfigError(
+                [
+                    Problem(
+                        "policy",
+                        "",
+                        f"was given together with options {sorted(options)}",
+                        "pass either policy=CORSPolicy(...) or the options, not both",
+                    )
+                ]
+            )
+        if not hasattr(policy, "decide") or not hasattr(policy, "for_path"):
+            raise ConfigError(
+                [Problem("policy", repr(policy), "is not a CORSPolicy or PathRules", "pass one")]
+            )
+        return policy
+    problems = unknown_options(options)
+    if problems:
+        raise ConfigError(problems)
+    return CORSPolicy(**options)
+
+
+__all__ += ["OPTION_NAMES"]

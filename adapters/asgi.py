@@ -51,7 +51,7 @@ class CORSMiddleware:
     """
 
     def __init__(
-        self, app: ASGIApp, policy: CORSPolicy | PathRules | None = None, **options: Any
+        self, app: ASGIApp, /, policy: CORSPolicy | PathRules | None = None, **options: Any
     ) -> None:
         self.app = app
         self.policy: CORSPolicy | PathRules = resolve_policy(policy, options)

@@ -46,7 +46,7 @@ class CORSMiddleware:
     """
 
     def __init__(
-        self, app: WSGIApp, policy: CORSPolicy | PathRules | None = None, **options: Any
+        self, app: WSGIApp, /, policy: CORSPolicy | PathRules | None = None, **options: Any
     ) -> None:
         self.app = app
         self.policy: CORSPolicy | PathRules = resolve_policy(policy, options)

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
 from cors_core.decision import Action, Decision
 from cors_core.headers import merge_raw_response_headers
-from cors_core.log import log_decision
+from cors_core.log import log_decision, logger
 from cors_core.paths import PathRules
 from cors_core.policy import CORSPolicy, resolve_policy
 from cors_core.request import asgi_path, read_asgi
 
 __all__ = ["CORSMiddleware"]
+
+_RESPOND = Action.RESPOND
+_PASS = Action.PASS
+_DEBUG = logging.DEBUG
+_debug_enabled = logger.isEnabledFor
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -57,6 +63,11 @@ class CORSMiddleware:
         self.policy: CORSPolicy | PathRules = resolve_policy(policy, options)
         self._uses_path = self.policy.uses_path
         self._websockets = self.policy.websocket_origins
+        # Host and scheme are only consulted for block_disallowed (same-origin requests pass),
+        # the path only by PathRules (which has no options: True).
+        self._want_host = self._uses_path or bool(
+            getattr(self.policy, "options", {}).get("block_disallowed", True)
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -65,24 +76,38 @@ class CORSMiddleware:
             else:
                 await self.app(scope, receive, send)
             return
-        meta = read_asgi(scope["headers"])
-        method: str = scope["method"]
-        path = asgi_path(scope) if self._uses_path else ""
-        decision = self.policy.decide(
-            method,
-            meta.origin,
-            meta.request_method,
-            meta.request_headers,
-            meta.private_network,
-            path=path,
-            host=meta.host,
-            scheme=scope.get("scheme", "http"),
+        origin, request_method, request_headers, pna, host = read_asgi(
+            scope["headers"], self._want_host
         )
-        if not decision.allowed:
+        method: str = scope["method"]
+        path = ""
+        if self._want_host:  # path rules or block_disallowed: pass everything
+            path = asgi_path(scope) if self._uses_path else ""
+            decision = self.policy.decide(
+                method,
+                origin,
+                request_method,
+                request_headers,
+                pna,
+                path=path,
+                host=host,
+                scheme=scope.get("scheme", "http"),
+            )
+        else:  # host, scheme and path change nothing then: skip reading them
+            decision = self.policy.decide(method, origin, request_method, request_headers, pna)
+        if not decision.allowed and _debug_enabled(_DEBUG):
             log_decision(decision, method, path or asgi_path(scope))
-        if decision.action is Action.RESPOND:
-            await _respond(send, decision)
-        elif decision.action is Action.PASS or not (decision.raw_headers or decision.vary_origin):
+        action = decision.action
+        if action is _RESPOND:
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": decision.status,
+                    "headers": list(decision.raw_headers),
+                }
+            )
+            await send({"type": "http.response.body", "body": decision.body})
+        elif action is _PASS or not (decision.raw_headers or decision.vary_origin):
             await self.app(scope, receive, send)
         else:
             await self.app(scope, receive, _with_headers(send, decision))
@@ -114,11 +139,12 @@ class CORSMiddleware:
 def _with_headers(send: Send, decision: Decision) -> Send:
     add, vary = decision.raw_headers, decision.vary_origin
 
-    async def send_with_cors(message: Message) -> None:
+    # A plain function returning the server's awaitable: no extra coroutine per message.
+    def send_with_cors(message: Message) -> Awaitable[None]:
         if message["type"] == "http.response.start":
-            message = dict(message)
-            message["headers"] = merge_raw_response_headers(message.get("headers", ()), add, vary)
-        await send(message)
+            merged = merge_raw_response_headers(message.get("headers", ()), add, vary)
+            message = {**message, "headers": merged}
+        return send(message)
 
     return send_with_cors
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import logging
 from collections.abc import Callable, Iterable
 from http import HTTPStatus
 from types import TracebackType
@@ -9,12 +11,17 @@ from typing import Any
 
 from cors_core.decision import Action
 from cors_core.headers import merge_response_headers
-from cors_core.log import log_decision
+from cors_core.log import log_decision, logger
 from cors_core.paths import PathRules
 from cors_core.policy import CORSPolicy, resolve_policy
 from cors_core.request import read_environ, wsgi_path
 
 __all__ = ["CORSMiddleware"]
+
+_RESPOND = Action.RESPOND
+_PASS = Action.PASS
+_DEBUG = logging.DEBUG
+_debug_enabled = logger.isEnabledFor
 
 ExcInfo = tuple[type[BaseException], BaseException, TracebackType | None]
 StartResponse = Callable[..., Callable[[bytes], object]]
@@ -22,6 +29,7 @@ Environ = dict[str, Any]
 WSGIApp = Callable[[Environ, StartResponse], Iterable[bytes]]
 
 
+@functools.lru_cache(maxsize=64)
 def _status_line(code: int) -> str:
     return f"{code} {HTTPStatus(code).phrase}"
 
@@ -51,27 +59,37 @@ class CORSMiddleware:
         self.app = app
         self.policy: CORSPolicy | PathRules = resolve_policy(policy, options)
         self._uses_path = self.policy.uses_path
+        # Host and scheme are only consulted for block_disallowed (same-origin requests pass),
+        # the path only by PathRules (which has no options: True).
+        self._want_host = self._uses_path or bool(
+            getattr(self.policy, "options", {}).get("block_disallowed", True)
+        )
 
     def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
-        meta = read_environ(environ)
+        origin, request_method, request_headers, pna, host = read_environ(environ, self._want_host)
         method: str = environ["REQUEST_METHOD"]
-        path = wsgi_path(environ) if self._uses_path else ""
-        decision = self.policy.decide(
-            method,
-            meta.origin,
-            meta.request_method,
-            meta.request_headers,
-            meta.private_network,
-            path=path,
-            host=meta.host,
-            scheme=environ.get("wsgi.url_scheme", "http"),
-        )
-        if not decision.allowed:
+        path = ""
+        if self._want_host:  # path rules or block_disallowed: pass everything
+            path = wsgi_path(environ) if self._uses_path else ""
+            decision = self.policy.decide(
+                method,
+                origin,
+                request_method,
+                request_headers,
+                pna,
+                path=path,
+                host=host,
+                scheme=environ.get("wsgi.url_scheme", "http"),
+            )
+        else:  # host, scheme and path change nothing then: skip reading them
+            decision = self.policy.decide(method, origin, request_method, request_headers, pna)
+        if not decision.allowed and _debug_enabled(_DEBUG):
             log_decision(decision, method, path or wsgi_path(environ))
-        if decision.action is Action.RESPOND:
+        action = decision.action
+        if action is _RESPOND:
             start_response(_status_line(decision.status), list(decision.headers))
             return [decision.body] if decision.body else []
-        if decision.action is Action.PASS or not (decision.headers or decision.vary_origin):
+        if action is _PASS or not (decision.headers or decision.vary_origin):
             return self.app(environ, start_response)
         add, vary = decision.headers, decision.vary_origin
 

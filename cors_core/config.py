@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import difflib
+import os
 import re
+import sys
 import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -12,6 +14,7 @@ from typing import Any
 from cors_core._text import is_token
 from cors_core.errors import ConfigError, CORSConfigWarning, Problem
 from cors_core.headers import is_browser_forbidden_header
+from cors_core.log import log_config_warning
 from cors_core.origins import (
     ConfigEntry,
     OriginMatcher,
@@ -199,7 +202,15 @@ def _regexes(c: _Collector, value: object) -> list[re.Pattern[str]]:
     out: list[re.Pattern[str]] = []
     for src in sources:
         if isinstance(src, re.Pattern):
-            out.append(src)
+            if isinstance(src.pattern, str):
+                out.append(src)
+            else:
+                c.error(
+                    "allow_origin_regex",
+                    repr(src),
+                    "is a bytes pattern, but origins are matched as str",
+                    "compile a str pattern",
+                )
             continue
         if not isinstance(src, str):
             c.error("allow_origin_regex", repr(src), "is not a string", "write a regex string")
@@ -290,6 +301,25 @@ def _max_age(c: _Collector, value: object) -> int | None:
     return value
 
 
+_OWN_DIRS = tuple(
+    os.path.dirname(os.path.abspath(p)) + os.sep
+    for p in (__file__, os.path.join(os.path.dirname(__file__), "..", "adapters", "x"))
+)
+
+
+def _caller_stacklevel() -> int:
+    """``stacklevel`` for :func:`warnings.warn` in :func:`validate` that points at the
+    user's line (the first frame outside ``cors_core`` and ``adapters``)."""
+    level = 1
+    frame = sys._getframe(1)  # validate's frame: stacklevel=1
+    while frame.f_back is not None and os.path.abspath(frame.f_code.co_filename).startswith(
+        _OWN_DIRS
+    ):
+        frame = frame.f_back
+        level += 1
+    return level
+
+
 def unknown_options(names: Iterable[str]) -> list[Problem]:
     """Problems for option names that do not exist, with the closest real name."""
     out = []
@@ -338,14 +368,17 @@ def validate(o: dict[str, Any]) -> Settings:
         )
     max_age = _max_age(c, o["max_age"])
     status = o["preflight_status"]
-    if status not in (200, 204) or isinstance(status, bool):
+    if type(status) is not int or status not in (200, 204):
         c.error(
             "preflight_status", repr(status), "must be 204 or 200", "use 204 (200 for old clients)"
         )
     if c.problems:
         raise ConfigError(c.problems)
-    for w in c.warnings:
-        warnings.warn(str(w), CORSConfigWarning, stacklevel=4)
+    if c.warnings:
+        level = _caller_stacklevel()
+        for w in c.warnings:
+            log_config_warning(w)
+            warnings.warn(str(w), CORSConfigWarning, stacklevel=level)
     merged_headers = headers + tuple(h for h in SAFELISTED_REQUEST_HEADERS if h not in headers)
     return Settings(
         allow_all_origins=allow_all,

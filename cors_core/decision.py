@@ -72,7 +72,11 @@ class Reason:
 _MESSAGES = {
     ReasonCode.OK: "allowed",
     ReasonCode.NO_ORIGIN: "no Origin header: not a CORS request",
-    ReasonCode.NO_CORS_FOR_PATH: "CORS is disabled for this path by the path rules",
+    ReasonCode.NO_CORS_FOR_PATH: (
+        "CORS is disabled for this path by the path rules (its rule maps to None / false): "
+        "the app answers without CORS headers, so browsers block cross-origin reads; "
+        "add a policy for this path if pages on other origins need it"
+    ),
     ReasonCode.SAME_ORIGIN: "Origin {v} is the server's own origin (same-origin request)",
     ReasonCode.ORIGIN_MALFORMED: (
         "Origin {v} is not a serialized origin (scheme://host[:port], lowercase, no path, "
@@ -86,7 +90,10 @@ _MESSAGES = {
         "origin {v} is not allowed: add it to allow_origins (or match it with a '*.' pattern, "
         "allow_origin_regex or allow_origin_predicate){detail}"
     ),
-    ReasonCode.METHOD_MALFORMED: "Access-Control-Request-Method {v} is not a valid method token",
+    ReasonCode.METHOD_MALFORMED: (
+        "Access-Control-Request-Method {v} is not a valid method token (RFC 9110); "
+        "browsers never send that, so the preflight is refused"
+    ),
     ReasonCode.METHOD_NOT_ALLOWED: (
         "method {v} is not in allow_methods{detail}: add it to allow_methods "
         "(methods are case-sensitive)"
@@ -99,7 +106,8 @@ _MESSAGES = {
         "no browser sends that"
     ),
     ReasonCode.HEADER_NOT_ALLOWED: (
-        "header {v} is not in allow_headers{detail}: add it to allow_headers"
+        "header {v} is not in allow_headers{detail}: add it to allow_headers "
+        "(header names are case-insensitive)"
     ),
     ReasonCode.PRIVATE_NETWORK: (
         "the preflight asks for private network access "
@@ -108,7 +116,7 @@ _MESSAGES = {
     ),
     ReasonCode.WEBSOCKET_ORIGIN: (
         "websocket handshake from origin {v} refused: the origin is not allowed "
-        "(add it to allow_origins)"
+        "(add it to allow_origins, or set websocket_origins=False to stop checking handshakes)"
     ),
 }
 

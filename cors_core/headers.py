@@ -122,6 +122,11 @@ def _star(tokens: set[str] | set[bytes]) -> bool:
 
 _STR_KEYS = (CORS_RESPONSE_HEADERS, "vary", "Vary", "Origin", ",", ", ")
 _RAW_KEYS = (_OWNED_RAW, b"vary", b"vary", b"Origin", b",", b", ")
+# Names that send a merge down the general path; any other header is kept as it is.
+_STR_SPECIAL = CORS_RESPONSE_HEADERS | {"vary"}
+_RAW_SPECIAL = _OWNED_RAW | {b"vary"}
+_STR_VARY = ("Vary", "Origin")
+_RAW_VARY = (b"vary", b"Origin")
 
 
 def merge_response_headers(
@@ -136,11 +141,23 @@ def merge_response_headers(
     >>> merge_response_headers([("Vary", "Accept")], [("Access-Control-Allow-Origin", "*")], True)
     [('Vary', 'Accept, Origin'), ('Access-Control-Allow-Origin', '*')]
     """
-    return _merge(headers, add, vary_origin, _STR_KEYS)
+    out = list(headers)
+    if _STR_SPECIAL.isdisjoint([name.lower() for name, _ in out]):  # the common case
+        out += add
+        if vary_origin:
+            out.append(_STR_VARY)
+        return out
+    return _merge(out, add, vary_origin, _STR_KEYS)
 
 
 def merge_raw_response_headers(
     headers: Iterable[tuple[bytes, bytes]], add: Iterable[tuple[bytes, bytes]], vary_origin: bool
 ) -> list[tuple[bytes, bytes]]:
     """Same as :func:`merge_response_headers` for ASGI ``bytes`` header pairs."""
-    return _merge(headers, add, vary_origin, _RAW_KEYS)
+    out = list(headers)
+    if _RAW_SPECIAL.isdisjoint([name.lower() for name, _ in out]):  # the common case
+        out += add
+        if vary_origin:
+            out.append(_RAW_VARY)
+        return out
+    return _merge(out, add, vary_origin, _RAW_KEYS)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -123,6 +124,34 @@ def _entry_problem(entry: object, problem: str, fix: str) -> Problem:
     return Problem("allow_origins", repr(entry), problem, fix)
 
 
+# IDNA 2003 (Python's "idna" codec) maps these away; browsers (UTS #46, non-transitional)
+# keep them, so "straße.de" is "xn--strae-oqa.de" in an Origin, not "strasse.de".
+_DEVIATIONS = frozenset("\u00df\u03c2")
+_JOINERS = frozenset("\u200c\u200d")
+
+
+def _to_ascii(host: str) -> str | None:
+    """The ASCII (punycode) form a browser gives an internationalised host; ``None``: invalid."""
+    labels: list[str] = []
+    for label in host.split("."):
+        if label.isascii():
+            labels.append(label)
+            continue
+        if _JOINERS.intersection(label):
+            return None  # contextual rules (CONTEXTJ): ask for the punycode form instead
+        if _DEVIATIONS.intersection(label):
+            lowered = unicodedata.normalize("NFC", label.lower())
+            if unicodedata.normalize("NFKC", lowered) != lowered:
+                return None
+            labels.append("xn--" + lowered.encode("punycode").decode("ascii"))
+            continue
+        try:
+            labels.append(label.encode("idna").decode("ascii"))
+        except UnicodeError:
+            return None
+    return ".".join(labels)
+
+
 def _normalise_host(host: str) -> str | None:
     """Lowercase and IDNA-encode a configured host; ``None`` if it is not a valid host."""
     if host.startswith("["):
@@ -130,9 +159,8 @@ def _normalise_host(host: str) -> str | None:
             return f"[{ipaddress.IPv6Address(host[1:-1]).compressed}]"
         except ValueError:
             return None
-    try:
-        ascii_host = host.encode("idna").decode("ascii") if not host.isascii() else host
-    except UnicodeError:
+    ascii_host = host if host.isascii() else _to_ascii(host)
+    if ascii_host is None:
         return None
     ascii_host = ascii_host.lower()
     if not ascii_host or ascii_host.startswith(".") or ".." in ascii_host:
@@ -190,6 +218,8 @@ def parse_config_origin(entry: object) -> ConfigEntry | Problem:
 
 def _parse_authority(entry: str, scheme: str, authority: str) -> ConfigEntry | Problem:
     host, port = authority, None
+    if authority.startswith("*.["):
+        return _entry_problem(entry, "applies '*.' to an IP address", "list the address itself")
     if authority.startswith("["):
         close = authority.find("]")
         host, tail = authority[: close + 1], authority[close + 1 :]

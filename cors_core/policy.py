@@ -22,6 +22,10 @@ _PNA_VARY = ", Access-Control-Request-Private-Network"
 _TEXT = ("Content-Type", "text/plain; charset=utf-8")
 _NOSNIFF = ("X-Content-Type-Options", "nosniff")
 _OK = Reason(ReasonCode.OK)
+#: Longest Origin / Access-Control-Request-Headers value kept as a cache key. A serialized
+#: origin is under 300 characters and browsers' header lists are short; longer values are
+#: answered without caching, so the caches' memory is bounded (4096 keys of at most 1 KB).
+_MAX_CACHED_KEY = 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,11 +108,12 @@ class CORSPolicy:
         s = validate(options)
         self._s = s
         self._vary = not (s.allow_all_origins and not s.credentials)
+        self._block = s.block_disallowed
         self._cacheable = s.matcher.predicate is None
         self._origins: BoundedCache[str, _OriginResult] = BoundedCache(4096)
-        self._preflights: BoundedCache[tuple[str, str, str | None, bool], Decision] = BoundedCache(
-            4096
-        )
+        # Origins only allow_origin_predicate can allow: (allowed, denied) results, prebuilt.
+        self._asked: BoundedCache[str, tuple[_OriginResult, _OriginResult]] = BoundedCache(4096)
+        self._preflights: BoundedCache[tuple[Any, ...], Decision] = BoundedCache(4096)
         self._request_headers: BoundedCache[str, tuple[str, ...] | str] = BoundedCache(1024)
         tail: list[tuple[str, str]] = []
         if s.credentials:
@@ -129,7 +134,7 @@ class CORSPolicy:
             end.append(("Access-Control-Max-Age", str(s.max_age)))
         end.append(("Vary", vary))
         if s.preflight_status == 200:
-            end.append(("Content-Length", "0"))
+            end += [("Content-Type", "text/plain"), ("Content-Length", "0")]
         self._preflight_tail = tuple(tail)
         self._preflight_end = tuple(end)
         self._no_origin = Decision.build(
@@ -139,7 +144,16 @@ class CORSPolicy:
             (("Access-Control-Allow-Origin", "*"), *self._actual_tail) if not self._vary else (),
             vary_origin=self._vary,
         )
-        self._star = None if self._vary else _OriginResult(True, _OK, self._no_origin, "*")
+        self._star = (
+            None
+            if self._vary
+            else _OriginResult(
+                True,
+                _OK,
+                Decision.build(Action.ACTUAL, True, _OK, self._no_origin.headers),
+                "*",
+            )
+        )
 
     # -- introspection -----------------------------------------------------------------
 
@@ -202,8 +216,8 @@ class CORSPolicy:
             return self._no_origin
         if request_method is not None and method == "OPTIONS":
             return self.preflight(origin, request_method, request_headers, private_network)
-        result = self._origin(origin)
-        if result.allowed or not self._s.block_disallowed:
+        result = self._origins.get(origin) or self._match(origin)
+        if result.allowed or not self._block:
             return result.actual
         return self._refuse(result, origin, host, scheme)
 
@@ -219,15 +233,27 @@ class CORSPolicy:
         >>> policy.preflight("https://app.example.com", "PUT").status
         204
         """
-        key = (origin, request_method, request_headers, private_network)
-        cached = self._preflights.get(key)
-        if cached is not None:
-            return cached
-        result = self._origin(origin)
-        decision = self._preflight(result, request_method, request_headers, private_network)
+        if len(origin) > _MAX_CACHED_KEY or (
+            request_headers is not None and len(request_headers) > _MAX_CACHED_KEY
+        ):  # never a browser's: answer without hashing or keeping the huge value
+            return self._preflight(
+                self._origin(origin), request_method, request_headers, private_network
+            )
+        key: tuple[Any, ...] = (origin, request_method, request_headers, private_network)
         if self._cacheable:
-            self._preflights.put(key, decision)
-        return decision
+            cached = self._preflights.get(key)
+            if cached is not None:
+                return cached
+            result = self._origin(origin)
+        else:  # the predicate is asked every time; the answer for each outcome is cached
+            result = self._origin(origin)
+            key += (result.allowed,)
+            cached = self._preflights.get(key)
+            if cached is not None:
+                return cached
+        return self._preflights.put(
+            key, self._preflight(result, request_method, request_headers, private_network)
+        )
 
     def decide_websocket(self, origin: str | None, host: str | None, scheme: str) -> Decision:
         """Decide a websocket handshake: refused (403) only for a disallowed foreign origin.
@@ -256,7 +282,10 @@ class CORSPolicy:
 
     def _match(self, origin: str) -> _OriginResult:
         s = self._s
-        cache = True
+        predicate = s.matcher.predicate
+        asked = self._asked.get(origin)
+        if asked is not None and predicate is not None:  # only the predicate can allow it
+            return asked[0] if _ask(predicate, origin) else asked[1]
         if origin == "null":
             allowed = s.allow_null or s.allow_all_origins
             reason = _OK if allowed else Reason(ReasonCode.ORIGIN_NULL, origin)
@@ -264,28 +293,34 @@ class CORSPolicy:
             allowed, reason = False, Reason(ReasonCode.ORIGIN_MALFORMED, origin, _hint(origin))
         elif s.allow_all_origins or origin in s.matcher.exact or s.matcher.matches_patterns(origin):
             allowed, reason = True, _OK
-        elif s.matcher.predicate is not None:
-            cache = False
-            allowed = _ask(s.matcher.predicate, origin)
-            reason = _OK if allowed else Reason(ReasonCode.ORIGIN_NOT_ALLOWED, origin)
+        elif predicate is not None:
+            # Asked every time (its answer may change), but both outcomes are built once.
+            yes = self._result(origin, True, _OK)
+            no = self._result(origin, False, Reason(ReasonCode.ORIGIN_NOT_ALLOWED, origin))
+            if len(origin) <= _MAX_CACHED_KEY:
+                self._asked.put(origin, (yes, no))
+            return yes if _ask(predicate, origin) else no
         else:
             allowed, reason = False, Reason(ReasonCode.ORIGIN_NOT_ALLOWED, origin, _near(s, origin))
+        result = self._result(origin, allowed, reason)
+        if len(origin) > _MAX_CACHED_KEY:  # no browser sends that: answer, keep nothing
+            return result
+        return self._origins.put(origin, result)
+
+    def _result(self, origin: str, allowed: bool, reason: Reason) -> _OriginResult:
         if allowed and self._star is not None:
-            return self._origins.put(origin, self._star)
+            return self._star
         if allowed:
-            acao = origin
             actual = Decision.build(
                 Action.ACTUAL,
                 True,
                 _OK,
-                (("Access-Control-Allow-Origin", acao), *self._actual_tail),
+                (("Access-Control-Allow-Origin", origin), *self._actual_tail),
                 vary_origin=self._vary,
             )
-        else:
-            acao = ""
-            actual = Decision.build(Action.ACTUAL, False, reason, vary_origin=True)
-        result = _OriginResult(allowed, reason, actual, acao)
-        return self._origins.put(origin, result) if cache else result
+            return _OriginResult(True, reason, actual, origin)
+        actual = Decision.build(Action.ACTUAL, False, reason, vary_origin=True)
+        return _OriginResult(False, reason, actual, "")
 
     def _preflight(
         self, result: _OriginResult, method: str, request_headers: str | None, pna: bool
@@ -302,7 +337,11 @@ class CORSPolicy:
             return self._reject(Reason(ReasonCode.METHOD_NOT_ALLOWED, method, hint))
         names: tuple[str, ...] = ()
         if request_headers is not None:
-            parsed = self._request_headers.get(request_headers)
+            parsed: tuple[str, ...] | str | None
+            if len(request_headers) > _MAX_CACHED_KEY:
+                parsed = parse_request_headers(request_headers)  # bounded work, not kept
+            else:
+                parsed = self._request_headers.get(request_headers)
             if parsed is None:
                 parsed = self._request_headers.put(
                     request_headers, parse_request_headers(request_headers)
@@ -373,6 +412,33 @@ class CORSPolicy:
             Action.ACTUAL, True, Reason(ReasonCode.SAME_ORIGIN, origin), vary_origin=True
         )
 
+    @classmethod
+    def from_mapping(cls, mapping: Mapping[str, Any]) -> CORSPolicy:
+        """Build a policy from a mapping of options (e.g. parsed TOML or JSON).
+
+        Same validation and errors as the constructor; unknown keys raise
+        :class:`ConfigError` with the closest real option name.
+
+        >>> CORSPolicy.from_mapping({"allow_origins": ["https://app.example.com"]})
+        CORSPolicy(allow_origins=['https://app.example.com'], ...)
+        """
+        from cors_core.loading import policy_from_mapping
+
+        return policy_from_mapping(mapping)
+
+    @classmethod
+    def from_toml(cls, path: Any) -> CORSPolicy:
+        """Build a policy from a TOML file: ``[tool.cors]``, ``[cors]`` or top-level keys.
+
+        ``path`` is a ``str`` or :class:`pathlib.Path`. Files with per-path rules
+        need :func:`cors_core.loading.load_config`.
+
+        >>> policy = CORSPolicy.from_toml("pyproject.toml")
+        """
+        from cors_core.loading import policy_from_mapping, read_toml
+
+        return policy_from_mapping(read_toml(path))
+
 
 def _same_origin(origin: str, scheme: str, host: str | None) -> bool:
     if not host:
@@ -395,10 +461,12 @@ def _ask(predicate: Callable[[str], bool], origin: str) -> bool:
 
 
 def _hint(origin: str) -> str:
-    if origin.endswith("/"):
-        return " (it ends with '/')"
     if "," in origin:
         return " (several Origin values)"
+    if any(ch.isspace() or not ch.isprintable() or not ch.isascii() for ch in origin):
+        return " (it holds whitespace, control or non-ASCII characters)"
+    if origin.endswith("/"):
+        return " (it ends with '/')"
     if origin != origin.lower():
         return " (it has uppercase letters)"
     return ""

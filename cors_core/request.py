@@ -7,6 +7,7 @@ ASGI spec and PEP 3333), never a framework's request object.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from operator import itemgetter
 from typing import Any, NamedTuple
 from urllib.parse import quote
 
@@ -25,48 +26,74 @@ class RequestMeta(NamedTuple):
     host: str | None
 
 
-def read_asgi(headers: Iterable[tuple[bytes, bytes]]) -> RequestMeta:
+_ORIGIN = b"origin"
+_HOST = b"host"
+_ACRM = b"access-control-request-method"
+_ACRH = b"access-control-request-headers"
+_ACRPN = b"access-control-request-private-network"
+_WANTED = frozenset({_ORIGIN, _HOST, _ACRM, _ACRH, _ACRPN})
+_CORS_NAMES = _WANTED - {_HOST}
+_name = itemgetter(0)
+_new_meta = tuple.__new__  # RequestMeta(...) goes through a Python-level __new__
+
+
+_NOT_CORS = RequestMeta(None, None, None, False, None)
+
+
+def read_asgi(headers: Iterable[tuple[bytes, bytes]], want_host: bool = True) -> RequestMeta:
     """Pick the CORS headers out of an ASGI header list in one pass.
 
     Repeated ``Origin`` values are joined with ``", "`` (so they are malformed and
     refused); repeated ``Access-Control-Request-Headers`` lines with ``","``.
+    ``want_host=False`` skips decoding ``Host`` (``host`` is then ``None``): the
+    engine needs it only to recognise same-origin requests for ``block_disallowed``.
 
     >>> read_asgi([(b"origin", b"https://a.com"), (b"host", b"api.a.com")]).origin
     'https://a.com'
     """
+    if not want_host and type(headers) is list and _CORS_NAMES.isdisjoint(map(_name, headers)):
+        return _NOT_CORS  # the common non-CORS request: one scan in C, nothing allocated
     origin = method = names = host = None
     pna = False
+    wanted = _WANTED if want_host else _CORS_NAMES
     for name, value in headers:
-        if name == b"origin":
+        if name not in wanted:  # one set lookup for the common, uninteresting header
+            continue
+        if name == _ORIGIN:
             text = value.decode("latin-1")
             origin = text if origin is None else f"{origin}, {text}"
-        elif name == b"host":
+        elif name == _HOST:
             host = value.decode("latin-1")
-        elif name.startswith(b"access-control-request-"):
+        elif name == _ACRM:
             text = value.decode("latin-1")
-            kind = name[23:]
-            if kind == b"method":
-                method = text if method is None else f"{method}, {text}"
-            elif kind == b"headers":
-                names = text if names is None else f"{names},{text}"
-            elif kind == b"private-network":
-                pna = text.strip().lower() == "true"
-    return RequestMeta(origin, method, names, pna, host)
+            method = text if method is None else f"{method}, {text}"
+        elif name == _ACRH:
+            text = value.decode("latin-1")
+            names = text if names is None else f"{names},{text}"
+        else:
+            pna = value.decode("latin-1").strip().lower() == "true"
+    return _new_meta(RequestMeta, (origin, method, names, pna, host))
 
 
-def read_environ(environ: Mapping[str, Any]) -> RequestMeta:
+def read_environ(environ: Mapping[str, Any], want_host: bool = True) -> RequestMeta:
     """Pick the CORS values out of a WSGI environ (or Django's ``request.META``).
+
+    ``want_host=False`` leaves ``host`` as ``None`` (see :func:`read_asgi`).
 
     >>> read_environ({"HTTP_ORIGIN": "https://a.com"}).origin
     'https://a.com'
     """
-    pna = environ.get("HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK")
-    return RequestMeta(
-        environ.get("HTTP_ORIGIN"),
-        environ.get("HTTP_ACCESS_CONTROL_REQUEST_METHOD"),
-        environ.get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS"),
-        pna is not None and pna.strip().lower() == "true",
-        environ.get("HTTP_HOST"),
+    get = environ.get
+    pna = get("HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK")
+    return _new_meta(
+        RequestMeta,
+        (
+            get("HTTP_ORIGIN"),
+            get("HTTP_ACCESS_CONTROL_REQUEST_METHOD"),
+            get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS"),
+            pna is not None and pna.strip().lower() == "true",
+            get("HTTP_HOST") if want_host else None,
+        ),
     )
 
 

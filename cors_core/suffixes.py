@@ -32,13 +32,18 @@ _MULTI_LABEL = frozenset(
 )
 
 
+# Special-use names (RFC 6761, RFC 8375, ICANN's ".internal") that no registry hands
+# out, so '*.test' or '*.internal' only covers the operator's own hosts.
+_RESERVED = frozenset({"localhost", "test", "example", "invalid", "internal", "home.arpa"})
+
+
 def is_public_suffix(domain: str) -> bool:
     """Whether ``domain`` is a public suffix (``com``, ``co.uk``, ``github.io``, ...).
 
-    >>> is_public_suffix("github.io"), is_public_suffix("example.com")
-    (True, False)
+    >>> is_public_suffix("github.io"), is_public_suffix("example.com"), is_public_suffix("test")
+    (True, False, False)
     """
     domain = domain.strip(".").lower()
-    if "." not in domain:
-        return domain != "localhost"
-    return domain in _MULTI_LABEL
+    if domain in _RESERVED:
+        return False
+    return "." not in domain or domain in _MULTI_LABEL

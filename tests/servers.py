@@ -18,11 +18,23 @@ from typing import Any
 import httpx
 
 
+_handed_out: set[int] = set()
+
+
 def free_port(host: str = "127.0.0.1") -> int:
-    """A TCP port that is free on ``host`` right now."""
-    with socket.socket() as s:
-        s.bind((host, 0))
-        return int(s.getsockname()[1])
+    """A TCP port that is free on ``host`` right now and was not handed out before.
+
+    The kernel may offer a just-released port again; remembering the ports already given
+    keeps two servers of one test session (e.g. the demo's API and page) from colliding.
+    """
+    for _ in range(100):
+        with socket.socket() as s:
+            s.bind((host, 0))
+            port = int(s.getsockname()[1])
+        if port not in _handed_out:
+            _handed_out.add(port)
+            return port
+    raise RuntimeError("no fresh free port found")
 
 
 def _wait_until_up(url: str, timeout: float = 10.0) -> None:
@@ -65,12 +77,23 @@ def serve_wsgi(
 
     port = port or free_port(host)
     server = create_server(app, host=host, port=port, threads=threads)
-    thread = threading.Thread(target=server.run, daemon=True)
+    stopping = threading.Event()
+
+    def run() -> None:
+        try:
+            server.run()
+        except (OSError, ValueError):
+            # close() from the test thread can interrupt the loop's select(): expected at stop.
+            if not stopping.is_set():
+                raise
+
+    thread = threading.Thread(target=run, daemon=True)
     thread.start()
     base = f"http://{host}:{port}"
     try:
         _wait_until_up(base + "/")
         yield base
     finally:
+        stopping.set()
         server.close()
         thread.join(timeout=10)

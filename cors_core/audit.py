@@ -1,0 +1,490 @@
+"""Audit a CORS policy the way scanners and attackers probe one.
+
+:func:`audit_policy` derives attacker origins from the allow-list's own hosts (the
+host as a prefix, suffix or substring of another domain, an unescaped regex dot,
+http instead of https, special characters after the host, ...), asks the policy about
+each one, and reports every origin that gets in as a :class:`Finding` with a severity.
+It also flags risky but valid settings (``null``, user-content hosts such as
+``github.io``, public-suffix and any-port patterns, ``debug=True``).
+
+Nothing is sent over the network: the probes go through :meth:`CORSPolicy.decide`.
+
+Example::
+
+    >>> from cors_core import CORSPolicy
+    >>> from cors_core.audit import audit_policy
+    >>> policy = CORSPolicy(allow_origin_regex=r"https://.*example\\.com")
+    >>> [f.check for f in audit_policy(policy) if f.severity == "high"][:1]
+    ['host_suffix']
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from cors_core.origins import OriginPattern, ParsedOrigin, parse_config_origin, parse_origin
+from cors_core.policy import CORSPolicy
+from cors_core.suffixes import is_public_suffix
+
+__all__ = [
+    "SEVERITIES",
+    "USER_CONTENT_SUFFIXES",
+    "Finding",
+    "audit_policies",
+    "audit_policy",
+    "near_misses",
+]
+
+#: Severities, most severe first.
+SEVERITIES = ("high", "medium", "low", "info")
+
+#: Domains where anyone can publish a page (and so own an origin).
+USER_CONTENT_SUFFIXES = (
+    "github.io",
+    "gitlab.io",
+    "herokuapp.com",
+    "vercel.app",
+    "netlify.app",
+    "pages.dev",
+    "workers.dev",
+    "web.app",
+    "firebaseapp.com",
+    "azurewebsites.net",
+    "appspot.com",
+    "cloudfront.net",
+    "s3.amazonaws.com",
+    "ngrok.io",
+    "ngrok-free.app",
+    "glitch.me",
+    "onrender.com",
+    "fly.dev",
+    "blogspot.com",
+)
+
+_EVIL = "evil-cors-probe.example"
+#: Characters some browsers accept in a host, used after the allowed host by scanners.
+_SPECIAL_CHARS = ("_", "`", "%60", "{", "}", "!", "~", "$", "&", "'", "(", "*", "+", ",", ";", "=")
+_REGEX_HOST = re.compile(r"(?:[a-z0-9-]+(?:\\\.|\[\.\]|\.))+[a-z]{2,}", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One audit result: ``severity`` (high/medium/low/info), a stable ``check`` id,
+    the policy it concerns (``where``: ``"*"`` or a path pattern), the probe
+    ``origin`` that got in (if any), what it means and the fix.
+
+    >>> Finding("high", "null_origin", "*", "null", "'null' is allowed", "remove it").severity
+    'high'
+    """
+
+    severity: str
+    check: str
+    where: str
+    origin: str | None
+    message: str
+    fix: str
+
+    def as_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class _Base:
+    scheme: str
+    host: str
+    port: str | None
+    source: str  # "exact", "pattern" or "regex"
+    entry: str
+
+    def origin(self, host: str | None = None, scheme: str | None = None) -> str:
+        port = f":{self.port}" if self.port and self.port != "*" else ""
+        return f"{scheme or self.scheme}://{host or self.host}{port}"
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    if isinstance(value, str | re.Pattern):
+        return [value]
+    try:
+        return list(value)
+    except TypeError:
+        return []
+
+
+def _bases(policy: CORSPolicy) -> list[_Base]:
+    """The hosts the allow-list is about: exact origins, pattern bases, regex literals."""
+    out: dict[tuple[str, str], _Base] = {}
+    for entry in _as_list(policy.options.get("allow_origins")):
+        parsed = parse_config_origin(entry)
+        if isinstance(parsed, OriginPattern):
+            base = _Base(parsed.scheme, parsed.host, parsed.port, "pattern", str(parsed))
+        elif isinstance(parsed, str) and parsed != "null":
+            po = parse_origin(parsed)
+            if po is None:
+                continue
+            base = _Base(po.scheme, po.host, po.port, "exact", parsed)
+        else:
+            continue
+        out.setdefault((base.scheme, base.host), base)
+    for rx in _as_list(policy.options.get("allow_origin_regex")):
+        source = rx.pattern if isinstance(rx, re.Pattern) else str(rx)
+        scheme = "http" if "https" not in source and "http" in source else "https"
+        for literal in _REGEX_HOST.findall(source):
+            host = literal.replace("\\.", ".").replace("[.]", ".").lower()
+            out.setdefault((scheme, host), _Base(scheme, host, None, "regex", source))
+    return list(out.values())
+
+
+def _allowed(policy: CORSPolicy, origin: str) -> bool:
+    decision = policy.decide("GET", origin)
+    return decision.allowed and any(k == "Access-Control-Allow-Origin" for k, _ in decision.headers)
+
+
+def _acao(policy: CORSPolicy, origin: str) -> str | None:
+    for k, v in policy.decide("GET", origin).headers:
+        if k == "Access-Control-Allow-Origin":
+            return v
+    return None
+
+
+def _probes(base: _Base) -> Iterable[tuple[str, str, str]]:
+    """(check, origin, what it shows) for one allow-list host."""
+    h = base.host
+    yield "host_prefix", base.origin(f"{h}.{_EVIL}"), f"{h!r} is matched as a prefix"
+    yield "host_suffix", base.origin(f"evil{h}"), f"{h!r} is matched as a suffix"
+    yield "host_suffix", base.origin(f"evil-{h}"), f"{h!r} is matched as a suffix"
+    yield (
+        "host_substring",
+        base.origin(f"evil{h}x.{_EVIL}"),
+        f"{h!r} is matched anywhere in the host",
+    )
+    for i, ch in enumerate(h):
+        if ch == ".":
+            yield (
+                "unescaped_dot",
+                base.origin(h[:i] + "x" + h[i + 1 :]),
+                "a '.' in a regex matches any character",
+            )
+    for ch in _SPECIAL_CHARS:
+        yield (
+            "special_chars",
+            base.origin(f"{h}{ch}.{_EVIL}"),
+            f"{ch!r} after the host is accepted (Safari and others send such hosts)",
+        )
+    if base.source != "pattern" and not is_public_suffix(h):
+        yield "any_subdomain", base.origin(f"evil.{h}"), "every subdomain is allowed"
+
+
+_FIXES = {
+    "host_prefix": "anchor the host: list exact origins, or end the regex with the host "
+    "(allow_origin_regex is fullmatched, so avoid '.*' after the host)",
+    "host_suffix": "anchor the start of the host: 'https://([a-z0-9-]+\\.)?example\\.com' "
+    "instead of 'https://.*example\\.com', or use a 'https://*.example.com' pattern",
+    "host_substring": "do not match the host as a substring; list exact origins or '*.' patterns",
+    "unescaped_dot": "escape dots in allow_origin_regex ('\\.'), or list exact origins",
+    "special_chars": "do not use '[^.]'-style or '.*' classes after the host; list exact "
+    "origins or '*.' patterns",
+    "any_subdomain": "if not every subdomain is trusted, list exact origins instead",
+    "http_downgrade": "allow only https origins: a network attacker can forge http pages",
+}
+
+
+def _probe_findings(policy: CORSPolicy, where: str, creds: bool) -> list[Finding]:
+    findings: list[Finding] = []
+    seen: set[str] = set()
+    for base in _bases(policy):
+        probes = list(_probes(base))
+        if base.scheme == "https":
+            probes.append(
+                ("http_downgrade", base.origin(scheme="http"), "plain http is allowed too")
+            )
+        special: list[str] = []
+        for check, origin, what in probes:
+            if origin in seen or not _allowed(policy, origin):
+                continue
+            seen.add(origin)
+            if check == "special_chars":
+                special.append(origin)
+                if len(special) > 1:
+                    continue  # one finding per host; the count is added below
+            severity = "high"
+            if check == "any_subdomain":
+                severity = "medium" if creds else "low"
+            elif check == "http_downgrade":
+                severity = "high" if creds else "medium"
+            findings.append(
+                Finding(
+                    severity,
+                    check,
+                    where,
+                    origin,
+                    f"origin {origin!r} is allowed ({base.source} entry {base.entry!r}): {what}",
+                    _FIXES[check],
+                )
+            )
+        if len(special) > 1:
+            i = next(i for i, f in enumerate(findings) if f.origin == special[0])
+            first = findings[i]
+            findings[i] = Finding(
+                first.severity,
+                first.check,
+                first.where,
+                first.origin,
+                first.message + f" ({len(special) - 1} more such origins are allowed)",
+                first.fix,
+            )
+    return findings
+
+
+def _setting_findings(policy: CORSPolicy, where: str, creds: bool) -> list[Finding]:
+    findings: list[Finding] = []
+    options = policy.options
+    for entry in _as_list(options.get("allow_origins")):
+        parsed = parse_config_origin(entry)
+        if isinstance(parsed, OriginPattern):
+            findings.extend(_pattern_findings(policy, parsed, where, creds))
+        elif isinstance(parsed, str) and parsed != "null":
+            po = parse_origin(parsed)
+            if po is None:
+                continue
+            if any(po.host.endswith("." + s) for s in USER_CONTENT_SUFFIXES):
+                findings.append(
+                    Finding(
+                        "low",
+                        "user_content_origin",
+                        where,
+                        parsed,
+                        f"{parsed!r} is on a shared user-content domain: every page "
+                        "published under that origin (other repositories, paths) shares it",
+                        "serve the trusted frontend from your own domain",
+                    )
+                )
+            if creds and po.scheme == "http" and not _loopback(po.host):
+                findings.append(
+                    Finding(
+                        "medium",
+                        "http_origin_with_credentials",
+                        where,
+                        parsed,
+                        f"{parsed!r} is plain http with allow_credentials=True: a network "
+                        "attacker can impersonate it and read credentialed responses",
+                        "use https",
+                    )
+                )
+    if options.get("debug") is True:
+        findings.append(
+            Finding(
+                "medium",
+                "debug_enabled",
+                where,
+                None,
+                "debug=True puts the rejection reason (and so hints about the allow-list) in "
+                "every rejected preflight",
+                "use debug=True in development only",
+            )
+        )
+    if options.get("allow_private_network") is True:
+        findings.append(
+            Finding(
+                "info",
+                "private_network",
+                where,
+                None,
+                "allow_private_network=True lets allowed public sites reach this "
+                "private-network server",
+                "keep it only if public pages must call this server",
+            )
+        )
+    if creds and (options.get("allow_methods") == "*" or options.get("allow_headers") == "*"):
+        findings.append(
+            Finding(
+                "info",
+                "wildcard_with_credentials",
+                where,
+                None,
+                "'*' methods/headers with credentials are answered by echoing the request",
+                "list the methods and headers the frontend really uses",
+            )
+        )
+    return findings
+
+
+def _loopback(host: str) -> bool:
+    return host in ("localhost", "[::1]") or host.endswith(".localhost") or host.startswith("127.")
+
+
+def _pattern_findings(
+    policy: CORSPolicy, pattern: OriginPattern, where: str, creds: bool
+) -> list[Finding]:
+    entry = str(pattern)
+    if pattern.subdomains:
+        probe = f"{pattern.scheme}://evil-cors-probe.{pattern.host}" + (
+            f":{pattern.port}" if pattern.port and pattern.port != "*" else ""
+        )
+        if is_public_suffix(pattern.host) and _allowed(policy, probe):
+            return [
+                Finding(
+                    "high",
+                    "public_suffix_wildcard",
+                    where,
+                    probe,
+                    f"{entry!r} sits on the public suffix {pattern.host!r}: anyone can "
+                    f"register a site there, e.g. {probe!r}",
+                    "list your own subdomains instead",
+                )
+            ]
+        return [
+            Finding(
+                "medium" if creds else "low",
+                "subdomain_wildcard",
+                where,
+                probe,
+                f"{entry!r} trusts every subdomain of {pattern.host!r}: a taken-over or "
+                "user-controlled subdomain can read "
+                + ("credentialed " if creds else "")
+                + "responses",
+                "list the subdomains you serve, if they are few",
+            )
+        ]
+    if pattern.port == "*":
+        loop = _loopback(pattern.host)
+        return [
+            Finding(
+                ("low" if creds else "info") if loop else "medium",
+                "any_port",
+                where,
+                None,
+                f"{entry!r} trusts every port on {pattern.host!r}"
+                + (
+                    ": any local development server or tool can read the responses"
+                    if loop
+                    else ": any service on that host can read the responses"
+                ),
+                "keep localhost ports for development settings only"
+                if loop
+                else "list the port(s) you use",
+            )
+        ]
+    return []
+
+
+def audit_policy(policy: CORSPolicy, where: str = "*") -> list[Finding]:
+    """Probe one policy; findings sorted by severity (most severe first).
+
+    >>> audit_policy(CORSPolicy(allow_origins=["https://app.example.com"]))
+    []
+    """
+    creds = policy.allow_credentials
+    foreign = f"https://{_EVIL}"
+    acao = _acao(policy, foreign)
+    findings: list[Finding] = []
+    if acao == "*":
+        findings.append(
+            Finding(
+                "low",
+                "wildcard_origin",
+                where,
+                foreign,
+                "every origin may read non-credentialed responses ('*')",
+                "fine for public data only; list origins if the API is not public",
+            )
+        )
+        return findings
+    if acao == foreign:
+        findings.append(
+            Finding(
+                "high",
+                "foreign_origin_reflected",
+                where,
+                foreign,
+                f"an arbitrary foreign origin {foreign!r} is allowed and reflected"
+                + (" with credentials" if creds else ""),
+                "list the trusted origins; never reflect Origin unconditionally",
+            )
+        )
+        return findings
+    if _allowed(policy, "null"):
+        findings.append(
+            Finding(
+                "high" if creds else "medium",
+                "null_origin",
+                where,
+                "null",
+                "origin 'null' is allowed: any site can send it from a sandboxed iframe",
+                "remove 'null' from allow_origins (and allow_null_origin)",
+            )
+        )
+    for suffix in USER_CONTENT_SUFFIXES:
+        probe = f"https://evil-cors-probe.{suffix}"
+        if _allowed(policy, probe):
+            findings.append(
+                Finding(
+                    "high",
+                    "user_content_host",
+                    where,
+                    probe,
+                    f"{probe!r} is allowed: anyone can publish a page on {suffix!r}",
+                    f"list your own origins on {suffix!r} exactly, never a pattern",
+                )
+            )
+    probed = {f.origin for f in findings}
+    findings += [f for f in _setting_findings(policy, where, creds) if f.origin not in probed]
+    probed = {f.origin for f in findings}
+    findings += [f for f in _probe_findings(policy, where, creds) if f.origin not in probed]
+    return sorted(findings, key=lambda f: SEVERITIES.index(f.severity))
+
+
+def audit_policies(policies: Mapping[str, CORSPolicy | None]) -> list[Finding]:
+    """Audit each policy of a configuration (``"*"`` and each path pattern).
+
+    >>> from cors_core.loading import load_policies, read_toml
+    >>> findings = audit_policies(load_policies(read_toml("pyproject.toml")))
+    """
+    out: list[Finding] = []
+    for where, policy in policies.items():
+        if policy is not None:
+            out += audit_policy(policy, where)
+    return sorted(out, key=lambda f: SEVERITIES.index(f.severity))
+
+
+def near_misses(policy: CORSPolicy, origin: str) -> list[str]:
+    """Hints when a refused origin is close to an allowed entry (www, apex, scheme, port).
+
+    >>> near_misses(CORSPolicy(allow_origins=["https://*.example.com"]), "https://example.com")
+    ["'https://*.example.com' matches subdomains only, not 'https://example.com': add it too"]
+    """
+    parsed = parse_origin(origin)
+    if parsed is None:
+        return []
+    hints: list[str] = []
+    for entry in _as_list(policy.options.get("allow_origins")):
+        allowed = parse_config_origin(entry)
+        if isinstance(allowed, OriginPattern):
+            if allowed.subdomains and parsed.host == allowed.host:
+                hints.append(
+                    f"{str(allowed)!r} matches subdomains only, not {origin!r}: add it too"
+                )
+            elif _same_host(parsed, allowed.host, allowed.subdomains) and (
+                parsed.scheme != allowed.scheme
+            ):
+                hints.append(f"{str(allowed)!r} is allowed: the scheme must match exactly")
+        elif isinstance(allowed, str) and allowed != "null":
+            other = parse_origin(allowed)
+            if other is None:
+                continue
+            if parsed.host in ("www." + other.host, other.host.removeprefix("www.")) and (
+                parsed.host != other.host
+            ):
+                hints.append(f"{allowed!r} is allowed, but 'www.' makes a different origin")
+            elif other.host == parsed.host and other != parsed:
+                hints.append(f"{allowed!r} is allowed: scheme and port must match exactly")
+    return hints
+
+
+def _same_host(parsed: ParsedOrigin, host: str, subdomains: bool) -> bool:
+    return parsed.host.endswith("." + host) if subdomains else parsed.host == host

@@ -1,0 +1,423 @@
+"""The ``cors-core`` command: check a live server, explain a config, audit a config.
+
+Usage (also ``python -m cors_core ...``)::
+
+    cors-core check URL --origin ORIGIN [--method M] [-H 'Name: value' ...] [--credentials]
+                        [--private-network] [--timeout S] [--json]
+    cors-core explain --config FILE --origin ORIGIN [--path /p] [--method M] [-H ...]
+                      [--credentials] [--private-network] [--json]
+    cors-core audit --config FILE [--fail-on high|medium|low|info] [--json]
+    cors-core demo [ARGS...]
+
+``check`` does what a browser does (:func:`cors_core.browser.simulate` with an httpx
+client): decides whether a preflight is needed, sends it, checks it, sends the actual
+request, checks it, and prints each step, the verdict, the rule that failed and a fix.
+``explain`` gives the same verdict offline, sending the trip through the policy of a
+TOML configuration file. ``audit`` probes a configuration with attacker origins.
+
+Exit status: ``check``/``explain``: 0 allowed, 1 blocked, 2 error (unreachable host,
+bad arguments, invalid configuration). ``audit``: 0 clean, 1 when a finding reaches
+``--fail-on`` (default ``high``), 2 error.
+
+httpx is needed by ``check`` only (``pip install 'cors-core[cli]'``).
+
+Example::
+
+    >>> from cors_core.cli import main
+    >>> main(["explain", "--config", "cors.toml", "--origin", "https://app.example.com"])
+    0
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, TextIO
+
+from cors_core.audit import SEVERITIES, audit_policies, near_misses
+from cors_core.browser import Exchange, Response, Trip, simulate
+from cors_core.decision import Action, Decision, ReasonCode
+from cors_core.errors import ConfigError
+from cors_core.headers import merge_response_headers
+from cors_core.loading import load_policies, read_toml, rules_from_mapping
+from cors_core.paths import PathRules
+from cors_core.policy import CORSPolicy
+
+__all__ = ["main"]
+
+EXIT_ALLOWED = 0
+EXIT_BLOCKED = 1
+EXIT_ERROR = 2
+
+_BODY_SHOWN = 2000
+
+
+class _UsageError(Exception):
+    """Bad command-line arguments (exit 2)."""
+
+
+@dataclass
+class _Report:
+    """What ``check`` and ``explain`` print (text or JSON)."""
+
+    command: str
+    target: str
+    origin: str
+    method: str
+    credentials: bool
+    trip: Trip
+    server_reasons: list[str] = field(default_factory=list)
+    fix: str = ""
+    notes: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        v = self.trip.verdict
+        return {
+            "command": self.command,
+            "target": self.target,
+            "origin": self.origin,
+            "method": self.method,
+            "credentials": self.credentials,
+            "allowed": v.allowed,
+            "code": v.code,
+            "message": v.message,
+            "server_reasons": self.server_reasons,
+            "fix": self.fix,
+            "notes": self.notes,
+            "steps": list(self.trip.steps),
+            "preflight": _exchange(self.trip.preflight),
+            "actual": _exchange(self.trip.actual),
+            "readable_headers": sorted(self.trip.readable_headers),
+        }
+
+
+def _exchange(ex: Exchange | None) -> dict[str, Any] | None:
+    if ex is None:
+        return None
+    return {
+        "method": ex.method,
+        "request_headers": [list(p) for p in ex.headers],
+        "status": ex.status,
+        "response_headers": [list(p) for p in ex.response_headers],
+        "body": ex.body[:_BODY_SHOWN].decode("utf-8", "replace"),
+    }
+
+
+def _parse_header(text: str) -> tuple[str, str]:
+    name, colon, value = text.partition(":")
+    if not colon or not name.strip():
+        raise _UsageError(f"-H {text!r}: write a header as 'Name: value'")
+    return name.strip(), value.strip()
+
+
+def _option_fix(code: str, method: str, origin: str) -> str:
+    """The cors_core setting (or generic server change) that fixes a browser verdict."""
+    fixes = {
+        "missing_allow_origin": f"allow the origin: with cors_core add {origin!r} to "
+        "allow_origins; any server must answer every response (errors included) with "
+        f"'Access-Control-Allow-Origin: {origin}'",
+        "allow_origin_mismatch": "send Access-Control-Allow-Origin equal to the request's "
+        "Origin, byte for byte (cors_core does this for every allowed origin)",
+        "multiple_allow_origin": "send exactly one Access-Control-Allow-Origin: remove the "
+        "duplicate (proxy and app both adding it?)",
+        "invalid_allow_origin": "send '*' or the request's origin in Access-Control-Allow-Origin",
+        "wildcard_with_credentials": "echo the origin instead of '*': with cors_core list the "
+        "origins in allow_origins and set allow_credentials=True",
+        "missing_allow_credentials": "send 'Access-Control-Allow-Credentials: true': with "
+        "cors_core set allow_credentials=True",
+        "invalid_allow_credentials": "send exactly 'Access-Control-Allow-Credentials: true'",
+        "preflight_status": "answer the OPTIONS preflight with 204 before routing and "
+        "authentication: put the CORS middleware outermost",
+        "preflight_redirect": "serve the preflight at the exact URL (no trailing-slash or "
+        "https redirect)",
+        "method_not_allowed": f"allow the method: with cors_core add {method!r} to allow_methods",
+        "header_not_allowed": "allow the request header(s) named above: with cors_core add "
+        "them to allow_headers",
+        "private_network_not_allowed": "with cors_core set allow_private_network=True",
+        "invalid_allow_private_network": "send 'Access-Control-Allow-Private-Network: true'",
+        "invalid_allow_methods": "send Access-Control-Allow-Methods as a comma-separated list",
+        "invalid_allow_headers": "send Access-Control-Allow-Headers as a comma-separated list",
+        "invalid_response_header": "never put CR, LF or NUL in a response header",
+    }
+    return fixes.get(code, "")
+
+
+# ------------------------------------------------------------------------------- output
+
+
+def _print_report(report: _Report, out: TextIO) -> None:
+    v = report.trip.verdict
+    mode = " with credentials" if report.credentials else ""
+    print(
+        f"cors-core {report.command}: {report.method} {report.target} "
+        f"from origin {report.origin!r}{mode}",
+        file=out,
+    )
+    for i, step in enumerate(report.trip.steps, 1):
+        print(f"  {i}. {step}", file=out)
+    for note in report.notes:
+        print(f"  note: {note}", file=out)
+    if v.allowed:
+        print("verdict: ALLOWED", file=out)
+        readable = ", ".join(sorted(report.trip.readable_headers)) or "(none)"
+        print(f"  readable response headers: {readable}", file=out)
+        return
+    print(f"verdict: BLOCKED [{v.code}]", file=out)
+    print(f"  failed rule: {v.message}", file=out)
+    for reason in report.server_reasons:
+        print(f"  server reason: {reason}", file=out)
+    if report.fix:
+        print(f"  fix: {report.fix}", file=out)
+
+
+def _emit(report: _Report, as_json: bool, out: TextIO) -> int:
+    if as_json:
+        print(json.dumps(report.as_dict(), indent=2), file=out)
+    else:
+        _print_report(report, out)
+    return EXIT_ALLOWED if report.trip.verdict.allowed else EXIT_BLOCKED
+
+
+def _trip_kwargs(args: argparse.Namespace) -> dict[str, Any]:
+    return {
+        "origin": args.origin,
+        "method": args.method,
+        "headers": [_parse_header(h) for h in args.header],
+        "credentials": args.credentials,
+        "private_network": args.private_network,
+    }
+
+
+# -------------------------------------------------------------------------------- check
+
+
+def _check(args: argparse.Namespace, out: TextIO) -> int:
+    try:
+        import httpx
+    except ImportError:
+        raise _UsageError("'cors-core check' needs httpx: pip install 'cors-core[cli]'") from None
+    url: str = args.url
+    if not url.startswith(("http://", "https://")):
+        raise _UsageError(f"URL {url!r} must start with http:// or https://")
+    kwargs = _trip_kwargs(args)
+    reasons: list[str] = []
+    with httpx.Client(timeout=args.timeout, follow_redirects=False) as client:
+
+        def send(method: str, headers: Sequence[tuple[str, str]]) -> Response:
+            r = client.request(method, url, headers=list(headers))
+            reasons.extend(r.headers.get_list("x-cors-reason"))
+            return r.status_code, r.headers.multi_items(), r.content
+
+        try:
+            trip = simulate(send, **kwargs)
+        except httpx.HTTPError as exc:
+            print(f"cors-core check: cannot reach {url}: {exc}", file=sys.stderr)
+            return EXIT_ERROR
+        except ValueError as exc:
+            raise _UsageError(f"a browser would refuse to send this request: {exc}") from None
+    report = _Report("check", url, args.origin, args.method.upper(), args.credentials, trip)
+    report.server_reasons = reasons
+    target_origin = "/".join(url.split("/", 3)[:3])
+    if target_origin == args.origin:
+        report.notes.append("the origin is the URL's own origin: a browser would not use CORS")
+    report.fix = _option_fix(trip.verdict.code, _trip_method(trip, args.method), args.origin)
+    if reasons and not trip.verdict.allowed:
+        # The server (cors_core with debug=True) said exactly what it refused: that is the fix.
+        report.fix = reasons[0].partition(": ")[2] or reasons[0]
+    elif trip.preflight is not None and trip.preflight.status == 403 and trip.actual is None:
+        report.notes.append(
+            "the server refused the preflight with 403 without saying why: if it uses "
+            "cors_core, the origin, the method or a header is not allowed; run it with "
+            "debug=True (X-CORS-Reason) or use 'cors-core explain' with its configuration"
+        )
+    return _emit(report, args.json, out)
+
+
+def _trip_method(trip: Trip, method: str) -> str:
+    """The method the browser really sent (``fetch()`` normalises some)."""
+    return trip.actual.method if trip.actual is not None else method.upper()
+
+
+# ------------------------------------------------------------------------------ explain
+
+
+def _load(path: str) -> CORSPolicy | PathRules:
+    return rules_from_mapping(read_toml(path))
+
+
+def _explain(args: argparse.Namespace, out: TextIO) -> int:
+    policy = _load(args.config)
+    kwargs = _trip_kwargs(args)
+    path: str = args.path
+    decisions: list[Decision] = []
+
+    def send(method: str, headers: Sequence[tuple[str, str]]) -> Response:
+        h: dict[str, str] = {}
+        for name, value in headers:
+            key = name.lower()
+            h[key] = f"{h[key]}, {value}" if key in h else value
+        pna = h.get("access-control-request-private-network", "").strip().lower() == "true"
+        d = policy.decide(
+            method,
+            h.get("origin"),
+            h.get("access-control-request-method"),
+            h.get("access-control-request-headers"),
+            pna,
+            path=path,
+        )
+        decisions.append(d)
+        if d.action is Action.RESPOND:
+            return d.status, list(d.headers), d.body
+        app = [("Content-Type", "text/plain; charset=utf-8")]
+        return 200, merge_response_headers(app, d.headers, d.vary_origin), b"(app response)"
+
+    try:
+        trip = simulate(send, **kwargs)
+    except ValueError as exc:
+        raise _UsageError(f"a browser would refuse to send this request: {exc}") from None
+    target = f"{path} (config {args.config})"
+    report = _Report("explain", target, args.origin, args.method.upper(), args.credentials, trip)
+    refused = [
+        d for d in decisions if not d.allowed or d.reason.code == ReasonCode.NO_CORS_FOR_PATH
+    ]
+    report.server_reasons = [f"[{d.reason.code}] {d.reason.message}" for d in refused]
+    governing = policy.for_path(path)
+    if governing is not None and refused:
+        said = " ".join(report.server_reasons)
+        report.notes += [
+            h for h in near_misses(governing, args.origin) if h[: h.find("'", 1) + 1] not in said
+        ]
+    if refused and not trip.verdict.allowed:
+        report.fix = refused[0].reason.message
+    else:
+        report.fix = _option_fix(trip.verdict.code, _trip_method(trip, args.method), args.origin)
+    return _emit(report, args.json, out)
+
+
+# -------------------------------------------------------------------------------- audit
+
+
+def _audit(args: argparse.Namespace, out: TextIO) -> int:
+    policies = load_policies(read_toml(args.config))
+    findings = audit_policies(policies)
+    limit = SEVERITIES.index(args.fail_on)
+    failing = [f for f in findings if SEVERITIES.index(f.severity) <= limit]
+    if args.json:
+        doc = {
+            "config": args.config,
+            "findings": [f.as_dict() for f in findings],
+            "counts": {s: sum(f.severity == s for f in findings) for s in SEVERITIES},
+            "fail_on": args.fail_on,
+            "failed": bool(failing),
+        }
+        print(json.dumps(doc, indent=2), file=out)
+    else:
+        print(f"cors-core audit: {args.config}", file=out)
+        for f in findings:
+            where = "" if f.where == "*" else f" [path {f.where}]"
+            print(f"[{f.severity.upper()}] {f.check}{where}: {f.message}", file=out)
+            print(f"    fix: {f.fix}", file=out)
+        counts = ", ".join(f"{sum(f.severity == s for f in findings)} {s}" for s in SEVERITIES)
+        print(f"{len(findings)} finding(s): {counts}", file=out)
+    return EXIT_BLOCKED if failing else EXIT_ALLOWED
+
+
+# --------------------------------------------------------------------------------- demo
+
+
+def _demo(args: argparse.Namespace, out: TextIO) -> int:
+    try:
+        module: Any = importlib.import_module("adapters.demo")
+    except ImportError as exc:
+        print(f"cors-core demo: the demo is not available ({exc})", file=sys.stderr)
+        return EXIT_ERROR
+    result = module.main(list(args.args))
+    return int(result or 0)
+
+
+# --------------------------------------------------------------------------------- main
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="cors-core",
+        description="Explain CORS: check a server like a browser, explain or audit a config.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def trip_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--origin", required=True, help="the page's origin, e.g. https://app.example.com"
+        )
+        p.add_argument("--method", default="GET", help="request method (default GET)")
+        p.add_argument(
+            "-H",
+            "--header",
+            action="append",
+            default=[],
+            metavar="'Name: value'",
+            help="request header the page sets (repeatable)",
+        )
+        p.add_argument(
+            "--credentials", action="store_true", help="credentials: 'include' (cookies)"
+        )
+        p.add_argument(
+            "--private-network",
+            action="store_true",
+            help="the target is on a more private network (Private Network Access)",
+        )
+        p.add_argument("--json", action="store_true", help="machine-readable output")
+
+    check = sub.add_parser("check", help="do what a browser does against a live URL")
+    check.add_argument("url")
+    trip_options(check)
+    check.add_argument("--timeout", type=float, default=10.0, help="seconds (default 10)")
+    check.set_defaults(run=_check)
+
+    explain = sub.add_parser("explain", help="the browser's verdict from a config file, offline")
+    explain.add_argument(
+        "--config", required=True, help="TOML file ([tool.cors], [cors] or top level)"
+    )
+    explain.add_argument("--path", default="/", help="request path, for per-path rules (default /)")
+    trip_options(explain)
+    explain.set_defaults(run=_explain)
+
+    audit = sub.add_parser("audit", help="probe a config with scanner/attacker origins")
+    audit.add_argument("--config", required=True)
+    audit.add_argument("--fail-on", choices=SEVERITIES, default="high")
+    audit.add_argument("--json", action="store_true")
+    audit.set_defaults(run=_audit)
+
+    demo = sub.add_parser("demo", help="run the interactive demo (adapters.demo)")
+    demo.add_argument("args", nargs=argparse.REMAINDER)
+    demo.set_defaults(run=_demo)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``cors-core`` command; returns the exit status (0, 1 or 2).
+
+    >>> main(["audit", "--config", "pyproject.toml"])
+    0
+    """
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["demo"]:  # everything after "demo" belongs to the demo's own parser
+        return _demo(argparse.Namespace(args=argv[1:]), sys.stdout)
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as exc:  # argparse: --help (0) or bad arguments (2)
+        return exc.code if isinstance(exc.code, int) else EXIT_ERROR
+    out = sys.stdout
+    try:
+        code: int = args.run(args, out)
+    except _UsageError as exc:
+        print(f"cors-core {args.command}: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except ConfigError as exc:
+        print(f"cors-core {args.command}: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    return code

@@ -1,0 +1,207 @@
+"""Loading a CORS configuration from TOML files or plain mappings.
+
+Three file shapes are read (with the standard library's :mod:`tomllib`):
+
+- ``pyproject.toml`` with a ``[tool.cors]`` table;
+- a standalone file with a ``[cors]`` table;
+- a standalone file whose top-level keys are the options.
+
+The keys are :class:`~cors_core.CORSPolicy`'s keyword options. Per-path rules go in a
+``paths`` table: each ``"/pattern"`` maps to a table of options (which start from the
+top-level options and override them) or to ``false`` for "no CORS on this path"::
+
+    [tool.cors]
+    allow_origins = ["https://app.example.com"]
+    allow_methods = ["GET", "POST", "PUT"]
+
+    [tool.cors.paths]
+    "/internal/*" = false                 # no CORS headers at all below /internal
+
+    [tool.cors.paths."/public/*"]
+    allow_origins = ["*"]                 # inherits allow_methods from above
+
+Paths no rule covers use the top-level options; when the file has path rules and no
+top-level option, other paths get no CORS. Validation is the constructor's: every
+problem is reported at once in one :class:`~cors_core.ConfigError`, unknown keys come
+with the closest real name, and problems inside a path table name that path.
+
+Example::
+
+    >>> from cors_core.loading import load_config
+    >>> policy = load_config("pyproject.toml")  # CORSPolicy, or PathRules with paths
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from cors_core.config import unknown_options
+from cors_core.errors import ConfigError, Problem
+from cors_core.paths import PathRules
+from cors_core.policy import CORSPolicy
+
+__all__ = ["load_config", "load_policies", "policy_from_mapping", "read_toml", "rules_from_mapping"]
+
+PATHS_KEY = "paths"
+
+
+def read_toml(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """The CORS table of a TOML file (``[tool.cors]``, ``[cors]`` or the top level).
+
+    Raises :class:`ConfigError` when the file cannot be read or parsed, or when a
+    ``pyproject.toml`` has no ``[tool.cors]`` table.
+
+    >>> read_toml("pyproject.toml")["allow_origins"]
+    ['https://app.example.com']
+    """
+    file = Path(path)
+    try:
+        with file.open("rb") as fh:
+            data = tomllib.load(fh)
+    except OSError as exc:
+        raise ConfigError(
+            [
+                Problem(
+                    "config file",
+                    repr(str(file)),
+                    f"cannot be read ({exc.strerror})",
+                    "check the path",
+                )
+            ]
+        ) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(
+            [
+                Problem(
+                    "config file", repr(str(file)), f"is not valid TOML ({exc})", "fix the syntax"
+                )
+            ]
+        ) from None
+    tool = data.get("tool")
+    if isinstance(tool, dict) and isinstance(tool.get("cors"), dict):
+        return dict(tool["cors"])
+    if isinstance(data.get("cors"), dict):
+        return dict(data["cors"])
+    if file.name == "pyproject.toml" or "project" in data or "tool" in data:
+        raise ConfigError(
+            [
+                Problem(
+                    "config file",
+                    repr(str(file)),
+                    "has no [tool.cors] table",
+                    "add a [tool.cors] table with allow_origins = [...]",
+                )
+            ]
+        )
+    return dict(data)
+
+
+def _in_path(pattern: str, problems: tuple[Problem, ...] | list[Problem]) -> list[Problem]:
+    where = f'paths."{pattern}".'
+    return [Problem(where + p.option, p.entry, p.problem, p.fix) for p in problems]
+
+
+def _build(
+    options: Mapping[str, Any], problems: list[Problem], pattern: str | None
+) -> CORSPolicy | None:
+    unknown = unknown_options(options)
+    if unknown:
+        problems.extend(_in_path(pattern, unknown) if pattern is not None else unknown)
+        return None
+    try:
+        return CORSPolicy(**options)
+    except ConfigError as exc:
+        problems.extend(_in_path(pattern, exc.problems) if pattern is not None else exc.problems)
+        return None
+
+
+def load_policies(mapping: Mapping[str, Any]) -> dict[str, CORSPolicy | None]:
+    """Every policy a mapping defines: ``"*"`` for the top level, then each path pattern.
+
+    A path mapped to ``false`` (or ``None``) is ``None``: no CORS there. ``"*"`` is
+    absent when the mapping has path rules and no top-level option. Used by
+    :func:`rules_from_mapping` and by ``cors-core audit``, which probes each policy.
+
+    >>> sorted(load_policies({"allow_origins": ["https://a.example"]}))
+    ['*']
+    """
+    problems: list[Problem] = []
+    base = {k: v for k, v in mapping.items() if k != PATHS_KEY}
+    paths = mapping.get(PATHS_KEY, {})
+    out: dict[str, CORSPolicy | None] = {}
+    if not isinstance(paths, Mapping):
+        problems.append(
+            Problem(PATHS_KEY, repr(paths), "is not a table", 'write [paths."/api/*"] tables')
+        )
+        paths = {}
+    if base or not paths:
+        out["*"] = _build(base, problems, None)
+    for pattern, rule in paths.items():
+        if rule is False or rule is None:
+            out[pattern] = None
+        elif isinstance(rule, Mapping):
+            out[pattern] = _build({**base, **rule}, problems, pattern)
+        else:
+            problems.append(
+                Problem(
+                    PATHS_KEY,
+                    repr(pattern),
+                    f"maps to {rule!r}",
+                    "map it to a table of options, or to false for no CORS",
+                )
+            )
+    if problems:
+        raise ConfigError(problems)
+    return out
+
+
+def policy_from_mapping(mapping: Mapping[str, Any]) -> CORSPolicy:
+    """A :class:`CORSPolicy` from a mapping of options (no ``paths``); same errors as the
+    constructor, plus unknown keys with the closest real name.
+
+    >>> policy_from_mapping({"allow_origins": ["https://a.example"]}).allow_credentials
+    False
+    """
+    if PATHS_KEY in mapping:
+        raise ConfigError(
+            [
+                Problem(
+                    PATHS_KEY,
+                    "",
+                    "defines per-path rules, which a single CORSPolicy cannot hold",
+                    "use cors_core.loading.load_config or rules_from_mapping (they give PathRules)",
+                )
+            ]
+        )
+    policies = load_policies(mapping)
+    policy = policies["*"]
+    assert policy is not None  # _build raised otherwise
+    return policy
+
+
+def rules_from_mapping(mapping: Mapping[str, Any]) -> CORSPolicy | PathRules:
+    """A :class:`CORSPolicy`, or :class:`PathRules` when the mapping has a ``paths`` table.
+
+    >>> rules_from_mapping({"allow_origins": ["https://a.example"],
+    ...                     "paths": {"/internal/*": False}}).for_path("/internal/x") is None
+    True
+    """
+    policies = load_policies(mapping)
+    if PATHS_KEY not in mapping:
+        policy = policies["*"]
+        assert policy is not None
+        return policy
+    default = policies.pop("*", None)
+    return PathRules(policies, default=default)
+
+
+def load_config(path: str | os.PathLike[str]) -> CORSPolicy | PathRules:
+    """Read a TOML file (see the module docs) into a :class:`CORSPolicy` or :class:`PathRules`.
+
+    >>> app = CORSMiddleware(app, policy=load_config("pyproject.toml"))
+    """
+    return rules_from_mapping(read_toml(path))

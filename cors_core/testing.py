@@ -1,0 +1,287 @@
+"""Assert in your own tests what a browser would decide, through your framework's test client.
+
+Each helper runs a browser-faithful trip with :func:`cors_core.browser.simulate`
+(a preflight when the Fetch rules need one, then the actual request) through a test
+client, asserts the browser's verdict, and returns the :class:`~cors_core.browser.Trip`.
+A failed assertion names the rule that failed, the server's ``X-CORS-Reason`` (with
+``debug=True``) and every step.
+
+Clients are duck-typed, so this module imports no framework:
+
+- httpx ``Client`` and Starlette/FastAPI ``TestClient``: ``.request(method, url, headers=...)``;
+- httpx ``AsyncClient`` (e.g. with ``httpx.ASGITransport``): the ``_async`` variants;
+- Flask's test client: ``.open(path, method=..., headers=...)``;
+- Django's test client: ``.generic(method, path, headers=...)``.
+
+Example (pytest, FastAPI)::
+
+    from fastapi.testclient import TestClient
+    from cors_core.testing import assert_cors_allowed, assert_cors_blocked
+
+    def test_frontend_can_put() -> None:
+        client = TestClient(app)
+        assert_cors_allowed(client, "/items/1", origin="https://app.example.com",
+                            method="PUT", headers={"Content-Type": "application/json"},
+                            credentials=True, readable=["x-total-count"])
+        assert_cors_blocked(client, "/items/1", origin="https://evil.example",
+                            method="PUT", code="missing_allow_origin")
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from cors_core.browser import HeadersLike, Response, Trip, simulate, simulate_async
+
+__all__ = [
+    "assert_cors_allowed",
+    "assert_cors_allowed_async",
+    "assert_cors_blocked",
+    "assert_cors_blocked_async",
+    "cors_trip",
+    "cors_trip_async",
+]
+
+
+def _django_response(response: Any) -> Response:
+    return response.status_code, list(response.items()), bytes(response.content)
+
+
+def _flask_response(response: Any) -> Response:
+    return response.status_code, list(response.headers.items()), bytes(response.get_data())
+
+
+def _httpx_response(response: Any) -> Response:
+    return response.status_code, list(response.headers.multi_items()), bytes(response.content)
+
+
+def _sender(client: Any, path: str) -> Any:
+    if hasattr(client, "generic"):  # Django (it also has .request, with another meaning)
+
+        def send_django(method: str, headers: Sequence[tuple[str, str]]) -> Response:
+            merged: dict[str, str] = {}
+            for name, value in headers:
+                merged[name] = f"{merged[name]}, {value}" if name in merged else value
+            return _django_response(client.generic(method, path, headers=merged))
+
+        return send_django
+    if hasattr(client, "request"):  # httpx.Client, Starlette/FastAPI TestClient
+
+        def send_httpx(method: str, headers: Sequence[tuple[str, str]]) -> Response:
+            return _httpx_response(client.request(method, path, headers=list(headers)))
+
+        return send_httpx
+    if hasattr(client, "open"):  # Flask / Werkzeug
+
+        def send_flask(method: str, headers: Sequence[tuple[str, str]]) -> Response:
+            return _flask_response(client.open(path, method=method, headers=list(headers)))
+
+        return send_flask
+    raise TypeError(
+        f"{type(client).__name__} is not a supported test client: pass an httpx client, "
+        "a Starlette/FastAPI TestClient, a Flask test client or a Django test client"
+    )
+
+
+def cors_trip(
+    client: Any,
+    path: str,
+    *,
+    origin: str,
+    method: str = "GET",
+    headers: HeadersLike = (),
+    credentials: bool = False,
+    private_network: bool = False,
+) -> Trip:
+    """Run a browser-faithful trip through a test client; no assertion.
+
+    >>> trip = cors_trip(client, "/api", origin="https://app.example.com", method="PUT")
+    >>> trip.verdict.code
+    'ok'
+    """
+    return simulate(
+        _sender(client, path),
+        origin=origin,
+        method=method,
+        headers=headers,
+        credentials=credentials,
+        private_network=private_network,
+    )
+
+
+async def cors_trip_async(
+    client: Any,
+    path: str,
+    *,
+    origin: str,
+    method: str = "GET",
+    headers: HeadersLike = (),
+    credentials: bool = False,
+    private_network: bool = False,
+) -> Trip:
+    """:func:`cors_trip` for an async client (``httpx.AsyncClient``).
+
+    >>> trip = await cors_trip_async(client, "/api", origin="https://app.example.com")
+    """
+
+    async def send(method: str, headers: Sequence[tuple[str, str]]) -> Response:
+        response = await client.request(method, path, headers=list(headers))
+        return _httpx_response(response)
+
+    return await simulate_async(
+        send,
+        origin=origin,
+        method=method,
+        headers=headers,
+        credentials=credentials,
+        private_network=private_network,
+    )
+
+
+def _explain(trip: Trip, path: str) -> str:
+    v = trip.verdict
+    lines = [f"CORS trip to {path!r}: [{v.code}] {v.message}"]
+    for exchange in (trip.preflight, trip.actual):
+        if exchange is None:
+            continue
+        for name, value in exchange.response_headers:
+            if name.lower() == "x-cors-reason":
+                lines.append(f"  server reason ({exchange.method}): {value}")
+    lines += [f"  {i}. {step}" for i, step in enumerate(trip.steps, 1)]
+    return "\n".join(lines)
+
+
+def _check_allowed(trip: Trip, path: str, readable: Iterable[str]) -> Trip:
+    if not trip.verdict.allowed:
+        raise AssertionError("a browser would BLOCK this request\n" + _explain(trip, path))
+    missing = sorted({name.lower() for name in readable} - trip.readable_headers)
+    if missing:
+        raise AssertionError(
+            f"allowed, but JavaScript cannot read {', '.join(missing)} "
+            "(add them to expose_headers)\n" + _explain(trip, path)
+        )
+    return trip
+
+
+def _check_blocked(trip: Trip, path: str, code: str | None) -> Trip:
+    if trip.verdict.allowed:
+        raise AssertionError("a browser would ALLOW this request\n" + _explain(trip, path))
+    if code is not None and trip.verdict.code != code:
+        raise AssertionError(
+            f"blocked, but with code {trip.verdict.code!r}, not {code!r}\n" + _explain(trip, path)
+        )
+    return trip
+
+
+def assert_cors_allowed(
+    client: Any,
+    path: str,
+    *,
+    origin: str,
+    method: str = "GET",
+    headers: HeadersLike = (),
+    credentials: bool = False,
+    private_network: bool = False,
+    readable: Iterable[str] = (),
+) -> Trip:
+    """Assert a browser on ``origin`` may make this request and read the response.
+
+    ``readable``: response header names page JavaScript must be able to read.
+
+    >>> assert_cors_allowed(client, "/api", origin="https://app.example.com", method="PUT")
+    Trip(verdict=Verdict(allowed=True, code='ok', ...), ...)
+    """
+    trip = cors_trip(
+        client,
+        path,
+        origin=origin,
+        method=method,
+        headers=headers,
+        credentials=credentials,
+        private_network=private_network,
+    )
+    return _check_allowed(trip, path, readable)
+
+
+def assert_cors_blocked(
+    client: Any,
+    path: str,
+    *,
+    origin: str,
+    method: str = "GET",
+    headers: HeadersLike = (),
+    credentials: bool = False,
+    private_network: bool = False,
+    code: str | None = None,
+) -> Trip:
+    """Assert a browser on ``origin`` is blocked (optionally with this verdict ``code``).
+
+    >>> assert_cors_blocked(client, "/api", origin="https://evil.example",
+    ...                     code="missing_allow_origin")
+    Trip(verdict=Verdict(allowed=False, code='missing_allow_origin', ...), ...)
+    """
+    trip = cors_trip(
+        client,
+        path,
+        origin=origin,
+        method=method,
+        headers=headers,
+        credentials=credentials,
+        private_network=private_network,
+    )
+    return _check_blocked(trip, path, code)
+
+
+async def assert_cors_allowed_async(
+    client: Any,
+    path: str,
+    *,
+    origin: str,
+    method: str = "GET",
+    headers: HeadersLike = (),
+    credentials: bool = False,
+    private_network: bool = False,
+    readable: Iterable[str] = (),
+) -> Trip:
+    """:func:`assert_cors_allowed` for ``httpx.AsyncClient``.
+
+    >>> await assert_cors_allowed_async(client, "/api", origin="https://app.example.com")
+    """
+    trip = await cors_trip_async(
+        client,
+        path,
+        origin=origin,
+        method=method,
+        headers=headers,
+        credentials=credentials,
+        private_network=private_network,
+    )
+    return _check_allowed(trip, path, readable)
+
+
+async def assert_cors_blocked_async(
+    client: Any,
+    path: str,
+    *,
+    origin: str,
+    method: str = "GET",
+    headers: HeadersLike = (),
+    credentials: bool = False,
+    private_network: bool = False,
+    code: str | None = None,
+) -> Trip:
+    """:func:`assert_cors_blocked` for ``httpx.AsyncClient``.
+
+    >>> await assert_cors_blocked_async(client, "/api", origin="https://evil.example")
+    """
+    trip = await cors_trip_async(
+        client,
+        path,
+        origin=origin,
+        method=method,
+        headers=headers,
+        credentials=credentials,
+        private_network=private_network,
+    )
+    return _check_blocked(trip, path, code)

@@ -1,0 +1,408 @@
+"""``cors-core check`` / ``explain`` / ``demo`` end to end, against real servers on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from cors_core.cli import main
+from tests.diagnostics.apps import APP_ORIGIN
+from tests.servers import free_port
+
+Run = Callable[..., tuple[int, str, str]]
+
+
+@pytest.fixture
+def run(capsys: pytest.CaptureFixture[str]) -> Run:
+    """Run the CLI in-process: (exit code, stdout, stderr)."""
+
+    def go(*argv: str) -> tuple[int, str, str]:
+        code = main(list(argv))
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return go
+
+
+def run_json(run: Run, *argv: str) -> tuple[int, dict]:
+    code, out, err = run(*argv, "--json")
+    assert err == ""
+    return code, json.loads(out)
+
+
+# ------------------------------------------------------------------ check: our middleware
+
+
+def test_check_allowed_preflighted_credentialed_put(run: Run, good_url: str) -> None:
+    code, doc = run_json(
+        run,
+        "check",
+        good_url + "/items",
+        "--origin",
+        APP_ORIGIN,
+        "--method",
+        "PUT",
+        "-H",
+        "X-API-Key: s3cret",
+        "--credentials",
+    )
+    assert code == 0
+    assert doc["allowed"] is True
+    assert doc["code"] == "ok"
+    assert doc["fix"] == ""
+    assert doc["preflight"]["method"] == "OPTIONS"
+    assert doc["preflight"]["status"] == 204
+    assert ["Access-Control-Request-Headers", "x-api-key"] in doc["preflight"]["request_headers"]
+    assert doc["actual"]["method"] == "PUT"
+    assert doc["actual"]["status"] == 200
+    assert doc["actual"]["body"] == '{"items": 3}'
+    assert doc["readable_headers"] == ["content-type", "x-total-count"]
+    assert doc["steps"][3] == "Preflight got 204: passed (cacheable for 600 s in Chromium)."
+
+
+def test_check_allowed_text_output(run: Run, good_url: str) -> None:
+    code, out, err = run("check", good_url + "/", "--origin", APP_ORIGIN)
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert lines[0] == f"cors-core check: GET {good_url}/ from origin '{APP_ORIGIN}'"
+    assert "  2. No preflight: the method and all headers are CORS-safelisted." in lines
+    assert lines[-2:] == [
+        "verdict: ALLOWED",
+        "  readable response headers: content-type, x-total-count",
+    ]
+
+
+def test_check_blocked_origin_without_debug_suggests_debug(run: Run, good_url: str) -> None:
+    code, out, _ = run("check", good_url + "/", "--origin", "https://evil.example", "-X")
+    assert code == 2  # unknown option: bad arguments
+    code, out, _ = run(
+        "check", good_url + "/", "--origin", "https://evil.example", "--method", "DELETE"
+    )
+    assert code == 1
+    assert "verdict: BLOCKED [missing_allow_origin]" in out
+    assert "refused the preflight with 403 without saying why" in out
+    assert "server reason" not in out
+
+
+def test_check_blocked_header_reports_server_reason(run: Run, debug_url: str) -> None:
+    code, doc = run_json(run, "check", debug_url + "/", "--origin", APP_ORIGIN, "-H", "X-Other: 1")
+    assert code == 1
+    assert doc["allowed"] is False
+    assert doc["code"] == "missing_allow_origin"  # a rejected preflight carries no CORS headers
+    assert doc["preflight"]["status"] == 403
+    assert doc["actual"] is None
+    assert doc["server_reasons"] == [
+        "header_not_allowed: header 'x-other' is not in allow_headers: add it to "
+        "allow_headers (header names are case-insensitive)"
+    ]
+    assert doc["fix"] == (
+        "header 'x-other' is not in allow_headers: add it to allow_headers "
+        "(header names are case-insensitive)"
+    )
+
+
+def test_check_blocked_method_on_debug_server(run: Run, debug_url: str) -> None:
+    code, out, _ = run("check", debug_url + "/", "--origin", APP_ORIGIN, "--method", "PATCH")
+    assert code == 1
+    assert (
+        "  server reason: method_not_allowed: method 'PATCH' is not in allow_methods "
+        "(it allows GET, POST, PUT, DELETE, HEAD): add it to allow_methods "
+        "(methods are case-sensitive)"
+    ) in out.splitlines()
+
+
+# -------------------------------------------------------------- check: broken hand-written app
+
+
+@pytest.mark.parametrize(
+    ("path", "extra", "code", "rule", "fix"),
+    [
+        ("/slash", [], "allow_origin_mismatch", "Remove the trailing '/'", "byte for byte"),
+        (
+            "/no-credentials",
+            ["--credentials"],
+            "missing_allow_credentials",
+            "must be 'true'",
+            "set allow_credentials=True",
+        ),
+        (
+            "/wildcard",
+            ["--credentials"],
+            "wildcard_with_credentials",
+            "must not be the wildcard '*'",
+            "echo the origin instead of '*'",
+        ),
+        (
+            "/methods",
+            ["--method", "PUT"],
+            "method_not_allowed",
+            "Add PUT to Access-Control-Allow-Methods (it lists 'GET, POST')",
+            "add 'PUT' to allow_methods",
+        ),
+        (
+            "/methods",
+            ["-H", "Authorization: Bearer x"],
+            "header_not_allowed",
+            "Request header field authorization is not allowed",
+            "add them to allow_headers",
+        ),
+        (
+            "/no-options",
+            ["--method", "DELETE"],
+            "preflight_status",
+            "The preflight got 405",
+            "put the CORS middleware outermost",
+        ),
+        ("/twice", [], "multiple_allow_origin", "contains multiple values", "remove the duplicate"),
+        ("/redirect", ["--method", "PUT"], "preflight_redirect", "got 301 to '/redirect/'", ""),
+        ("/nothing", [], "missing_allow_origin", "No 'Access-Control-Allow-Origin'", "add"),
+    ],
+)
+def test_check_broken_app(
+    run: Run, broken_url: str, path: str, extra: list[str], code: str, rule: str, fix: str
+) -> None:
+    exit_code, doc = run_json(run, "check", broken_url + path, "--origin", APP_ORIGIN, *extra)
+    assert exit_code == 1
+    assert doc["allowed"] is False
+    assert doc["code"] == code
+    assert rule in doc["message"]
+    assert fix in doc["fix"]
+    assert doc["fix"] != ""
+
+
+def test_check_broken_app_works_when_used_right(run: Run, broken_url: str) -> None:
+    # /no-credentials is fine for a request without credentials.
+    code, out, _ = run("check", broken_url + "/no-credentials", "--origin", APP_ORIGIN)
+    assert code == 0
+    assert out.splitlines()[-2] == "verdict: ALLOWED"
+
+
+# ------------------------------------------------------------------------ check: errors
+
+
+def test_check_unreachable_host_exits_2(run: Run) -> None:
+    port = free_port()
+    code, out, err = run("check", f"http://127.0.0.1:{port}/", "--origin", APP_ORIGIN)
+    assert code == 2
+    assert out == ""
+    assert err.startswith(f"cors-core check: cannot reach http://127.0.0.1:{port}/")
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["check", "http://127.0.0.1:1/"], "the following arguments are required: --origin"),
+        (["check", "ftp://x/", "--origin", APP_ORIGIN], "must start with http:// or https://"),
+        (
+            ["check", "http://127.0.0.1:1/", "--origin", APP_ORIGIN, "-H", "nocolon"],
+            "'Name: value'",
+        ),
+        (
+            ["check", "http://127.0.0.1:1/", "--origin", APP_ORIGIN, "--method", "TRACE"],
+            "a browser would refuse to send this request: method TRACE is forbidden",
+        ),
+        ([], "the following arguments are required: command"),
+        (["frobnicate"], "invalid choice: 'frobnicate'"),
+    ],
+)
+def test_bad_arguments_exit_2(run: Run, argv: list[str], message: str) -> None:
+    code, out, err = run(*argv)
+    assert code == 2
+    assert out == ""
+    assert message in err
+
+
+# ------------------------------------------------------------------------------ explain
+
+CONFIG = """
+[cors]
+allow_origins = ["https://app.example.com", "https://*.example.org"]
+allow_methods = ["GET", "POST", "PUT"]
+allow_headers = ["x-api-key"]
+expose_headers = ["x-total-count"]
+allow_credentials = true
+
+[cors.paths]
+"/internal/*" = false
+
+[cors.paths."/public/*"]
+allow_origins = ["*"]
+allow_credentials = false
+"""
+
+
+def test_explain_allowed(run: Run, write_toml: Callable[..., str]) -> None:
+    config = write_toml(CONFIG)
+    code, doc = run_json(
+        run,
+        "explain",
+        "--config",
+        config,
+        "--origin",
+        APP_ORIGIN,
+        "--method",
+        "PUT",
+        "-H",
+        "X-API-Key: 1",
+        "--credentials",
+    )
+    assert code == 0
+    assert doc["allowed"] is True
+    assert doc["preflight"]["status"] == 204
+    assert ["Access-Control-Allow-Credentials", "true"] in doc["preflight"]["response_headers"]
+    assert doc["actual"]["status"] == 200
+    assert doc["server_reasons"] == []
+
+
+def test_explain_origin_near_miss(run: Run, write_toml: Callable[..., str]) -> None:
+    config = write_toml(CONFIG)
+    code, out, err = run(
+        "explain", "--config", config, "--origin", "https://example.org", "--method", "PUT"
+    )
+    assert (code, err) == (1, "")
+    lines = out.splitlines()
+    assert "verdict: BLOCKED [missing_allow_origin]" in lines
+    assert (
+        "  note: 'https://*.example.org' matches subdomains only, not 'https://example.org': "
+        "add it too"
+    ) in lines
+    assert (
+        "  server reason: [origin_not_allowed] origin 'https://example.org' is not allowed: add "
+        "it to allow_origins (or match it with a '*.' pattern, allow_origin_regex or "
+        "allow_origin_predicate)"
+    ) in lines
+
+
+def test_explain_header_not_allowed(run: Run, write_toml: Callable[..., str]) -> None:
+    code, doc = run_json(
+        run,
+        "explain",
+        "--config",
+        write_toml(CONFIG),
+        "--origin",
+        APP_ORIGIN,
+        "-H",
+        "X-Token: 1",
+    )
+    assert code == 1
+    assert doc["server_reasons"] == [
+        "[header_not_allowed] header 'x-token' is not in allow_headers: add it to allow_headers "
+        "(header names are case-insensitive)"
+    ]
+    assert doc["fix"].startswith("header 'x-token' is not in allow_headers")
+
+
+def test_explain_path_without_cors(run: Run, write_toml: Callable[..., str]) -> None:
+    code, doc = run_json(
+        run,
+        "explain",
+        "--config",
+        write_toml(CONFIG),
+        "--origin",
+        APP_ORIGIN,
+        "--path",
+        "/internal/jobs",
+    )
+    assert code == 1
+    assert doc["code"] == "missing_allow_origin"
+    assert doc["server_reasons"][0].startswith(
+        "[no_cors_for_path] CORS is disabled for this path by the path rules"
+    )
+
+
+def test_explain_public_path_with_credentials(run: Run, write_toml: Callable[..., str]) -> None:
+    config = write_toml(CONFIG)
+    code, doc = run_json(
+        run,
+        "explain",
+        "--config",
+        config,
+        "--origin",
+        "https://anyone.example",
+        "--path",
+        "/public/feed",
+    )
+    assert code == 0
+    assert ["Access-Control-Allow-Origin", "*"] in doc["actual"]["response_headers"]
+    code, doc = run_json(
+        run,
+        "explain",
+        "--config",
+        config,
+        "--origin",
+        "https://anyone.example",
+        "--path",
+        "/public/feed",
+        "--credentials",
+    )
+    assert code == 1
+    assert doc["code"] == "wildcard_with_credentials"
+
+
+def test_explain_invalid_config_exits_2(run: Run, write_toml: Callable[..., str]) -> None:
+    config = write_toml('[cors]\nallow_orgins = ["https://a.example/"]\n')
+    code, out, err = run("explain", "--config", config, "--origin", APP_ORIGIN)
+    assert (code, out) == (2, "")
+    assert "allow_orgins is not a CORS option; fix: did you mean 'allow_origins'?" in err
+    config = write_toml('[cors]\nallow_origins = ["https://a.example/"]\n')
+    code, out, err = run("explain", "--config", config, "--origin", APP_ORIGIN)
+    assert code == 2
+    assert "allow_origins: 'https://a.example/' has a trailing slash" in err
+
+
+def test_explain_missing_config_exits_2(run: Run, tmp_path: Path) -> None:
+    code, _, err = run("explain", "--config", str(tmp_path / "nope.toml"), "--origin", APP_ORIGIN)
+    assert code == 2
+    assert "cannot be read" in err
+
+
+# --------------------------------------------------------------------------------- demo
+
+
+def test_demo_missing_or_delegated(run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    import types
+
+    calls: list[list[str]] = []
+    fake = types.ModuleType("adapters.demo")
+    fake.main = lambda argv: calls.append(argv) or 0  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "adapters.demo", fake)
+    assert run("demo", "--port", "0")[0] == 0
+    assert calls == [["--port", "0"]]
+    monkeypatch.setitem(sys.modules, "adapters.demo", None)  # import now fails
+    code, _, err = run("demo")
+    assert code == 2
+    assert err.startswith("cors-core demo: the demo is not available")
+
+
+# ------------------------------------------------------------------- as a real subprocess
+
+
+def test_python_m_cors_core_subprocess(broken_url: str) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "cors_core", "check", broken_url + "/slash", "--origin", APP_ORIGIN],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert proc.returncode == 1
+    assert "verdict: BLOCKED [allow_origin_mismatch]" in proc.stdout
+
+
+def test_console_script_subprocess(good_url: str) -> None:
+    script = Path(sys.executable).with_name("cors-core")
+    assert script.exists(), "the cors-core console script is not installed in the venv"
+    proc = subprocess.run(
+        [str(script), "check", good_url + "/", "--origin", APP_ORIGIN, "--json"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["allowed"] is True

@@ -1,0 +1,299 @@
+"""The tuned hot path answers exactly like the general code it short-cuts.
+
+Each fast path (C-level header scan in ``read_asgi``, the no-merge case of the
+``merge_*_response_headers`` functions, the unhashed refusal of oversized
+``Access-Control-Request-Headers``, the logging gate in the adapters, ``Host`` read
+only for ``block_disallowed``) is checked against the plain rule it must equal.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from adapters.asgi import CORSMiddleware as ASGICORS
+from adapters.wsgi import CORSMiddleware as WSGICORS
+from cors_core import CORSPolicy
+from cors_core.decision import ReasonCode
+from cors_core.headers import (
+    _RAW_KEYS,
+    _STR_KEYS,
+    MAX_REQUEST_HEADERS_LENGTH,
+    _merge,
+    merge_raw_response_headers,
+    merge_response_headers,
+)
+from cors_core.request import RequestMeta, read_asgi, read_environ
+
+ORIGIN = "https://app.example.com"
+FLOOD = "," * (200 * 1024) + "content-type"
+
+
+def reference_read_asgi(headers: Iterable[tuple[bytes, bytes]], want_host: bool) -> RequestMeta:
+    """The rule, written plainly: repeated values joined, host only when wanted."""
+    origin = method = names = host = None
+    pna = False
+    for name, value in headers:
+        text = value.decode("latin-1")
+        if name == b"origin":
+            origin = text if origin is None else f"{origin}, {text}"
+        elif name == b"host" and want_host:
+            host = text
+        elif name == b"access-control-request-method":
+            method = text if method is None else f"{method}, {text}"
+        elif name == b"access-control-request-headers":
+            names = text if names is None else f"{names},{text}"
+        elif name == b"access-control-request-private-network":
+            pna = text.strip().lower() == "true"
+    return RequestMeta(origin, method, names, pna, host)
+
+
+header_names = st.sampled_from(
+    [
+        b"origin",
+        b"host",
+        b"access-control-request-method",
+        b"access-control-request-headers",
+        b"access-control-request-private-network",
+        b"accept",
+        b"user-agent",
+        b"origin-x",
+    ]
+)
+header_lists = st.lists(st.tuples(header_names, st.binary(max_size=12)), max_size=12)
+
+
+@given(header_lists, st.booleans())
+def test_read_asgi_equals_the_plain_rule(headers: list[tuple[bytes, bytes]], host: bool) -> None:
+    expected = reference_read_asgi(headers, host)
+    assert read_asgi(headers, host) == expected
+    assert read_asgi(tuple(headers), host) == expected  # not a list: no C-level pre-scan
+    assert read_asgi(iter(headers), host) == expected  # a one-shot iterator is read once
+    as_lists: Any = [list(h) for h in headers]
+    assert read_asgi(as_lists, host) == expected  # [name, value] lists, as ASGI allows
+
+
+def test_read_asgi_without_cors_headers_is_the_empty_meta() -> None:
+    headers = [(b"host", b"api.example.com"), (b"accept", b"*/*")]
+    assert read_asgi(headers, want_host=False) == RequestMeta(None, None, None, False, None)
+    assert read_asgi(headers).host == "api.example.com"
+
+
+def test_read_environ_want_host() -> None:
+    environ = {"HTTP_ORIGIN": ORIGIN, "HTTP_HOST": "api.example.com"}
+    assert read_environ(environ).host == "api.example.com"
+    assert read_environ(environ, want_host=False) == RequestMeta(ORIGIN, None, None, False, None)
+
+
+response_names = st.sampled_from(
+    [
+        "Content-Type",
+        "vary",
+        "Vary",
+        "VARY",
+        "Access-Control-Allow-Origin",
+        "access-control-expose-headers",
+        "X-Other",
+        "Set-Cookie",
+    ]
+)
+response_values = st.sampled_from(["", "Accept", "origin", "*", "Accept, Origin", "x"])
+response_lists = st.lists(st.tuples(response_names, response_values), max_size=8)
+ADD = [("Access-Control-Allow-Origin", ORIGIN), ("Access-Control-Allow-Credentials", "true")]
+
+
+@given(response_lists, st.booleans(), st.booleans())
+def test_merge_fast_path_equals_the_general_merge(
+    headers: list[tuple[str, str]], vary: bool, add: bool
+) -> None:
+    extra = ADD if add else []
+    assert merge_response_headers(headers, extra, vary) == _merge(
+        list(headers), extra, vary, _STR_KEYS
+    )
+    raw = [(k.encode(), v.encode()) for k, v in headers]
+    raw_extra = [(k.lower().encode(), v.encode()) for k, v in extra]
+    assert merge_raw_response_headers(raw, raw_extra, vary) == _merge(
+        list(raw), raw_extra, vary, _RAW_KEYS
+    )
+    assert merge_raw_response_headers(iter(raw), raw_extra, vary) == _merge(
+        list(raw), raw_extra, vary, _RAW_KEYS
+    )
+
+
+def test_merge_common_case_appends_and_does_not_touch_the_input() -> None:
+    app = [(b"content-type", b"text/plain"), (b"content-length", b"2")]
+    merged = merge_raw_response_headers(app, [(b"access-control-allow-origin", b"*")], True)
+    assert merged == [
+        (b"content-type", b"text/plain"),
+        (b"content-length", b"2"),
+        (b"access-control-allow-origin", b"*"),
+        (b"vary", b"Origin"),
+    ]
+    assert app == [(b"content-type", b"text/plain"), (b"content-length", b"2")]
+
+
+def policy(**extra: Any) -> CORSPolicy:
+    return CORSPolicy(
+        allow_origins=[ORIGIN],
+        allow_methods=["GET", "PUT"],
+        allow_headers=["content-type"],
+        **extra,
+    )
+
+
+def test_comma_flood_is_refused_and_never_cached() -> None:
+    p = policy()
+    assert len(FLOOD) > MAX_REQUEST_HEADERS_LENGTH
+    for _ in range(3):
+        d = p.decide("OPTIONS", ORIGIN, "PUT", FLOOD)
+        assert (d.status, d.allowed, d.reason.code) == (403, False, ReasonCode.HEADERS_TOO_LONG)
+    # The same answer as any over-long value, and the caches hold no huge key.
+    assert p.decide("OPTIONS", ORIGIN, "PUT", "x" * 9000).reason.code == "request_headers_too_long"
+    ok = p.decide("OPTIONS", ORIGIN, "PUT", "content-type")
+    assert (ok.status, ok.allowed) == (204, True)
+    assert all(k[2] is None or len(k[2]) <= MAX_REQUEST_HEADERS_LENGTH for k in p._preflights)
+    assert all(len(k) <= MAX_REQUEST_HEADERS_LENGTH for k in p._request_headers)
+
+
+async def _asgi_app(scope: Any, receive: Any, send: Any) -> None:
+    await send({"type": "http.response.start", "status": 200, "headers": []})
+    await send({"type": "http.response.body", "body": b"app"})
+
+
+def _asgi(app: Any, method: str, headers: list[tuple[bytes, bytes]]) -> tuple[int, Any, bytes]:
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "http",
+        "method": method,
+        "scheme": "http",
+        "path": "/x",
+        "raw_path": b"/x",
+        "query_string": b"",
+        "root_path": "",
+        "headers": headers,
+    }
+    coro = app(scope, receive, send)
+    with pytest.raises(StopIteration):
+        coro.send(None)
+    return sent[0]["status"], sent[0]["headers"], sent[1]["body"]
+
+
+def _wsgi_app(environ: Any, start_response: Any) -> list[bytes]:
+    start_response("200 OK", [("Content-Type", "text/plain")])
+    return [b"app"]
+
+
+def _wsgi(app: Any, method: str, environ: dict[str, str]) -> tuple[str, Any, bytes]:
+    got: list[Any] = []
+
+    def start_response(status: str, headers: Any, exc_info: Any = None) -> Any:
+        got.append((status, headers))
+        return lambda data: None
+
+    body = b"".join(app({"REQUEST_METHOD": method, "PATH_INFO": "/x", **environ}, start_response))
+    return got[0][0], got[0][1], body
+
+
+def test_flood_through_both_adapters_is_a_403() -> None:
+    status, headers, _ = _asgi(
+        ASGICORS(_asgi_app, policy=policy()),
+        "OPTIONS",
+        [
+            (b"origin", ORIGIN.encode()),
+            (b"access-control-request-method", b"PUT"),
+            (b"access-control-request-headers", FLOOD.encode()),
+        ],
+    )
+    assert status == 403
+    assert b"access-control-allow-origin" not in [k for k, _ in headers]
+    line, _, _ = _wsgi(
+        WSGICORS(_wsgi_app, policy=policy()),
+        "OPTIONS",
+        {
+            "HTTP_ORIGIN": ORIGIN,
+            "HTTP_ACCESS_CONTROL_REQUEST_METHOD": "PUT",
+            "HTTP_ACCESS_CONTROL_REQUEST_HEADERS": FLOOD,
+        },
+    )
+    assert line == "403 Forbidden"
+
+
+def test_block_disallowed_still_reads_host_in_both_adapters() -> None:
+    p = policy(block_disallowed=True)
+    asgi = ASGICORS(_asgi_app, policy=p)
+    same = [(b"host", b"api.example.com"), (b"origin", b"http://api.example.com")]
+    assert _asgi(asgi, "GET", same)[2] == b"app"  # same-origin passes to the app
+    foreign = [(b"host", b"api.example.com"), (b"origin", b"https://evil.example")]
+    assert _asgi(asgi, "GET", foreign)[0] == 403
+    wsgi = WSGICORS(_wsgi_app, policy=p)
+    env = {"HTTP_HOST": "api.example.com", "wsgi.url_scheme": "http"}
+    assert _wsgi(wsgi, "GET", {**env, "HTTP_ORIGIN": "http://api.example.com"})[2] == b"app"
+    assert _wsgi(wsgi, "GET", {**env, "HTTP_ORIGIN": "https://evil.example"})[0] == (
+        "403 Forbidden"
+    )
+
+
+def test_adapters_still_log_rejections_at_debug(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG, logger="cors_core")
+    _asgi(ASGICORS(_asgi_app, policy=policy()), "GET", [(b"origin", b"https://evil.example")])
+    _wsgi(WSGICORS(_wsgi_app, policy=policy()), "GET", {"HTTP_ORIGIN": "https://evil.example"})
+    rejected = [r.getMessage() for r in caplog.records if "rejected" in r.getMessage()]
+    assert len(rejected) == 2
+    assert all("origin_not_allowed" in m and "'/x'" in m for m in rejected)
+
+
+def test_adapters_do_not_log_when_debug_is_off(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger="cors_core")
+    _asgi(ASGICORS(_asgi_app, policy=policy()), "GET", [(b"origin", b"https://evil.example")])
+    assert not [r for r in caplog.records if "rejected" in r.getMessage()]
+
+
+def test_predicate_is_asked_every_time_and_its_answer_can_change() -> None:
+    calls: list[str] = []
+    allow = {"now": True}
+
+    def predicate(origin: str) -> bool:
+        calls.append(origin)
+        return allow["now"]
+
+    p = CORSPolicy(
+        allow_origins=[ORIGIN], allow_origin_predicate=predicate, allow_methods=["GET", "PUT"]
+    )
+    other = "https://tenant.example.net"
+    for flag in (True, False, True, False):
+        allow["now"] = flag
+        get = p.decide("GET", other)
+        pre = p.decide("OPTIONS", other, "PUT")
+        assert (get.allowed, pre.allowed, pre.status) == (flag, flag, 204 if flag else 403)
+        assert dict(get.headers).get("Access-Control-Allow-Origin") == (other if flag else None)
+        assert get.reason.code == ("ok" if flag else "origin_not_allowed")
+    assert calls == [other] * 8
+    assert p.decide("GET", ORIGIN).allowed and calls == [other] * 8  # exact: not asked
+
+
+def test_huge_origins_and_header_lists_are_answered_but_never_kept() -> None:
+    p = policy(allow_origin_predicate=lambda o: False)
+    huge_origin = "https://evil.example/" + "a" * 5000
+    huge_names = ",".join(["x-a"] * 2000)  # 7999 characters: under the parse limit
+    assert p.decide("GET", huge_origin).reason.code == "origin_malformed"
+    d = p.decide("OPTIONS", ORIGIN, "PUT", huge_names)
+    assert (d.status, d.reason.code) == (403, "header_not_allowed")
+    assert p.decide("OPTIONS", huge_origin, "PUT").status == 403
+    long_host = "https://" + "a" * 60 + "." + ".".join(["b" * 60] * 16) + ".example"
+    assert not p.decide("GET", long_host).allowed  # well-formed, asked, not kept
+    assert list(p._origins) == [ORIGIN]  # the allowed, short origin only
+    assert p._asked == {} and p._request_headers == {} and p._preflights == {}
+    assert p.decide("OPTIONS", ORIGIN, "PUT", "content-type").allowed  # short ones are kept
+    assert len(p._preflights) == 1 and len(p._request_headers) == 1

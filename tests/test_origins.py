@@ -1,0 +1,344 @@
+"""Unit tests of cors_core.origins: request Origin parsing, config entries, matching."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from cors_core.errors import Problem
+from cors_core.origins import (
+    MAX_ORIGIN_LENGTH,
+    OriginMatcher,
+    OriginPattern,
+    ParsedOrigin,
+    check_wildcard_suffix,
+    parse_config_origin,
+    parse_origin,
+)
+from cors_core.suffixes import is_public_suffix
+
+# ---------------------------------------------------------------- parse_origin (request side
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("https://a.example", ParsedOrigin("https", "a.example", None)),
+        ("http://localhost:3000", ParsedOrigin("http", "localhost", "3000")),
+        ("https://a.example:8443", ParsedOrigin("https", "a.example", "8443")),
+        ("http://127.0.0.1:8000", ParsedOrigin("http", "127.0.0.1", "8000")),
+        ("http://[::1]", ParsedOrigin("http", "[::1]", None)),
+        ("https://[::1]:8080", ParsedOrigin("https", "[::1]", "8080")),
+        ("https://[2001:db8::1]", ParsedOrigin("https", "[2001:db8::1]", None)),
+        # the URL standard serializes IPv4-mapped addresses in hex pieces
+        ("https://[::ffff:102:304]", ParsedOrigin("https", "[::ffff:102:304]", None)),
+        ("https://xn--bcher-kva.de", ParsedOrigin("https", "xn--bcher-kva.de", None)),
+        ("https://a_b.example", ParsedOrigin("https", "a_b.example", None)),
+        ("chrome-extension://abcdef", ParsedOrigin("chrome-extension", "abcdef", None)),
+        ("https://a.example:65535", ParsedOrigin("https", "a.example", "65535")),
+        ("http://a.example:443", ParsedOrigin("http", "a.example", "443")),  # not http's default
+    ],
+)
+def test_parse_origin_accepts_browser_serializations(value: str, expected: ParsedOrigin) -> None:
+    assert parse_origin(value) == expected
+    assert expected.serialize() == value
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "",
+        "null",  # the opaque origin is the caller's business
+        "https://a.example:443",  # default port: browsers omit it
+        "http://a.example:80",
+        "ws://a.example:80",
+        "https://a.example:65536",
+        "https://a.example:080",  # leading zero
+        "https://a.example:",
+        "https://A.example",  # serializations are lowercase
+        "HTTPS://a.example",
+        "https://a.example/",  # trailing slash
+        "https://a.example/path",
+        "https://a.example?q=1",
+        "https://a.example#f",
+        "https://user@a.example",
+        "https://user:pw@a.example",
+        " https://a.example",
+        "https://a.example ",
+        "https://a.example\t",
+        "https://a.example\r\nX-Evil: 1",
+        "https://a.example\x00",
+        "https://\u00e9.example",  # non-ASCII: browsers send punycode
+        "https://a.example, https://b.example",  # two Origin headers joined
+        "https://a..example",
+        "https://.a.example",
+        "https://a.example.",  # trailing dot
+        "https://[0:0::1]",  # IPv6 not in canonical form
+        "https://[::FFFF:102:304]",
+        "https://[::ffff:1.2.3.4]",
+        "https://[::1",
+        "https://[fe80::1%25eth0]",
+        "a.example",
+        "//a.example",
+        "https:/a.example",
+        "https://",
+        "1http://a.example",
+    ],
+)
+def test_parse_origin_refuses_anything_else(value: str) -> None:
+    assert parse_origin(value) is None
+
+
+def test_parse_origin_refuses_too_long_but_accepts_the_limit() -> None:
+    prefix = "https://"
+    host = "a" * (MAX_ORIGIN_LENGTH - len(prefix))
+    assert parse_origin(prefix + host) == ParsedOrigin("https", host, None)
+    assert parse_origin(prefix + host + "a") is None
+
+
+def test_parse_origin_port_zero_is_a_port() -> None:
+    assert parse_origin("https://a.example:0") == ParsedOrigin("https", "a.example", "0")
+
+
+# ------------------------------------------------------- parse_config_origin (configuration)
+
+
+@pytest.mark.parametrize(
+    ("entry", "expected"),
+    [
+        ("https://app.example.com", "https://app.example.com"),
+        ("HTTPS://App.Example.COM", "https://app.example.com"),
+        ("https://app.example.com:443", "https://app.example.com"),
+        ("http://app.example.com:80", "http://app.example.com"),
+        ("http://app.example.com:443", "http://app.example.com:443"),
+        ("https://app.example.com:08443", "https://app.example.com:8443"),
+        ("https://b\u00fccher.de", "https://xn--bcher-kva.de"),
+        ("https://B\u00dcCHER.de", "https://xn--bcher-kva.de"),
+        # UTS #46 non-transitional (what browsers do), not IDNA 2003's "strasse"
+        ("https://stra\u00dfe.de", "https://xn--strae-oqa.de"),
+        ("https://\u03c2.gr", "https://xn--3xa.gr"),
+        ("https://[0:0::1]:8080", "https://[::1]:8080"),
+        ("http://[::1]:80", "http://[::1]"),
+        ("https://[2001:DB8::1]", "https://[2001:db8::1]"),
+        ("http://127.0.0.1:8000", "http://127.0.0.1:8000"),
+        ("null", "null"),
+    ],
+)
+def test_parse_config_origin_normalises(entry: str, expected: str) -> None:
+    assert parse_config_origin(entry) == expected
+
+
+@pytest.mark.parametrize(
+    ("entry", "expected"),
+    [
+        ("https://*.example.com", OriginPattern("https", "example.com", None, True)),
+        ("HTTPS://*.Example.com:443", OriginPattern("https", "example.com", None, True)),
+        ("https://*.example.com:8443", OriginPattern("https", "example.com", "8443", True)),
+        ("http://localhost:*", OriginPattern("http", "localhost", "*", False)),
+        ("https://*.example.com:*", OriginPattern("https", "example.com", "*", True)),
+        ("http://[::1]:*", OriginPattern("http", "[::1]", "*", False)),
+    ],
+)
+def test_parse_config_origin_patterns(entry: str, expected: OriginPattern) -> None:
+    assert parse_config_origin(entry) == expected
+
+
+def test_origin_pattern_str_round_trips() -> None:
+    assert str(OriginPattern("https", "example.com", None, True)) == "https://*.example.com"
+    assert str(OriginPattern("http", "localhost", "*", False)) == "http://localhost:*"
+
+
+def _problem(entry: object) -> Problem:
+    result = parse_config_origin(entry)
+    assert isinstance(result, Problem), result
+    assert result.option == "allow_origins"
+    assert result.entry == repr(entry)
+    return result
+
+
+@pytest.mark.parametrize(
+    ("entry", "problem", "fix_words"),
+    [
+        (
+            "https://app.example.com/",
+            "has a trailing slash",
+            ["'https://app.example.com'", "without any path"],
+        ),
+        ("https://app.example.com/api", "has a path", ["'https://app.example.com'"]),
+        ("app.example.com", "has no scheme", ["'https://app.example.com'", "http://"]),
+        ("localhost:3000", "has no scheme", ["'https://localhost:3000'"]),
+        ("https://app.example.com?x=1", "has a query", ["https://host[:port]"]),
+        ("https://app.example.com#top", "has a fragment", ["https://host[:port]"]),
+        ("https://user:pw@app.example.com", "contains userinfo ('user@')", ["'@'"]),
+        ("file:///home/me/index.html", "is a file:// origin", ["allow_null_origin=True"]),
+        ("FILE://x", "is a file:// origin", ["'null'"]),
+        ("https://app.*.com", "has a wildcard in an unsupported place", ["allow_origin_regex"]),
+        ("https://*app.example.com", "has a wildcard in an unsupported place", ["'*.'"]),
+        ("https://*", "has a wildcard in an unsupported place", ["allow_origin_regex"]),
+        ("https://*.*.example.com", "has a wildcard in an unsupported place", ["':*'"]),
+        ("*.example.com", "is not an origin", ["scheme://host[:port]"]),
+        ("*", "is not an origin", ["scheme://host[:port]"]),
+        ("//app.example.com", "is not an origin", ["scheme://host[:port]"]),
+        ("https:/app.example.com", "is not an origin", ["scheme://host[:port]"]),
+        ("https://*.1.2.3.4", "applies '*.' to an IP address", ["the address itself"]),
+        ("https://*.127.0.0.1:8000", "applies '*.' to an IP address", ["the address itself"]),
+        ("https://*.[::1]", "applies '*.' to an IP address", ["the address itself"]),
+        ("https://app.example.com:99999", "has an invalid port '99999'", ["0-65535"]),
+        ("https://app.example.com:65536", "has an invalid port '65536'", ["0-65535"]),
+        ("https://app.example.com:-1", "has an invalid port '-1'", ["'*'"]),
+        ("https://app.example.com:http", "has an invalid port 'http'", ["0-65535"]),
+        ("https://app.example.com:", "has an invalid port ''", ["0-65535"]),
+        ("https://app.example.com:\u0663", "has an invalid port '\u0663'", ["0-65535"]),
+        ("https://[::1", "has an invalid IPv6 host", ["[addr]"]),
+        ("https://[::1]x", "has an invalid IPv6 host", ["[addr]"]),
+        ("https://[zz::1]", "has an invalid host", ["scheme://host[:port]"]),
+        ("https://app example.com", "has an invalid host", ["scheme://host[:port]"]),
+        ("https://a..example.com", "has an invalid host", ["scheme://host[:port]"]),
+        ("https://a\u200db.example", "has an invalid host", ["scheme://host[:port]"]),
+        (" https://app.example.com", "has surrounding whitespace", ["'https://app.example.com'"]),
+        ("https://app.example.com\n", "has surrounding whitespace", ["browsers send none"]),
+        (42, "is not a string", ["as a string"]),
+        (None, "is not a string", ["as a string"]),
+    ],
+)
+def test_parse_config_origin_refusals_name_the_fix(
+    entry: object, problem: str, fix_words: list[str]
+) -> None:
+    p = _problem(entry)
+    assert p.problem.startswith(problem), p
+    for word in fix_words:
+        assert word in p.fix, (word, p.fix)
+
+
+def test_problem_str_names_option_entry_and_fix() -> None:
+    p = _problem("https://app.example.com/")
+    assert str(p) == (
+        "allow_origins: 'https://app.example.com/' has a trailing slash; "
+        "fix: write 'https://app.example.com' (browsers send origins without any path)"
+    )
+
+
+# ------------------------------------------------------------------- OriginPattern semantics
+
+SUB = OriginPattern("https", "example.com", None, True)
+
+
+@pytest.mark.parametrize(
+    ("origin", "matches"),
+    [
+        ("https://a.example.com", True),
+        ("https://a.b.example.com", True),  # one or more labels
+        ("https://example.com", False),  # never the apex
+        ("https://evilexample.com", False),
+        ("https://example.com.evil.com", False),
+        ("https://a.example.com.evil.com", False),
+        ("http://a.example.com", False),  # scheme must match
+        ("https://a.example.com:8443", False),  # port must match
+        ("https://a.example.co", False),
+    ],
+)
+def test_subdomain_pattern(origin: str, matches: bool) -> None:
+    parsed = parse_origin(origin)
+    assert parsed is not None
+    assert SUB.matches(parsed) is matches
+    m = OriginMatcher.build([SUB], [], None)
+    assert m.matches(origin) is matches
+
+
+def test_any_port_pattern() -> None:
+    pattern = OriginPattern("http", "localhost", "*", False)
+    m = OriginMatcher.build([pattern], [], None)
+    for origin in ("http://localhost", "http://localhost:3000", "http://localhost:1"):
+        parsed = parse_origin(origin)
+        assert parsed is not None and pattern.matches(parsed)
+        assert m.matches(origin)
+    for origin in ("https://localhost:3000", "http://a.localhost:3000", "http://localhostx:1"):
+        parsed = parse_origin(origin)
+        assert parsed is not None and not pattern.matches(parsed)
+        assert not m.matches(origin)
+
+
+def test_subdomain_pattern_with_any_port() -> None:
+    pattern = OriginPattern("https", "example.com", "*", True)
+    m = OriginMatcher.build([pattern], [], None)
+    assert m.matches("https://a.example.com:8443")
+    assert m.matches("https://a.example.com")
+    assert not m.matches("https://example.com:8443")
+    assert not m.matches("http://a.example.com:8443")
+
+
+def test_subdomain_pattern_with_fixed_port() -> None:
+    m = OriginMatcher.build([OriginPattern("https", "example.com", "8443", True)], [], None)
+    assert m.matches("https://a.example.com:8443")
+    assert not m.matches("https://a.example.com")
+    assert not m.matches("https://a.example.com:9443")
+
+
+@pytest.mark.parametrize("origin", ["https://1.2.3.4", "https://10.1.2.3.4", "https://[::1]"])
+def test_ip_hosts_never_match_suffix_patterns(origin: str) -> None:
+    for base in ("2.3.4", "3.4", "4", "1]"):
+        pattern = OriginPattern("https", base, None, True)
+        parsed = parse_origin(origin)
+        assert parsed is not None
+        assert not pattern.matches(parsed)
+        assert not OriginMatcher.build([pattern], [], None).matches(origin)
+
+
+def test_matcher_exact_regex_predicate() -> None:
+    asked: list[str] = []
+
+    def predicate(origin: str) -> bool:
+        asked.append(origin)
+        return origin == "https://p.example"
+
+    m = OriginMatcher.build(["https://a.example"], [re.compile(r"https://r\d\.example")], predicate)
+    assert m.exact == frozenset({"https://a.example"})
+    assert m.has_patterns
+    assert m.matches("https://a.example")
+    assert m.matches("https://r1.example")
+    assert not m.matches("https://r1.example.evil.com")  # fullmatch
+    assert m.matches("https://p.example")
+    assert not m.matches("https://q.example")
+    # exact and regex hits never reach the predicate
+    assert asked == ["https://r1.example.evil.com", "https://p.example", "https://q.example"]
+
+
+def test_matcher_predicate_must_return_true_exactly() -> None:
+    m = OriginMatcher.build([], [], lambda origin: "yes")  # type: ignore[arg-type,return-value]
+    assert not m.matches("https://a.example")
+
+
+def test_matcher_without_patterns() -> None:
+    m = OriginMatcher.build(["https://a.example"], [], None)
+    assert not m.has_patterns
+    assert not m.matches_patterns("https://a.example")
+    assert m.matches("https://a.example")
+    assert not m.matches("https://b.example")
+
+
+def test_matcher_patterns_ignore_malformed_origins() -> None:
+    m = OriginMatcher.build([SUB], [], None)
+    assert not m.matches_patterns("https://a.example.com/")
+    assert not m.matches_patterns("https://A.example.com")
+
+
+@pytest.mark.parametrize(
+    ("host", "public"),
+    [
+        ("com", True),
+        ("io", True),
+        ("github.io", True),
+        ("co.uk", True),
+        ("herokuapp.com", True),
+        ("example.com", False),
+        ("me.github.io", False),
+        ("localhost", False),
+        ("test", False),
+        ("internal", False),
+    ],
+)
+def test_public_suffix_check(host: str, public: bool) -> None:
+    assert is_public_suffix(host) is public
+    assert check_wildcard_suffix(OriginPattern("https", host, None, True)) is public
+    assert not check_wildcard_suffix(OriginPattern("https", host, "*", False))

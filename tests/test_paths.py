@@ -1,0 +1,149 @@
+"""Unit tests of cors_core.paths: PathRules precedence and raw-path matching."""
+
+from __future__ import annotations
+
+import pytest
+
+from cors_core import Action, ConfigError, CORSPolicy, PathRules, ReasonCode
+from cors_core.paths import normalize_path
+
+A = CORSPolicy(allow_origins=["https://a.example"])
+B = CORSPolicy(allow_origins=["https://b.example"])
+C = CORSPolicy(allow_origins=["*"])
+D = CORSPolicy(allow_origins=["https://d.example"])
+NAMES = {id(A): "A", id(B): "B", id(C): "C", id(D): "D", id(None): "None"}
+
+
+def which(rules: PathRules, path: str) -> str:
+    return NAMES[id(rules.for_path(path))]
+
+
+@pytest.mark.parametrize("order", [1, -1])
+def test_precedence_regardless_of_order(order: int) -> None:
+    items = [("/api/*", A), ("/api/v1/*", B), ("/api/v1/status", C), ("/off/*", None)][::order]
+    rules = PathRules(items, default=D)
+    assert which(rules, "/api") == "A"
+    assert which(rules, "/api/") == "A"
+    assert which(rules, "/api/x") == "A"
+    assert which(rules, "/apix") == "D"
+    assert which(rules, "/api/v1") == "B"
+    assert which(rules, "/api/v1/users") == "B"
+    assert which(rules, "/api/v1/status") == "C"  # exact beats prefix
+    assert which(rules, "/api/v1/status/") == "B"
+    assert which(rules, "/api/v1/status?x=1") == "C"
+    assert which(rules, "/off/x") == "None"
+    assert which(rules, "/other") == "D"
+
+
+def test_catch_all_prefix() -> None:
+    rules = PathRules({"/*": A, "/private/*": None})
+    assert which(rules, "/") == "A"
+    assert which(rules, "/anything/at/all") == "A"
+    assert which(rules, "/private/x") == "None"
+
+
+def test_none_means_no_cors() -> None:
+    rules = PathRules({"/internal/*": None}, default=A)
+    d = rules.decide("GET", "https://a.example", path="/internal/x")
+    assert (d.action, d.allowed, d.headers, d.vary_origin) == (Action.PASS, True, (), False)
+    assert d.reason.code == ReasonCode.NO_CORS_FOR_PATH
+    d = rules.decide("OPTIONS", "https://a.example", "GET", path="/internal/x")
+    assert d.action is Action.PASS
+    d = rules.decide_websocket("https://a.example", "h", "wss", path="/internal/x")
+    assert d.action is Action.PASS
+    d = rules.decide("GET", "https://a.example", path="/public")
+    assert d.headers == (("Access-Control-Allow-Origin", "https://a.example"),)
+
+
+def test_no_rule_and_no_default_is_no_cors() -> None:
+    rules = PathRules({"/api/*": A})
+    assert rules.decide("GET", "https://a.example", path="/x").action is Action.PASS
+
+
+def test_decide_forwards_preflight_arguments() -> None:
+    policy = CORSPolicy(allow_origins=["https://a.example"], allow_methods=["PUT"])
+    rules = PathRules({"/api/*": policy})
+    d = rules.decide("OPTIONS", "https://a.example", "PUT", None, False, path="/api/x")
+    assert (d.action, d.status, d.allowed) == (Action.RESPOND, 204, True)
+    d = rules.decide("OPTIONS", "https://a.example", "DELETE", path="/api/x")
+    assert (d.status, d.reason.code) == (403, ReasonCode.METHOD_NOT_ALLOWED)
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("/admin+x", "A"),  # '+' is not a space
+        ("/admin%20x", "A"),  # nothing is percent-decoded
+        ("/admin x", "None"),
+        ("/Admin", "A"),  # case-sensitive
+        ("/ADMIN/x", "A"),
+        ("/admin", "B"),
+        ("/admin/x", "B"),
+        ("/api/../admin", "B"),
+        ("/api/%2e%2e/admin", "B"),  # encoded traversal resolved
+        ("/api/%2E%2E/admin/x", "B"),
+        ("/api/.%2e/admin", "B"),
+        ("/api/./x", "A"),
+        ("/admin/../api/x", "A"),
+        ("/admin%2Fx", "A"),  # an encoded slash is not a separator
+    ],
+)
+def test_raw_path_matching(path: str, expected: str) -> None:
+    rules = PathRules({"/*": A, "/admin/*": B, "/admin x": None})
+    assert which(rules, path) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("/api/%2e%2e/admin", "/admin"),
+        ("/a/./b", "/a/b"),
+        ("/a/b/..", "/a/"),
+        ("/a/b/.", "/a/b/"),
+        ("/..", "/"),
+        ("/a/%2e", "/a/"),
+        ("", "/"),
+        ("/a+b", "/a+b"),
+        ("/A%2Fb?x=1", "/A%2Fb"),
+        ("/a//b", "/a//b"),
+    ],
+)
+def test_normalize_path(raw: str, expected: str) -> None:
+    assert normalize_path(raw) == expected
+
+
+def test_bad_patterns_listed_together() -> None:
+    with pytest.raises(ConfigError) as info:
+        PathRules(
+            [
+                ("api/*", A),
+                ("/a*", A),
+                ("/b/*/c", A),
+                ("/x", "not a policy"),  # type: ignore[list-item]
+                ("/y/*", A),
+                ("/y/*", B),
+                ("/z/*/", A),
+                (3, A),  # type: ignore[list-item]
+            ]
+        )
+    problems = info.value.problems
+    assert [(p.option, p.entry) for p in problems] == [
+        ("paths", "'api/*'"),
+        ("paths", "'/a*'"),
+        ("paths", "'/b/*/c'"),
+        ("paths", "'/x'"),
+        ("paths", "'/y/*'"),
+        ("paths", "'/z/*/'"),
+        ("paths", "3"),
+    ]
+    assert problems[0].problem == "is not a path"
+    assert problems[1].problem == "has '*' somewhere else than a final '/*'"
+    assert problems[3].problem == "maps to something other than a CORSPolicy"
+    assert problems[4].problem == "is listed twice"
+
+
+def test_websocket_origins_any_rule() -> None:
+    ws = CORSPolicy(allow_origins=["https://a.example"], websocket_origins=True)
+    assert PathRules({"/ws": ws}).websocket_origins
+    assert PathRules({"/x/*": A}, default=ws).websocket_origins
+    assert not PathRules({"/x/*": A, "/y": None}).websocket_origins

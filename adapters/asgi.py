@@ -63,11 +63,8 @@ class CORSMiddleware:
         self.policy: CORSPolicy | PathRules = resolve_policy(policy, options)
         self._uses_path = self.policy.uses_path
         self._websockets = self.policy.websocket_origins
-        # Host and scheme are only consulted for block_disallowed (same-origin requests pass),
-        # the path only by PathRules (which has no options: True).
-        self._want_host = self._uses_path or bool(
-            getattr(self.policy, "options", {}).get("block_disallowed", True)
-        )
+        # Host, scheme and path change no decision unless the policy reads them: skip them then.
+        self._want_host = self._uses_path or self.policy.uses_host
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -115,14 +112,9 @@ class CORSMiddleware:
     async def _websocket(self, scope: Scope, receive: Receive, send: Send) -> None:
         meta = read_asgi(scope["headers"])
         path = asgi_path(scope)
-        if isinstance(self.policy, PathRules):
-            decision = self.policy.decide_websocket(
-                meta.origin, meta.host, scope.get("scheme", "ws"), path=path
-            )
-        else:
-            decision = self.policy.decide_websocket(
-                meta.origin, meta.host, scope.get("scheme", "ws")
-            )
+        decision = self.policy.decide_websocket(
+            meta.origin, meta.host, scope.get("scheme", "ws"), path=path
+        )
         if decision.action is not Action.RESPOND:
             await self.app(scope, receive, send)
             return

@@ -59,11 +59,8 @@ class CORSMiddleware:
         self.app = app
         self.policy: CORSPolicy | PathRules = resolve_policy(policy, options)
         self._uses_path = self.policy.uses_path
-        # Host and scheme are only consulted for block_disallowed (same-origin requests pass),
-        # the path only by PathRules (which has no options: True).
-        self._want_host = self._uses_path or bool(
-            getattr(self.policy, "options", {}).get("block_disallowed", True)
-        )
+        # Host, scheme and path change no decision unless the policy reads them: skip them then.
+        self._want_host = self._uses_path or self.policy.uses_host
 
     def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
         origin, request_method, request_headers, pna, host = read_environ(environ, self._want_host)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import AnyStr
+from typing import AnyStr, Generic, NamedTuple
 
 from cors_core._text import TOKEN_RE
 
@@ -86,9 +86,9 @@ def _merge(
     headers: Iterable[tuple[AnyStr, AnyStr]],
     add: Iterable[tuple[AnyStr, AnyStr]],
     vary_origin: bool,
-    k: tuple[frozenset[AnyStr], AnyStr, AnyStr, AnyStr, AnyStr, AnyStr],
+    k: _Names[AnyStr],
 ) -> list[tuple[AnyStr, AnyStr]]:
-    owned, vary, vary_out, origin, comma, sep = k
+    owned, _, vary, vary_out, origin, comma, sep = k
     out: list[tuple[AnyStr, AnyStr]] = []
     vary_at = -1
     for name, value in headers:
@@ -120,13 +120,36 @@ def _star(tokens: set[str] | set[bytes]) -> bool:
     return "*" in tokens or b"*" in tokens
 
 
-_STR_KEYS = (CORS_RESPONSE_HEADERS, "vary", "Vary", "Origin", ",", ", ")
-_RAW_KEYS = (_OWNED_RAW, b"vary", b"vary", b"Origin", b",", b", ")
-# Names that send a merge down the general path; any other header is kept as it is.
-_STR_SPECIAL = CORS_RESPONSE_HEADERS | {"vary"}
-_RAW_SPECIAL = _OWNED_RAW | {b"vary"}
-_STR_VARY = ("Vary", "Origin")
-_RAW_VARY = (b"vary", b"Origin")
+class _Names(NamedTuple, Generic[AnyStr]):
+    owned: frozenset[AnyStr]  # CORS headers the policy owns
+    special: frozenset[AnyStr]  # owned names plus "vary": these need the general merge
+    vary: AnyStr  # lowercase name, for comparison
+    vary_out: AnyStr  # name used when Vary is added
+    origin: AnyStr
+    comma: AnyStr
+    sep: AnyStr
+
+
+_STR_KEYS = _Names(
+    CORS_RESPONSE_HEADERS, CORS_RESPONSE_HEADERS | {"vary"}, "vary", "Vary", "Origin", ",", ", "
+)
+_RAW_KEYS = _Names(_OWNED_RAW, _OWNED_RAW | {b"vary"}, b"vary", b"vary", b"Origin", b",", b", ")
+
+
+def _merge_fast(
+    headers: Iterable[tuple[AnyStr, AnyStr]],
+    add: Iterable[tuple[AnyStr, AnyStr]],
+    vary_origin: bool,
+    k: _Names[AnyStr],
+) -> list[tuple[AnyStr, AnyStr]]:
+    """The common case first: the app set no CORS header and no ``Vary`` (one set check)."""
+    out = list(headers)
+    if k.special.isdisjoint([name.lower() for name, _ in out]):
+        out += add
+        if vary_origin:
+            out.append((k.vary_out, k.origin))
+        return out
+    return _merge(out, add, vary_origin, k)
 
 
 def merge_response_headers(
@@ -141,23 +164,11 @@ def merge_response_headers(
     >>> merge_response_headers([("Vary", "Accept")], [("Access-Control-Allow-Origin", "*")], True)
     [('Vary', 'Accept, Origin'), ('Access-Control-Allow-Origin', '*')]
     """
-    out = list(headers)
-    if _STR_SPECIAL.isdisjoint([name.lower() for name, _ in out]):  # the common case
-        out += add
-        if vary_origin:
-            out.append(_STR_VARY)
-        return out
-    return _merge(out, add, vary_origin, _STR_KEYS)
+    return _merge_fast(headers, add, vary_origin, _STR_KEYS)
 
 
 def merge_raw_response_headers(
     headers: Iterable[tuple[bytes, bytes]], add: Iterable[tuple[bytes, bytes]], vary_origin: bool
 ) -> list[tuple[bytes, bytes]]:
     """Same as :func:`merge_response_headers` for ASGI ``bytes`` header pairs."""
-    out = list(headers)
-    if _RAW_SPECIAL.isdisjoint([name.lower() for name, _ in out]):  # the common case
-        out += add
-        if vary_origin:
-            out.append(_RAW_VARY)
-        return out
-    return _merge(out, add, vary_origin, _RAW_KEYS)
+    return _merge_fast(headers, add, vary_origin, _RAW_KEYS)

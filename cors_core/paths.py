@@ -146,6 +146,9 @@ class PathRules:
             return _NO_CORS
         return policy.decide_websocket(origin, host, scheme)
 
+    #: Path rules pass host, scheme and path to the policies they hold.
+    uses_host = True
+
     @property
     def websocket_origins(self) -> bool:
         """Whether any rule checks websocket origins."""

@@ -173,6 +173,11 @@ class CORSPolicy:
         return self._s.websocket_origins
 
     @property
+    def uses_host(self) -> bool:
+        """Whether decisions read ``Host`` and the scheme (only ``block_disallowed`` does)."""
+        return self._s.block_disallowed
+
+    @property
     def varies_on_origin(self) -> bool:
         """Whether responses depend on ``Origin`` (everything but ``"*"`` without credentials)."""
         return self._vary
@@ -255,8 +260,12 @@ class CORSPolicy:
             key, self._preflight(result, request_method, request_headers, private_network)
         )
 
-    def decide_websocket(self, origin: str | None, host: str | None, scheme: str) -> Decision:
+    def decide_websocket(
+        self, origin: str | None, host: str | None, scheme: str, *, path: str = ""
+    ) -> Decision:
         """Decide a websocket handshake: refused (403) only for a disallowed foreign origin.
+
+        ``path`` is accepted for symmetry with :meth:`PathRules.decide_websocket`.
 
         >>> policy.decide_websocket("https://evil.example", "api.example.com", "wss").allowed
         False

@@ -26,6 +26,7 @@ Or with a policy of the engine (checked by ``manage.py check`` when given as a d
 
 from __future__ import annotations
 
+import logging
 import re
 import warnings
 from collections.abc import Callable, Mapping
@@ -38,7 +39,7 @@ from cors_core.config import unknown_options
 from cors_core.decision import Action, Decision
 from cors_core.errors import ConfigError, CORSConfigWarning, Problem
 from cors_core.headers import merge_response_headers
-from cors_core.log import log_decision
+from cors_core.log import log_decision, logger
 from cors_core.paths import PathRules
 from cors_core.policy import CORSPolicy, resolve_policy
 from cors_core.request import read_environ, wsgi_path
@@ -298,6 +299,7 @@ class CORSMiddleware:
         self.cors_policy: CORSPolicy | PathRules = config.policy
         self._urls = config.urls_regex
         self._uses_path = config.policy.uses_path
+        self._want_host = self._uses_path or config.policy.uses_host
 
     def __call__(self, request: Any) -> Any:
         if self.async_mode:
@@ -320,7 +322,7 @@ class CORSMiddleware:
     def _decide(self, request: Any) -> Decision | None:
         if self._urls is not None and self._urls.match(request.path_info) is None:
             return None
-        meta = read_environ(request.META)
+        meta = read_environ(request.META, self._want_host)
         path = wsgi_path(request.META) if self._uses_path else ""
         decision = self.cors_policy.decide(
             request.method,
@@ -330,9 +332,9 @@ class CORSMiddleware:
             meta.private_network,
             path=path,
             host=meta.host,
-            scheme=request.scheme,
+            scheme=request.scheme if self._want_host else "http",
         )
-        if not decision.allowed:
+        if not decision.allowed and logger.isEnabledFor(logging.DEBUG):
             log_decision(decision, request.method, path or wsgi_path(request.META))
         if decision.action is Action.PASS:
             return None
@@ -354,10 +356,11 @@ def _apply(response: Any, decision: Decision) -> Any:
         return response
     pairs: list[tuple[str, str]] = list(response.items())
     merged = merge_response_headers(pairs, decision.headers, decision.vary_origin)
+    before = {name.lower(): value for name, value in pairs}
     keep = {name.lower() for name, _ in merged}
-    for name, _ in pairs:
-        if name.lower() not in keep:
-            del response[name]
+    for name in before.keys() - keep:
+        del response[name]
     for name, value in merged:
-        response[name] = value
+        if before.get(name.lower()) != value:
+            response[name] = value
     return response

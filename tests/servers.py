@@ -17,7 +17,6 @@ from typing import Any
 
 import httpx
 
-
 _handed_out: set[int] = set()
 
 

@@ -238,14 +238,26 @@ class _FlaskCORS:
         self.wsgi_app = wsgi_app
         self.default = CORSMiddleware(wsgi_app, policy=policy)
         self._per_view: dict[int, tuple[Any, CORSMiddleware]] = {}
+        self._marks_seen: tuple[int, bool] = (-1, False)  # (len(view_functions), any marked)
 
     def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
+        if not self._any_marked():  # no per-view policy: skip URL matching entirely
+            return self.default(environ, start_response)
         marked = self._view_policy(environ)
         if marked is None:
             return self.default(environ, start_response)
         if marked == _DISABLED:
             return self.wsgi_app(environ, start_response)
         return self._middleware(marked)(environ, start_response)
+
+    def _any_marked(self) -> bool:
+        """Whether any view carries a mark; recomputed only when views were added."""
+        views = self.app.view_functions
+        count, marked = self._marks_seen
+        if count != len(views):
+            marked = any(hasattr(view, _VIEW_ATTR) for view in views.values())
+            self._marks_seen = (len(views), marked)
+        return marked
 
     def _middleware(self, policy: CORSPolicy | PathRules) -> CORSMiddleware:
         entry = self._per_view.get(id(policy))

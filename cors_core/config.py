@@ -13,7 +13,7 @@ from typing import Any
 
 from cors_core._text import is_token
 from cors_core.errors import ConfigError, CORSConfigWarning, Problem
-from cors_core.headers import is_browser_forbidden_header
+from cors_core.browser import FORBIDDEN_METHODS, is_forbidden_request_header
 from cors_core.log import log_config_warning
 from cors_core.origins import (
     ConfigEntry,
@@ -25,8 +25,6 @@ from cors_core.origins import (
 
 __all__ = ["OPTION_NAMES", "Settings", "validate"]
 
-#: Methods no configuration may allow (Fetch forbidden methods).
-FORBIDDEN_METHODS = frozenset({"CONNECT", "TRACE", "TRACK"})
 #: Methods a browser always uppercases (Fetch "normalize a method").
 _NORMALIZED_METHODS = frozenset({"DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"})
 #: Request headers a browser sends without a preflight (values permitting); always allowed,
@@ -269,7 +267,7 @@ def _header_names(c: _Collector, option: str, value: object) -> tuple[bool, tupl
                 "remove it (cookies are sent with credentials, not read from headers)",
             )
             continue
-        if option == "allow_headers" and is_browser_forbidden_header(name):
+        if option == "allow_headers" and is_forbidden_request_header(name):
             c.warn(
                 option,
                 repr(h),

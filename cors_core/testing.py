@@ -30,11 +30,12 @@ Example (pytest, FastAPI)::
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from cors_core.browser import HeadersLike, Response, Trip, simulate, simulate_async
 
 __all__ = [
+    "TripOptions",
     "assert_cors_allowed",
     "assert_cors_allowed_async",
     "assert_cors_blocked",
@@ -84,41 +85,27 @@ def _sender(client: Any, path: str) -> Any:
     )
 
 
-def cors_trip(
-    client: Any,
-    path: str,
-    *,
-    origin: str,
-    method: str = "GET",
-    headers: HeadersLike = (),
-    credentials: bool = False,
-    private_network: bool = False,
-) -> Trip:
+class TripOptions(TypedDict, total=False):
+    """What the page's ``fetch()`` asks for (all optional; see :func:`cors_trip`)."""
+
+    method: str  # default "GET"
+    headers: HeadersLike  # request headers the page sets
+    credentials: bool  # credentials: "include"
+    private_network: bool  # the target is on a more private network
+
+
+def cors_trip(client: Any, path: str, *, origin: str, **options: Unpack[TripOptions]) -> Trip:
     """Run a browser-faithful trip through a test client; no assertion.
 
     >>> trip = cors_trip(client, "/api", origin="https://app.example.com", method="PUT")
     >>> trip.verdict.code
     'ok'
     """
-    return simulate(
-        _sender(client, path),
-        origin=origin,
-        method=method,
-        headers=headers,
-        credentials=credentials,
-        private_network=private_network,
-    )
+    return simulate(_sender(client, path), origin=origin, **options)
 
 
 async def cors_trip_async(
-    client: Any,
-    path: str,
-    *,
-    origin: str,
-    method: str = "GET",
-    headers: HeadersLike = (),
-    credentials: bool = False,
-    private_network: bool = False,
+    client: Any, path: str, *, origin: str, **options: Unpack[TripOptions]
 ) -> Trip:
     """:func:`cors_trip` for an async client (``httpx.AsyncClient``).
 
@@ -129,14 +116,7 @@ async def cors_trip_async(
         response = await client.request(method, path, headers=list(headers))
         return _httpx_response(response)
 
-    return await simulate_async(
-        send,
-        origin=origin,
-        method=method,
-        headers=headers,
-        credentials=credentials,
-        private_network=private_network,
-    )
+    return await simulate_async(send, origin=origin, **options)
 
 
 def _explain(trip: Trip, path: str) -> str:
@@ -179,11 +159,8 @@ def assert_cors_allowed(
     path: str,
     *,
     origin: str,
-    method: str = "GET",
-    headers: HeadersLike = (),
-    credentials: bool = False,
-    private_network: bool = False,
     readable: Iterable[str] = (),
+    **options: Unpack[TripOptions],
 ) -> Trip:
     """Assert a browser on ``origin`` may make this request and read the response.
 
@@ -192,16 +169,7 @@ def assert_cors_allowed(
     >>> assert_cors_allowed(client, "/api", origin="https://app.example.com", method="PUT")
     Trip(verdict=Verdict(allowed=True, code='ok', ...), ...)
     """
-    trip = cors_trip(
-        client,
-        path,
-        origin=origin,
-        method=method,
-        headers=headers,
-        credentials=credentials,
-        private_network=private_network,
-    )
-    return _check_allowed(trip, path, readable)
+    return _check_allowed(cors_trip(client, path, origin=origin, **options), path, readable)
 
 
 def assert_cors_blocked(
@@ -209,11 +177,8 @@ def assert_cors_blocked(
     path: str,
     *,
     origin: str,
-    method: str = "GET",
-    headers: HeadersLike = (),
-    credentials: bool = False,
-    private_network: bool = False,
     code: str | None = None,
+    **options: Unpack[TripOptions],
 ) -> Trip:
     """Assert a browser on ``origin`` is blocked (optionally with this verdict ``code``).
 
@@ -221,16 +186,7 @@ def assert_cors_blocked(
     ...                     code="missing_allow_origin")
     Trip(verdict=Verdict(allowed=False, code='missing_allow_origin', ...), ...)
     """
-    trip = cors_trip(
-        client,
-        path,
-        origin=origin,
-        method=method,
-        headers=headers,
-        credentials=credentials,
-        private_network=private_network,
-    )
-    return _check_blocked(trip, path, code)
+    return _check_blocked(cors_trip(client, path, origin=origin, **options), path, code)
 
 
 async def assert_cors_allowed_async(
@@ -238,25 +194,14 @@ async def assert_cors_allowed_async(
     path: str,
     *,
     origin: str,
-    method: str = "GET",
-    headers: HeadersLike = (),
-    credentials: bool = False,
-    private_network: bool = False,
     readable: Iterable[str] = (),
+    **options: Unpack[TripOptions],
 ) -> Trip:
     """:func:`assert_cors_allowed` for ``httpx.AsyncClient``.
 
     >>> await assert_cors_allowed_async(client, "/api", origin="https://app.example.com")
     """
-    trip = await cors_trip_async(
-        client,
-        path,
-        origin=origin,
-        method=method,
-        headers=headers,
-        credentials=credentials,
-        private_network=private_network,
-    )
+    trip = await cors_trip_async(client, path, origin=origin, **options)
     return _check_allowed(trip, path, readable)
 
 
@@ -265,23 +210,12 @@ async def assert_cors_blocked_async(
     path: str,
     *,
     origin: str,
-    method: str = "GET",
-    headers: HeadersLike = (),
-    credentials: bool = False,
-    private_network: bool = False,
     code: str | None = None,
+    **options: Unpack[TripOptions],
 ) -> Trip:
     """:func:`assert_cors_blocked` for ``httpx.AsyncClient``.
 
     >>> await assert_cors_blocked_async(client, "/api", origin="https://evil.example")
     """
-    trip = await cors_trip_async(
-        client,
-        path,
-        origin=origin,
-        method=method,
-        headers=headers,
-        credentials=credentials,
-        private_network=private_network,
-    )
+    trip = await cors_trip_async(client, path, origin=origin, **options)
     return _check_blocked(trip, path, code)

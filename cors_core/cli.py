@@ -33,6 +33,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -229,12 +230,49 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
         # The server (cors_core with debug=True) said exactly what it refused: that is the fix.
         report.fix = reasons[0].partition(": ")[2] or reasons[0]
     elif trip.preflight is not None and trip.preflight.status == 403 and trip.actual is None:
-        report.notes.append(
-            "the server refused the preflight with 403 without saying why: if it uses "
-            "cors_core, the origin, the method or a header is not allowed; run it with "
-            "debug=True (X-CORS-Reason) or use 'cors-core explain' with its configuration"
-        )
+        report.notes.append(_refusal_note(trip.preflight.body))
+        code = _SERVER_CODE_TO_VERDICT.get(_server_code(trip.preflight.body) or "")
+        if code:
+            report.fix = _option_fix(code, _trip_method(trip, args.method), args.origin)
+        if code == "header_not_allowed":
+            asked = dict((k.lower(), v) for k, v in trip.preflight.headers)
+            names = asked.get("access-control-request-headers", "")
+            report.fix = f"allow the request header(s) {names}: with cors_core add them to " + (
+                "allow_headers"
+            )
     return _emit(report, args.json, out)
+
+
+# cors_core's non-debug refusal body names the reason code: "CORS preflight rejected (code)".
+_REFUSAL_RE = re.compile(rb"CORS (?:preflight|request) rejected \(([a-z_]+)\)")
+_SERVER_CODE_TO_VERDICT = {
+    ReasonCode.ORIGIN_NOT_ALLOWED: "missing_allow_origin",
+    ReasonCode.ORIGIN_NULL: "missing_allow_origin",
+    ReasonCode.METHOD_NOT_ALLOWED: "method_not_allowed",
+    ReasonCode.HEADER_NOT_ALLOWED: "header_not_allowed",
+    ReasonCode.PRIVATE_NETWORK: "private_network_not_allowed",
+}
+
+
+def _server_code(body: bytes) -> str | None:
+    """The reason code a cors_core server put in its refusal body, if it is one."""
+    match = _REFUSAL_RE.match(body)
+    return match.group(1).decode("ascii") if match else None
+
+
+def _refusal_note(body: bytes) -> str:
+    code = _server_code(body)
+    if code is not None:
+        return (
+            f"the server (cors_core) refused the preflight with 403, reason code {code!r}; "
+            "run it with debug=True for the full sentence (X-CORS-Reason), or use "
+            "'cors-core explain' with its configuration"
+        )
+    return (
+        "the server refused the preflight with 403 without saying why: run it with "
+        "debug=True if it uses cors_core (X-CORS-Reason), or use 'cors-core explain' with "
+        "its configuration"
+    )
 
 
 def _trip_method(trip: Trip, method: str) -> str:

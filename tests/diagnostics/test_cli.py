@@ -85,8 +85,23 @@ def test_check_blocked_origin_without_debug_suggests_debug(run: Run, good_url: s
     )
     assert code == 1
     assert "verdict: BLOCKED [missing_allow_origin]" in out
-    assert "refused the preflight with 403 without saying why" in out
+    assert "refused the preflight with 403, reason code 'origin_not_allowed'" in out
+    assert "run it with debug=True for the full sentence" in out
+    assert (
+        "fix: allow the origin: with cors_core add 'https://evil.example' to allow_origins" in out
+    )
     assert "server reason" not in out
+
+
+def test_check_blocked_header_without_debug_reads_the_reason_code(run: Run, good_url: str) -> None:
+    code, out, _ = run(
+        "check", good_url + "/", "--origin", APP_ORIGIN, "--method", "PUT", "-H", "X-Nope: 1"
+    )
+    assert code == 1
+    assert "reason code 'header_not_allowed'" in out
+    assert (
+        "fix: allow the request header(s) x-nope: with cors_core add them to allow_headers" in out
+    )
 
 
 def test_check_blocked_header_reports_server_reason(run: Run, debug_url: str) -> None:

@@ -6,12 +6,12 @@ import logging
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
-from cors_core.decision import Action, Decision
-from cors_core.headers import merge_raw_response_headers
+from cors_core.decision import Action, Decision, RawHeaderPairs
+from cors_core.headers import RAW_SPECIAL_NAMES, merge_raw_response_headers
 from cors_core.log import log_decision, logger
 from cors_core.paths import PathRules
 from cors_core.policy import CORSPolicy, resolve_policy
-from cors_core.request import asgi_path, read_asgi
+from cors_core.request import ASGI_NAMES, CORS_REQUEST_NAMES, asgi_path, read_asgi
 
 __all__ = ["CORSMiddleware"]
 
@@ -19,6 +19,19 @@ _RESPOND = Action.RESPOND
 _PASS = Action.PASS
 _DEBUG = logging.DEBUG
 _debug_enabled = logger.isEnabledFor
+_START = "http.response.start"
+_VARY_ORIGIN = (b"vary", b"Origin")
+_SPECIAL = RAW_SPECIAL_NAMES
+_ORIGIN = b"origin"
+_HOST = b"host"
+_ACRM = b"access-control-request-method"
+_ACRH = b"access-control-request-headers"
+#: Response-header names apps commonly send that need no merge (skips ``lower()`` for them).
+_PLAIN = frozenset(
+    b"""content-type content-length date server cache-control etag location set-cookie
+    content-encoding content-language last-modified expires x-content-type-options
+    x-frame-options x-request-id transfer-encoding connection""".split()
+)
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -65,6 +78,21 @@ class CORSMiddleware:
         self._websockets = self.policy.websocket_origins
         # Host, scheme and path change no decision unless the policy reads them: skip them then.
         self._want_host = self._uses_path or self.policy.uses_host
+        self._wanted = ASGI_NAMES if self._want_host else CORS_REQUEST_NAMES
+        self._decide = self.policy.decide
+        # A request with no CORS header at all gets the policy's fixed no-Origin answer
+        # (a CORSPolicy's does not depend on the path): decide() is skipped for it.
+        fixed: Decision | None = None
+        if not self._uses_path:
+            fixed = getattr(self.policy, "no_origin_decision", None)
+        self._plain = fixed is not None
+        self._plain_untouched = (
+            fixed is None or fixed.action is _PASS or not (fixed.raw_headers or fixed.vary_origin)
+        )
+        self._plain_add: RawHeaderPairs = () if fixed is None else fixed.raw_headers
+        self._plain_vary = fixed is not None and fixed.vary_origin
+        if fixed is not None and fixed.action is _RESPOND:  # no policy answers that way
+            self._plain = False
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -73,14 +101,41 @@ class CORSMiddleware:
             else:
                 await self.app(scope, receive, send)
             return
-        origin, request_method, request_headers, pna, host = read_asgi(
-            scope["headers"], self._want_host
-        )
+        # cors_core.request.scan_asgi, inlined (a call costs as much as the loop): the
+        # same names, the same joining of repeated values (tests hold both to the rule).
+        origin = request_method = request_headers = host = None
+        pna = False
+        wanted = self._wanted
+        for name, value in scope["headers"]:
+            if name not in wanted:  # one set lookup for the common, uninteresting header
+                continue
+            if name == _ORIGIN:
+                text = value.decode("latin-1")
+                origin = text if origin is None else f"{origin}, {text}"
+            elif name == _HOST:
+                host = value.decode("latin-1")
+            elif name == _ACRM:
+                text = value.decode("latin-1")
+                request_method = text if request_method is None else f"{request_method}, {text}"
+            elif name == _ACRH:
+                text = value.decode("latin-1")
+                request_headers = text if request_headers is None else f"{request_headers},{text}"
+            else:
+                pna = value.decode("latin-1").strip().lower() == "true"
+        if origin is None and self._plain:
+            # No Origin: the policy's fixed answer, decide() skipped.
+            if self._plain_untouched:
+                await self.app(scope, receive, send)
+            else:
+                await self.app(
+                    scope, receive, _with_headers(send, self._plain_add, self._plain_vary)
+                )
+            return
         method: str = scope["method"]
         path = ""
         if self._want_host:  # path rules or block_disallowed: pass everything
             path = asgi_path(scope) if self._uses_path else ""
-            decision = self.policy.decide(
+            decision = self._decide(
                 method,
                 origin,
                 request_method,
@@ -91,14 +146,14 @@ class CORSMiddleware:
                 scheme=scope.get("scheme", "http"),
             )
         else:  # host, scheme and path change nothing then: skip reading them
-            decision = self.policy.decide(method, origin, request_method, request_headers, pna)
+            decision = self._decide(method, origin, request_method, request_headers, pna)
         if not decision.allowed and _debug_enabled(_DEBUG):
             log_decision(decision, method, path or asgi_path(scope))
         action = decision.action
         if action is _RESPOND:
             await send(
                 {
-                    "type": "http.response.start",
+                    "type": _START,
                     "status": decision.status,
                     "headers": list(decision.raw_headers),
                 }
@@ -107,7 +162,9 @@ class CORSMiddleware:
         elif action is _PASS or not (decision.raw_headers or decision.vary_origin):
             await self.app(scope, receive, send)
         else:
-            await self.app(scope, receive, _with_headers(send, decision))
+            await self.app(
+                scope, receive, _with_headers(send, decision.raw_headers, decision.vary_origin)
+            )
 
     async def _websocket(self, scope: Scope, receive: Receive, send: Send) -> None:
         meta = read_asgi(scope["headers"])
@@ -128,14 +185,42 @@ class CORSMiddleware:
             await send({"type": "websocket.close", "code": 1008})
 
 
-def _with_headers(send: Send, decision: Decision) -> Send:
-    add, vary = decision.raw_headers, decision.vary_origin
+def _with_headers(send: Send, add: RawHeaderPairs, vary: bool) -> Send:
+    """``send`` adding ``add`` (and ``Vary: Origin`` when ``vary``) to the response start.
 
-    # A plain function returning the server's awaitable: no extra coroutine per message.
+    A plain function returning the server's awaitable: no extra coroutine per message.
+    The app's message and header list are never mutated (a new dict and list are sent).
+    In the common case (the app set no CORS header and no ``Vary``) the pairs are just
+    appended; a short Python loop finds that out faster than any C-level scan here.
+    """
+    if not vary:
+        return _with_headers_only(send, add)
+
     def send_with_cors(message: Message) -> Awaitable[None]:
-        if message["type"] == "http.response.start":
-            merged = merge_raw_response_headers(message.get("headers", ()), add, vary)
-            message = {**message, "headers": merged}
+        if message["type"] == _START:
+            headers = message.get("headers", ())
+            if type(headers) is not list:  # e.g. a one-shot iterator: read it once
+                headers = list(headers)
+            for name, _ in headers:
+                if name not in _PLAIN and name.lower() in _SPECIAL:
+                    merged = merge_raw_response_headers(headers, add, True)
+                    break
+            else:
+                merged = [*headers, *add, _VARY_ORIGIN]
+            # A new message: the app's own dict and list stay as they were.
+            message = message.copy() if type(message) is dict else dict(message)
+            message["headers"] = merged
+        return send(message)
+
+    return send_with_cors
+
+
+def _with_headers_only(send: Send, add: RawHeaderPairs) -> Send:
+    def send_with_cors(message: Message) -> Awaitable[None]:
+        if message["type"] == _START:
+            merged = merge_raw_response_headers(message.get("headers", ()), add, False)
+            message = dict(message)
+            message["headers"] = merged
         return send(message)
 
     return send_with_cors

@@ -9,8 +9,8 @@ from http import HTTPStatus
 from types import TracebackType
 from typing import Any
 
-from cors_core.decision import Action
-from cors_core.headers import merge_response_headers
+from cors_core.decision import Action, Decision, HeaderPairs
+from cors_core.headers import SPECIAL_NAMES, merge_response_headers
 from cors_core.log import log_decision, logger
 from cors_core.paths import PathRules
 from cors_core.policy import CORSPolicy, resolve_policy
@@ -22,6 +22,8 @@ _RESPOND = Action.RESPOND
 _PASS = Action.PASS
 _DEBUG = logging.DEBUG
 _debug_enabled = logger.isEnabledFor
+_SPECIAL = SPECIAL_NAMES
+_VARY_ORIGIN = ("Vary", "Origin")
 
 ExcInfo = tuple[type[BaseException], BaseException, TracebackType | None]
 StartResponse = Callable[..., Callable[[bytes], object]]
@@ -61,14 +63,33 @@ class CORSMiddleware:
         self._uses_path = self.policy.uses_path
         # Host, scheme and path change no decision unless the policy reads them: skip them then.
         self._want_host = self._uses_path or self.policy.uses_host
+        self._decide = self.policy.decide
+        # A request without Origin gets the policy's fixed answer (a CORSPolicy's does not
+        # depend on the path): decide() is skipped for it.
+        fixed: Decision | None = None
+        if not self._uses_path:
+            fixed = getattr(self.policy, "no_origin_decision", None)
+        self._plain = fixed is not None and fixed.action is not _RESPOND
+        self._plain_untouched = (
+            fixed is None or fixed.action is _PASS or not (fixed.headers or fixed.vary_origin)
+        )
+        self._plain_add: HeaderPairs = () if fixed is None else fixed.headers
+        self._plain_vary = fixed is not None and fixed.vary_origin
 
     def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
+        if self._plain and "HTTP_ORIGIN" not in environ:
+            # No Origin: the policy's fixed answer, decide() skipped.
+            if self._plain_untouched:
+                return self.app(environ, start_response)
+            return self.app(
+                environ, _with_headers(start_response, self._plain_add, self._plain_vary)
+            )
         origin, request_method, request_headers, pna, host = read_environ(environ, self._want_host)
         method: str = environ["REQUEST_METHOD"]
         path = ""
         if self._want_host:  # path rules or block_disallowed: pass everything
             path = wsgi_path(environ) if self._uses_path else ""
-            decision = self.policy.decide(
+            decision = self._decide(
                 method,
                 origin,
                 request_method,
@@ -79,7 +100,7 @@ class CORSMiddleware:
                 scheme=environ.get("wsgi.url_scheme", "http"),
             )
         else:  # host, scheme and path change nothing then: skip reading them
-            decision = self.policy.decide(method, origin, request_method, request_headers, pna)
+            decision = self._decide(method, origin, request_method, request_headers, pna)
         if not decision.allowed and _debug_enabled(_DEBUG):
             log_decision(decision, method, path or wsgi_path(environ))
         action = decision.action
@@ -88,14 +109,31 @@ class CORSMiddleware:
             return [decision.body] if decision.body else []
         if action is _PASS or not (decision.headers or decision.vary_origin):
             return self.app(environ, start_response)
-        add, vary = decision.headers, decision.vary_origin
+        return self.app(
+            environ, _with_headers(start_response, decision.headers, decision.vary_origin)
+        )
 
-        def start_with_cors(
-            status: str, headers: list[tuple[str, str]], exc_info: ExcInfo | None = None
-        ) -> Callable[[bytes], object]:
-            merged = merge_response_headers(headers, add, vary)
-            if exc_info is None:
-                return start_response(status, merged)
-            return start_response(status, merged, exc_info)
 
-        return self.app(environ, start_with_cors)
+def _with_headers(start_response: StartResponse, add: HeaderPairs, vary: bool) -> StartResponse:
+    """``start_response`` adding ``add`` (and ``Vary: Origin`` when ``vary``) to the headers.
+
+    The app's header list is never mutated; ``exc_info`` is passed through. In the
+    common case (the app set no CORS header and no ``Vary``) the pairs are just appended.
+    """
+
+    def start_with_cors(
+        status: str, headers: list[tuple[str, str]], exc_info: ExcInfo | None = None
+    ) -> Callable[[bytes], object]:
+        if type(headers) is not list:  # PEP 3333 wants a list; read anything else once
+            headers = list(headers)
+        for name, _ in headers:
+            if name.lower() in _SPECIAL:
+                merged = merge_response_headers(headers, add, vary)
+                break
+        else:
+            merged = [*headers, *add, _VARY_ORIGIN] if vary else [*headers, *add]
+        if exc_info is None:
+            return start_response(status, merged)
+        return start_response(status, merged, exc_info)
+
+    return start_with_cors

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from cors_core._text import is_token
-from cors_core.errors import ConfigError, CORSConfigWarning, Problem
 from cors_core.browser import FORBIDDEN_METHODS, is_forbidden_request_header
+from cors_core.errors import ConfigError, CORSConfigWarning, Problem
 from cors_core.log import log_config_warning
 from cors_core.origins import (
     ConfigEntry,

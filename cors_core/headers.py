@@ -9,11 +9,11 @@ from typing import AnyStr, Generic, NamedTuple
 from cors_core._text import TOKEN_RE
 
 __all__ = [
-    "BROWSER_FORBIDDEN_HEADERS",
     "CORS_RESPONSE_HEADERS",
     "MAX_REQUEST_HEADERS_LENGTH",
     "MAX_REQUEST_HEADER_NAMES",
-    "is_browser_forbidden_header",
+    "RAW_SPECIAL_NAMES",
+    "SPECIAL_NAMES",
     "merge_raw_response_headers",
     "merge_response_headers",
     "parse_request_headers",
@@ -23,13 +23,6 @@ __all__ = [
 MAX_REQUEST_HEADERS_LENGTH = 8192
 #: Most distinct names considered in one ``Access-Control-Request-Headers``.
 MAX_REQUEST_HEADER_NAMES = 128
-
-#: Request headers a page can never set (Fetch "forbidden request-header"), lowercase.
-BROWSER_FORBIDDEN_HEADERS = frozenset(
-    """accept-charset accept-encoding access-control-request-headers
-    access-control-request-method connection content-length cookie cookie2 date dnt expect
-    host keep-alive origin referer set-cookie te trailer transfer-encoding upgrade via""".split()
-)
 
 #: Response headers the middleware owns: any the app set are replaced, never duplicated.
 CORS_RESPONSE_HEADERS = frozenset(
@@ -46,16 +39,6 @@ CORS_RESPONSE_HEADERS = frozenset(
 _OWNED_RAW = frozenset(n.encode() for n in CORS_RESPONSE_HEADERS)
 
 _ITEM_RE = re.compile(r"[^,]+")
-
-
-def is_browser_forbidden_header(name: str) -> bool:
-    """Whether a page's ``fetch()`` can never send this header (so listing it is useless).
-
-    >>> is_browser_forbidden_header("Accept-Encoding"), is_browser_forbidden_header("x-api-key")
-    (True, False)
-    """
-    name = name.lower()
-    return name in BROWSER_FORBIDDEN_HEADERS or name.startswith(("proxy-", "sec-"))
 
 
 def parse_request_headers(value: str) -> tuple[str, ...] | str:
@@ -134,6 +117,12 @@ _STR_KEYS = _Names(
     CORS_RESPONSE_HEADERS, CORS_RESPONSE_HEADERS | {"vary"}, "vary", "Vary", "Origin", ",", ", "
 )
 _RAW_KEYS = _Names(_OWNED_RAW, _OWNED_RAW | {b"vary"}, b"vary", b"vary", b"Origin", b",", b", ")
+#: Lowercase ``bytes`` response-header names that need the general merge when an app sets
+#: them (the CORS headers the policy owns, and ``vary``): without any, CORS headers are
+#: simply appended.
+RAW_SPECIAL_NAMES = _RAW_KEYS.special
+#: The same as lowercase ``str`` (WSGI header names).
+SPECIAL_NAMES = _STR_KEYS.special
 
 
 def _merge_fast(

@@ -144,6 +144,9 @@ class CORSPolicy:
             (("Access-Control-Allow-Origin", "*"), *self._actual_tail) if not self._vary else (),
             vary_origin=self._vary,
         )
+        #: The answer to every request without ``Origin`` (it depends on nothing else), so
+        #: adapters may skip :meth:`decide` when a request carries no CORS header at all.
+        self.no_origin_decision: Decision = self._no_origin
         self._star = (
             None
             if self._vary

@@ -7,11 +7,19 @@ ASGI spec and PEP 3333), never a framework's request object.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from operator import itemgetter
 from typing import Any, NamedTuple
 from urllib.parse import quote
 
-__all__ = ["RequestMeta", "asgi_path", "read_asgi", "read_environ", "wsgi_path"]
+__all__ = [
+    "ASGI_NAMES",
+    "CORS_REQUEST_NAMES",
+    "RequestMeta",
+    "asgi_path",
+    "read_asgi",
+    "read_environ",
+    "scan_asgi",
+    "wsgi_path",
+]
 
 _PATH_SAFE = "/:@!$&'()*+,;=-._~%"
 
@@ -33,11 +41,11 @@ _ACRH = b"access-control-request-headers"
 _ACRPN = b"access-control-request-private-network"
 _WANTED = frozenset({_ORIGIN, _HOST, _ACRM, _ACRH, _ACRPN})
 _CORS_NAMES = _WANTED - {_HOST}
-_name = itemgetter(0)
+#: The request headers that make a request a CORS one (lowercase ``bytes``).
+CORS_REQUEST_NAMES = _CORS_NAMES
+#: Those and ``host``: everything :func:`read_asgi` reads.
+ASGI_NAMES = _WANTED
 _new_meta = tuple.__new__  # RequestMeta(...) goes through a Python-level __new__
-
-
-_NOT_CORS = RequestMeta(None, None, None, False, None)
 
 
 def read_asgi(headers: Iterable[tuple[bytes, bytes]], want_host: bool = True) -> RequestMeta:
@@ -51,11 +59,24 @@ def read_asgi(headers: Iterable[tuple[bytes, bytes]], want_host: bool = True) ->
     >>> read_asgi([(b"origin", b"https://a.com"), (b"host", b"api.a.com")]).origin
     'https://a.com'
     """
-    if not want_host and type(headers) is list and _CORS_NAMES.isdisjoint(map(_name, headers)):
-        return _NOT_CORS  # the common non-CORS request: one scan in C, nothing allocated
+    return _new_meta(RequestMeta, scan_asgi(headers, _WANTED if want_host else _CORS_NAMES))
+
+
+def scan_asgi(
+    headers: Iterable[tuple[bytes, bytes]], wanted: frozenset[bytes] = _WANTED
+) -> tuple[str | None, str | None, str | None, bool, str | None]:
+    """:func:`read_asgi` as a plain tuple, for adapters that unpack it at once.
+
+    ``wanted`` is :data:`ASGI_NAMES` (``Host`` too) or :data:`CORS_REQUEST_NAMES`
+    (``Host`` skipped). One tight Python loop over the headers: with 3.11's
+    specialised bytecode it beats any C-level pre-scan (``map``/``itemgetter``) here,
+    with or without a CORS header, and nothing is allocated for a non-CORS request.
+
+    >>> scan_asgi([(b"origin", b"https://a.com"), (b"host", b"a.com")])
+    ('https://a.com', None, None, False, 'a.com')
+    """
     origin = method = names = host = None
     pna = False
-    wanted = _WANTED if want_host else _CORS_NAMES
     for name, value in headers:
         if name not in wanted:  # one set lookup for the common, uninteresting header
             continue
@@ -72,7 +93,7 @@ def read_asgi(headers: Iterable[tuple[bytes, bytes]], want_host: bool = True) ->
             names = text if names is None else f"{names},{text}"
         else:
             pna = value.decode("latin-1").strip().lower() == "true"
-    return _new_meta(RequestMeta, (origin, method, names, pna, host))
+    return (origin, method, names, pna, host)
 
 
 def read_environ(environ: Mapping[str, Any], want_host: bool = True) -> RequestMeta:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from cors_core.browser import is_forbidden_request_header
 from cors_core.headers import (
     MAX_REQUEST_HEADER_NAMES,
     MAX_REQUEST_HEADERS_LENGTH,
-    is_browser_forbidden_header,
     merge_raw_response_headers,
     merge_response_headers,
     parse_request_headers,
@@ -89,7 +89,7 @@ def test_too_many_names() -> None:
     ],
 )
 def test_browser_forbidden_headers(name: str, forbidden: bool) -> None:
-    assert is_browser_forbidden_header(name) is forbidden
+    assert is_forbidden_request_header(name) is forbidden
 
 
 ACAO = ("Access-Control-Allow-Origin", "https://a.example")

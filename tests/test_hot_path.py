@@ -1,6 +1,7 @@
 """The tuned hot path answers exactly like the general code it short-cuts.
 
-Each fast path (C-level header scan in ``read_asgi``, the no-merge case of the
+Each fast path (the header loop the ASGI adapter inlines from ``read_asgi``, the
+no-Origin answer that skips ``decide()``, the no-merge case of the
 ``merge_*_response_headers`` functions, the unhashed refusal of oversized
 ``Access-Control-Request-Headers``, the logging gate in the adapters, ``Host`` read
 only for ``block_disallowed``) is checked against the plain rule it must equal.
@@ -72,7 +73,7 @@ header_lists = st.lists(st.tuples(header_names, st.binary(max_size=12)), max_siz
 def test_read_asgi_equals_the_plain_rule(headers: list[tuple[bytes, bytes]], host: bool) -> None:
     expected = reference_read_asgi(headers, host)
     assert read_asgi(headers, host) == expected
-    assert read_asgi(tuple(headers), host) == expected  # not a list: no C-level pre-scan
+    assert read_asgi(tuple(headers), host) == expected  # any iterable of pairs
     assert read_asgi(iter(headers), host) == expected  # a one-shot iterator is read once
     as_lists: Any = [list(h) for h in headers]
     assert read_asgi(as_lists, host) == expected  # [name, value] lists, as ASGI allows
@@ -297,3 +298,43 @@ def test_huge_origins_and_header_lists_are_answered_but_never_kept() -> None:
     assert p._asked == {} and p._request_headers == {} and p._preflights == {}
     assert p.decide("OPTIONS", ORIGIN, "PUT", "content-type").allowed  # short ones are kept
     assert len(p._preflights) == 1 and len(p._request_headers) == 1
+
+
+def _adapter_reads(headers: list[tuple[bytes, bytes]], want_host: bool) -> RequestMeta:
+    """What the ASGI adapter's inlined header loop hands to decide() for these headers."""
+    import asyncio
+
+    from adapters.asgi import CORSMiddleware
+
+    seen: list[RequestMeta] = []
+    policy = CORSPolicy(allow_origins=[ORIGIN], block_disallowed=want_host)
+    mw = CORSMiddleware(lambda *a: None, policy=policy)  # type: ignore[arg-type,return-value]
+
+    def record(method: str, origin: str | None, acrm: Any, acrh: Any, pna: bool, **kw: Any) -> Any:
+        seen.append(RequestMeta(origin, acrm, acrh, pna, kw.get("host")))
+        return policy.no_origin_decision  # an ACTUAL decision: the app is then called
+
+    mw._decide = record  # type: ignore[method-assign]
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        return None
+
+    mw.app = app
+    scope = {"type": "http", "method": "GET", "headers": headers, "path": "/", "scheme": "http"}
+    asyncio.run(mw(scope, None, None))  # type: ignore[arg-type]
+    if not seen:  # no Origin: decide() is skipped, the fixed no-Origin answer is used
+        return RequestMeta(None, None, None, False, None)
+    return seen[0]
+
+
+@given(header_lists, st.booleans())
+def test_asgi_adapter_reads_headers_exactly_like_read_asgi(
+    headers: list[tuple[bytes, bytes]], want_host: bool
+) -> None:
+    """The adapter inlines cors_core.request.scan_asgi for speed: the two must never differ."""
+    expected = read_asgi(headers, want_host)
+    got = _adapter_reads(headers, want_host)
+    if expected.origin is None:
+        assert got.origin is None
+    else:
+        assert got == expected

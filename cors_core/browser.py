@@ -46,7 +46,7 @@ import enum
 import re
 from collections.abc import Awaitable, Callable, Generator, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import NamedTuple, TypedDict, Unpack
 
 __all__ = [
     "FORBIDDEN_METHODS",
@@ -60,6 +60,7 @@ __all__ = [
     "Response",
     "Send",
     "Trip",
+    "TripOptions",
     "Verdict",
     "cors_check",
     "cors_unsafe_request_header_names",
@@ -989,14 +990,29 @@ def _start(
     return request, steps
 
 
-def _trip_machine(
-    origin: str, method: str, headers: HeadersLike, flags: tuple[bool, bool, bool]
-) -> Generator[_Outgoing, Response, Trip]:
-    """Every decision of a trip; yields each request and is sent back its response.
+class TripOptions(TypedDict, total=False):
+    """What the page's ``fetch()`` asks for; every key is optional.
 
-    ``flags`` are ``(credentials, private_network, force_preflight)``.
+    ``method`` (default ``"GET"``), ``headers`` the page sets, ``credentials`` for
+    ``credentials: "include"``, ``private_network`` when the target is on a more private
+    network, ``force_preflight`` for Fetch's use-CORS-preflight flag (an upload listener).
     """
-    request, steps = _start(origin, method, headers, flags)
+
+    method: str
+    headers: HeadersLike
+    credentials: bool
+    private_network: bool
+    force_preflight: bool
+
+
+def _trip_machine(origin: str, options: TripOptions) -> Generator[_Outgoing, Response, Trip]:
+    """Every decision of a trip; yields each request and is sent back its response."""
+    flags = (
+        options.get("credentials", False),
+        options.get("private_network", False),
+        options.get("force_preflight", False),
+    )
+    request, steps = _start(origin, options.get("method", "GET"), options.get("headers", ()), flags)
     reasons = _preflight_reasons(
         request.method,
         request.headers,
@@ -1022,16 +1038,7 @@ def _trip_machine(
     return Trip(verdict, preflight, actual, readable, tuple(steps))
 
 
-def simulate(
-    send: Send,
-    *,
-    origin: str,
-    method: str = "GET",
-    headers: HeadersLike = (),
-    credentials: bool = False,
-    private_network: bool = False,
-    force_preflight: bool = False,
-) -> Trip:
+def simulate(send: Send, *, origin: str, **options: Unpack[TripOptions]) -> Trip:
     """Do what a browser does for ``fetch(url, {method, headers, credentials, mode: "cors"})``.
 
     Decides whether a preflight is needed; if so sends ``OPTIONS`` with ``Origin``,
@@ -1054,8 +1061,7 @@ def simulate(
     Raises ValueError for what ``fetch()`` itself rejects (forbidden or malformed method,
     malformed header).
     """
-    flags = (credentials, private_network, force_preflight)
-    machine = _trip_machine(origin, method, headers, flags)
+    machine = _trip_machine(origin, options)
     request = next(machine)
     while True:
         try:
@@ -1065,16 +1071,7 @@ def simulate(
             return trip
 
 
-async def simulate_async(
-    send: AsyncSend,
-    *,
-    origin: str,
-    method: str = "GET",
-    headers: HeadersLike = (),
-    credentials: bool = False,
-    private_network: bool = False,
-    force_preflight: bool = False,
-) -> Trip:
+async def simulate_async(send: AsyncSend, *, origin: str, **options: Unpack[TripOptions]) -> Trip:
     """:func:`simulate` for an ``async`` send function (e.g. one driving an ASGI app).
 
     >>> import asyncio
@@ -1083,8 +1080,7 @@ async def simulate_async(
     >>> asyncio.run(simulate_async(send, origin="https://a.example")).verdict.code
     'ok'
     """
-    flags = (credentials, private_network, force_preflight)
-    machine = _trip_machine(origin, method, headers, flags)
+    machine = _trip_machine(origin, options)
     request = next(machine)
     while True:
         response = await send(*request)

@@ -13,13 +13,12 @@ Clients are duck-typed, so this module imports no framework:
 - Flask's test client: ``.open(path, method=..., headers=...)``;
 - Django's test client: ``.generic(method, path, headers=...)``.
 
-Example (pytest, FastAPI)::
+Example (pytest, with FastAPI's ``TestClient``)::
 
-    from fastapi.testclient import TestClient
     from cors_core.testing import assert_cors_allowed, assert_cors_blocked
 
     def test_frontend_can_put() -> None:
-        client = TestClient(app)
+        client = TestClient(app)  # fastapi.testclient.TestClient
         assert_cors_allowed(client, "/items/1", origin="https://app.example.com",
                             method="PUT", headers={"Content-Type": "application/json"},
                             credentials=True, readable=["x-total-count"])
@@ -30,9 +29,9 @@ Example (pytest, FastAPI)::
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any, TypedDict, Unpack
+from typing import Any, Unpack
 
-from cors_core.browser import HeadersLike, Response, Trip, simulate, simulate_async
+from cors_core.browser import Response, Trip, TripOptions, simulate, simulate_async
 
 __all__ = [
     "TripOptions",
@@ -83,15 +82,6 @@ def _sender(client: Any, path: str) -> Any:
         f"{type(client).__name__} is not a supported test client: pass an httpx client, "
         "a Starlette/FastAPI TestClient, a Flask test client or a Django test client"
     )
-
-
-class TripOptions(TypedDict, total=False):
-    """What the page's ``fetch()`` asks for (all optional; see :func:`cors_trip`)."""
-
-    method: str  # default "GET"
-    headers: HeadersLike  # request headers the page sets
-    credentials: bool  # credentials: "include"
-    private_network: bool  # the target is on a more private network
 
 
 def cors_trip(client: Any, path: str, *, origin: str, **options: Unpack[TripOptions]) -> Trip:

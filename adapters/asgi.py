@@ -16,7 +16,6 @@ from cors_core.request import ASGI_NAMES, CORS_REQUEST_NAMES, asgi_path, read_as
 __all__ = ["CORSMiddleware"]
 
 _RESPOND = Action.RESPOND
-_PASS = Action.PASS
 _DEBUG = logging.DEBUG
 _debug_enabled = logger.isEnabledFor
 _START = "http.response.start"
@@ -80,19 +79,9 @@ class CORSMiddleware:
         self._want_host = self._uses_path or self.policy.uses_host
         self._wanted = ASGI_NAMES if self._want_host else CORS_REQUEST_NAMES
         self._decide = self.policy.decide
-        # A request with no CORS header at all gets the policy's fixed no-Origin answer
-        # (a CORSPolicy's does not depend on the path): decide() is skipped for it.
-        fixed: Decision | None = None
-        if not self._uses_path:
-            fixed = getattr(self.policy, "no_origin_decision", None)
-        self._plain = fixed is not None
-        self._plain_untouched = (
-            fixed is None or fixed.action is _PASS or not (fixed.raw_headers or fixed.vary_origin)
-        )
-        self._plain_add: RawHeaderPairs = () if fixed is None else fixed.raw_headers
-        self._plain_vary = fixed is not None and fixed.vary_origin
-        if fixed is not None and fixed.action is _RESPOND:  # no policy answers that way
-            self._plain = False
+        # A request without Origin gets the policy's fixed answer (None for path rules,
+        # whose answer depends on the path): decide() is skipped for it.
+        self._plain = self.policy.no_origin_decision
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -122,13 +111,14 @@ class CORSMiddleware:
                 request_headers = text if request_headers is None else f"{request_headers},{text}"
             else:
                 pna = value.decode("latin-1").strip().lower() == "true"
-        if origin is None and self._plain:
+        plain = self._plain
+        if origin is None and plain is not None:
             # No Origin: the policy's fixed answer, decide() skipped.
-            if self._plain_untouched:
+            if not plain.modifies_response:
                 await self.app(scope, receive, send)
             else:
                 await self.app(
-                    scope, receive, _with_headers(send, self._plain_add, self._plain_vary)
+                    scope, receive, _with_headers(send, plain.raw_headers, plain.vary_origin)
                 )
             return
         method: str = scope["method"]
@@ -159,7 +149,7 @@ class CORSMiddleware:
                 }
             )
             await send({"type": "http.response.body", "body": decision.body})
-        elif action is _PASS or not (decision.raw_headers or decision.vary_origin):
+        elif not decision.modifies_response:
             await self.app(scope, receive, send)
         else:
             await self.app(

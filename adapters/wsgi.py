@@ -9,7 +9,7 @@ from http import HTTPStatus
 from types import TracebackType
 from typing import Any
 
-from cors_core.decision import Action, Decision, HeaderPairs
+from cors_core.decision import Action, HeaderPairs
 from cors_core.headers import SPECIAL_NAMES, merge_response_headers
 from cors_core.log import log_decision, logger
 from cors_core.paths import PathRules
@@ -19,7 +19,6 @@ from cors_core.request import read_environ, wsgi_path
 __all__ = ["CORSMiddleware"]
 
 _RESPOND = Action.RESPOND
-_PASS = Action.PASS
 _DEBUG = logging.DEBUG
 _debug_enabled = logger.isEnabledFor
 _SPECIAL = SPECIAL_NAMES
@@ -64,25 +63,18 @@ class CORSMiddleware:
         # Host, scheme and path change no decision unless the policy reads them: skip them then.
         self._want_host = self._uses_path or self.policy.uses_host
         self._decide = self.policy.decide
-        # A request without Origin gets the policy's fixed answer (a CORSPolicy's does not
-        # depend on the path): decide() is skipped for it.
-        fixed: Decision | None = None
-        if not self._uses_path:
-            fixed = getattr(self.policy, "no_origin_decision", None)
-        self._plain = fixed is not None and fixed.action is not _RESPOND
-        self._plain_untouched = (
-            fixed is None or fixed.action is _PASS or not (fixed.headers or fixed.vary_origin)
-        )
-        self._plain_add: HeaderPairs = () if fixed is None else fixed.headers
-        self._plain_vary = fixed is not None and fixed.vary_origin
+        # A request without Origin gets the policy's fixed answer (None for path rules,
+        # whose answer depends on the path): decide() is skipped for it.
+        self._plain = self.policy.no_origin_decision
 
     def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
-        if self._plain and "HTTP_ORIGIN" not in environ:
+        plain = self._plain
+        if plain is not None and "HTTP_ORIGIN" not in environ:
             # No Origin: the policy's fixed answer, decide() skipped.
-            if self._plain_untouched:
+            if not plain.modifies_response:
                 return self.app(environ, start_response)
             return self.app(
-                environ, _with_headers(start_response, self._plain_add, self._plain_vary)
+                environ, _with_headers(start_response, plain.headers, plain.vary_origin)
             )
         origin, request_method, request_headers, pna, host = read_environ(environ, self._want_host)
         method: str = environ["REQUEST_METHOD"]
@@ -107,7 +99,7 @@ class CORSMiddleware:
         if action is _RESPOND:
             start_response(_status_line(decision.status), list(decision.headers))
             return [decision.body] if decision.body else []
-        if action is _PASS or not (decision.headers or decision.vary_origin):
+        if not decision.modifies_response:
             return self.app(environ, start_response)
         return self.app(
             environ, _with_headers(start_response, decision.headers, decision.vary_origin)

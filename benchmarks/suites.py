@@ -245,6 +245,21 @@ def _flask_app() -> Any:
     return app
 
 
+def _wsgi_rows(
+    b: Budget, suite: str, n: int, apps: dict[str, Any], peer: str, target: float
+) -> list[Row]:
+    """Check, then time, every request through the bare app, ours and the peer (WSGI)."""
+    rows = []
+    for request in sc.REQUESTS:
+        env = wsgi_environ(request.method, request.headers)
+        for name in ("ours", peer):
+            sc.check(name, request, *wsgi_call(apps[name], env))
+        runners = {name: wsgi_runner(app, env) for name, app in apps.items()}
+        m = measure(runners, rounds=b.slow_rounds, batch=b.slow_batch, seconds=b.seconds)
+        rows.append(_row(suite, request.name, n, m, "ours", peer, target))
+    return rows
+
+
 def flask_suite(b: Budget) -> list[Row]:
     """Our WSGI middleware on a Flask app vs flask-cors, same policy (target <= 0.1x)."""
     from flask_cors import CORS
@@ -270,13 +285,7 @@ def flask_suite(b: Budget) -> list[Row]:
             warnings.simplefilter("ignore")
             ours = CORSMiddleware(bare.wsgi_app, **sc.ours_options(allow))
         apps = {"bare": bare.wsgi_app, "ours": ours, "flask-cors": peer.wsgi_app}
-        for request in sc.REQUESTS:
-            env = wsgi_environ(request.method, request.headers)
-            for name in ("ours", "flask-cors"):
-                sc.check(name, request, *wsgi_call(apps[name], env))
-            runners = {name: wsgi_runner(app, env) for name, app in apps.items()}
-            m = measure(runners, rounds=b.slow_rounds, batch=b.slow_batch, seconds=b.seconds)
-            rows.append(_row("wsgi-flask", request.name, n, m, "ours", "flask-cors", 0.1))
+        rows += _wsgi_rows(b, "wsgi-flask", n, apps, "flask-cors", 0.1)
     return rows
 
 
@@ -335,13 +344,7 @@ def django_suite(b: Budget) -> list[Row]:
             ours = CORSMiddleware(_django_handler(settings, []), **sc.ours_options(sc.origins(n)))
         peer = _django_handler(settings, ["corsheaders.middleware.CorsMiddleware"])
         apps = {"bare": bare, "ours": ours, "django-cors-headers": peer}
-        for request in sc.REQUESTS:
-            env = wsgi_environ(request.method, request.headers)
-            for name in ("ours", "django-cors-headers"):
-                sc.check(name, request, *wsgi_call(apps[name], env))
-            runners = {name: wsgi_runner(app, env) for name, app in apps.items()}
-            m = measure(runners, rounds=b.slow_rounds, batch=b.slow_batch, seconds=b.seconds)
-            rows.append(_row("django", request.name, n, m, "ours", "django-cors-headers", 0.5))
+        rows += _wsgi_rows(b, "django", n, apps, "django-cors-headers", 0.5)
     return rows
 
 

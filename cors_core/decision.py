@@ -152,6 +152,9 @@ class Decision:
     status: int = 200
     body: bytes = b""
     preflight: bool = False
+    #: ``ACTUAL`` with something to add (headers or ``Vary``): the adapter must wrap the
+    #: app's response; otherwise it calls the app untouched.
+    modifies_response: bool = False
 
     @classmethod
     def build(
@@ -168,4 +171,7 @@ class Decision:
     ) -> Decision:
         """Make a decision, encoding ``headers`` once (latin-1, as HTTP/1.1 carries them)."""
         raw = tuple((k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers)
-        return cls(action, allowed, reason, headers, raw, vary_origin, status, body, preflight)
+        modifies = action is Action.ACTUAL and bool(headers or vary_origin)
+        return cls(
+            action, allowed, reason, headers, raw, vary_origin, status, body, preflight, modifies
+        )

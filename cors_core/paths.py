@@ -148,6 +148,8 @@ class PathRules:
 
     #: Path rules pass host, scheme and path to the policies they hold.
     uses_host = True
+    #: No fixed answer for requests without ``Origin``: it depends on the path.
+    no_origin_decision: Decision | None = None
 
     @property
     def websocket_origins(self) -> bool:

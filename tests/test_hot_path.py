@@ -338,3 +338,19 @@ def test_asgi_adapter_reads_headers_exactly_like_read_asgi(
         assert got.origin is None
     else:
         assert got == expected
+
+
+def test_modifies_response_says_exactly_when_the_adapter_must_wrap() -> None:
+    from cors_core import PathRules
+
+    policy = CORSPolicy(allow_origins=[ORIGIN])
+    assert policy.decide("GET", ORIGIN).modifies_response is True  # ACAO + Vary
+    assert policy.decide("GET", "https://evil.example").modifies_response is True  # Vary only
+    assert policy.decide("GET", None).modifies_response is True  # Vary: Origin on no-Origin
+    assert policy.decide("OPTIONS", ORIGIN, "GET").modifies_response is False  # answered
+    star = CORSPolicy(allow_origins=["*"])
+    assert star.no_origin_decision.modifies_response is True  # ACAO: * on every response
+    rules = PathRules({"/internal/*": None}, default=policy)
+    assert rules.decide("GET", ORIGIN, path="/internal/x").modifies_response is False  # PASS
+    assert rules.no_origin_decision is None  # path-dependent: adapters must call decide()
+    assert policy.no_origin_decision is policy.decide("GET", None)

@@ -352,7 +352,7 @@ def _respond(decision: Decision) -> Any:
 
 
 def _apply(response: Any, decision: Decision) -> Any:
-    if not (decision.headers or decision.vary_origin):
+    if not decision.modifies_response:
         return response
     pairs: list[tuple[str, str]] = list(response.items())
     merged = merge_response_headers(pairs, decision.headers, decision.vary_origin)

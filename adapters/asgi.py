@@ -7,7 +7,11 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
 from cors_core.decision import Action, Decision, RawHeaderPairs
-from cors_core.headers import RAW_SPECIAL_NAMES, merge_raw_response_headers
+from cors_core.headers import (
+    MAX_REQUEST_HEADERS_LENGTH,
+    RAW_SPECIAL_NAMES,
+    merge_raw_response_headers,
+)
 from cors_core.log import log_decision, logger
 from cors_core.paths import PathRules
 from cors_core.policy import CORSPolicy, resolve_policy
@@ -25,6 +29,7 @@ _ORIGIN = b"origin"
 _HOST = b"host"
 _ACRM = b"access-control-request-method"
 _ACRH = b"access-control-request-headers"
+_MAX_ACRH = MAX_REQUEST_HEADERS_LENGTH
 #: Response-header names apps commonly send that need no merge (skips ``lower()`` for them).
 _PLAIN = frozenset(
     b"""content-type content-length date server cache-control etag location set-cookie
@@ -93,22 +98,30 @@ class CORSMiddleware:
         # cors_core.request.scan_asgi, inlined (a call costs as much as the loop): the
         # same names, the same joining of repeated values (tests hold both to the rule).
         origin = request_method = request_headers = host = None
-        pna = False
+        pna = origin_twice = method_twice = False
         wanted = self._wanted
         for name, value in scope["headers"]:
             if name not in wanted:  # one set lookup for the common, uninteresting header
                 continue
             if name == _ORIGIN:
-                text = value.decode("latin-1")
-                origin = text if origin is None else f"{origin}, {text}"
+                if origin is None:
+                    origin = value.decode("latin-1")
+                elif not origin_twice:  # already malformed: join two, skip the rest
+                    origin, origin_twice = f"{origin}, {value.decode('latin-1')}", True
             elif name == _HOST:
                 host = value.decode("latin-1")
             elif name == _ACRM:
-                text = value.decode("latin-1")
-                request_method = text if request_method is None else f"{request_method}, {text}"
+                if request_method is None:
+                    request_method = value.decode("latin-1")
+                elif not method_twice:
+                    request_method = f"{request_method}, {value.decode('latin-1')}"
+                    method_twice = True
             elif name == _ACRH:
                 text = value.decode("latin-1")
-                request_headers = text if request_headers is None else f"{request_headers},{text}"
+                if request_headers is None:
+                    request_headers = text
+                elif len(request_headers) <= _MAX_ACRH:  # past that it is refused anyway
+                    request_headers = f"{request_headers},{text}"
             else:
                 pna = value.decode("latin-1").strip().lower() == "true"
         plain = self._plain

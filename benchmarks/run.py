@@ -1,5 +1,8 @@
 """Entry point: ``uv run python -m benchmarks [--quick] [--only NAME ...] [--json PATH]``.
 
+``uv run python -m benchmarks adversarial [--quick] [--out PATH]`` runs the adversarial
+suite instead (:mod:`benchmarks.adversarial`: attack requests, ours vs starlette's).
+
 Prints one table (medians of added µs per request, ratios to the peer, the target and
 whether it is met) and writes the same rows as JSON (``benchmarks/results/`` by default).
 
@@ -72,13 +75,18 @@ def table(rows: list[Row]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the chosen suites, print the table, write the JSON; exit 0 whatever the numbers."""
+    args_in = sys.argv[1:] if argv is None else argv
+    if args_in[:1] == ["adversarial"]:
+        from benchmarks.adversarial import main as adversarial
+
+        return adversarial(args_in[1:])
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="fewer rounds (a smoke run)")
     parser.add_argument(
         "--only", action="append", choices=sorted(SUITES), help="run only this suite (repeatable)"
     )
     parser.add_argument("--json", type=Path, help="where to write the JSON results")
-    args = parser.parse_args(argv)
+    args = parser.parse_args(args_in)
     budget = QUICK if args.quick else FULL
     names = args.only or list(SUITES)
     rows: list[Row] = []

@@ -9,22 +9,34 @@ V = TypeVar("V")
 
 
 class BoundedCache(dict[K, V], Generic[K, V]):
-    """``dict`` with a size bound: inserting into a full cache clears it first.
+    """``dict`` bounded in entries and in the size of what it holds.
 
-    Clearing beats LRU here: hits stay a plain ``dict.get`` and a flood of
-    distinct keys (an attacker's random origins) costs memory for at most
-    ``maxsize`` entries.
+    Inserting into a full cache clears it first. Clearing beats LRU here: hits stay a
+    plain ``dict.get``, and a flood of distinct keys (an attacker's fresh origins) costs
+    memory for at most ``maxsize`` entries whose sizes add up to at most ``max_size``
+    (the caller says what one entry weighs, in characters of request-supplied text; the
+    cached answers are proportional to it).
+
+    >>> cache: BoundedCache[str, int] = BoundedCache(maxsize=2, max_size=10)
+    >>> cache.put("a", 1, size=4), cache.put("b", 2, size=4), len(cache)
+    (1, 2, 2)
+    >>> cache.put("c", 3, size=4), sorted(cache)  # full: emptied first
+    (3, ['c'])
     """
 
-    __slots__ = ("maxsize",)
+    __slots__ = ("max_size", "maxsize", "size")
 
-    def __init__(self, maxsize: int = 4096) -> None:
+    def __init__(self, maxsize: int = 4096, max_size: int = 1 << 20) -> None:
         super().__init__()
         self.maxsize = maxsize
+        self.max_size = max_size
+        self.size = 0
 
-    def put(self, key: K, value: V) -> V:
-        """Store and return ``value``."""
-        if len(self) >= self.maxsize:
+    def put(self, key: K, value: V, size: int = 1) -> V:
+        """Store and return ``value``; ``size`` is what the entry weighs."""
+        if len(self) >= self.maxsize or self.size + size > self.max_size:
             self.clear()
+            self.size = 0
         self[key] = value
+        self.size += size
         return value

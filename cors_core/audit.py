@@ -25,9 +25,16 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from cors_core.origins import OriginPattern, ParsedOrigin, parse_config_origin, parse_origin
+from cors_core.origins import (
+    OriginPattern,
+    ParsedOrigin,
+    is_loopback_host,
+    is_potentially_trustworthy,
+    parse_config_origin,
+    parse_origin,
+)
 from cors_core.policy import CORSPolicy
-from cors_core.suffixes import is_public_suffix
+from cors_core.suffixes import PROBED_HOSTING_SUFFIXES, hosting_suffix, is_public_suffix
 
 __all__ = [
     "SEVERITIES",
@@ -41,28 +48,12 @@ __all__ = [
 #: Severities, most severe first.
 SEVERITIES = ("high", "medium", "low", "info")
 
-#: Domains where anyone can publish a page (and so own an origin).
-USER_CONTENT_SUFFIXES = (
-    "github.io",
-    "gitlab.io",
-    "herokuapp.com",
-    "vercel.app",
-    "netlify.app",
-    "pages.dev",
-    "workers.dev",
-    "web.app",
-    "firebaseapp.com",
-    "azurewebsites.net",
-    "appspot.com",
-    "cloudfront.net",
-    "s3.amazonaws.com",
-    "ngrok.io",
-    "ngrok-free.app",
-    "glitch.me",
-    "onrender.com",
-    "fly.dev",
-    "blogspot.com",
-)
+#: Shared hosting domains where anyone can publish a page (and so own an origin), probed
+#: whatever the configuration names. Which domains are shared comes from the Public Suffix
+#: List's private section (:func:`cors_core.suffixes.hosting_suffix`); the probes also cover
+#: the hosting suffix of every host the allow-list names. See
+#: :data:`cors_core.suffixes.PROBED_HOSTING_SUFFIXES`.
+USER_CONTENT_SUFFIXES = PROBED_HOSTING_SUFFIXES
 
 _EVIL = "evil-cors-probe.example"
 #: Characters some browsers accept in a host, used after the allowed host by scanners.
@@ -252,26 +243,33 @@ def _setting_findings(policy: CORSPolicy, where: str, creds: bool) -> list[Findi
             po = parse_origin(parsed)
             if po is None:
                 continue
-            if any(po.host.endswith("." + s) for s in USER_CONTENT_SUFFIXES):
+            shared = hosting_suffix(po.host)
+            if shared is not None and po.host.rstrip(".") != shared:
                 findings.append(
                     Finding(
                         "low",
                         "user_content_origin",
                         where,
                         parsed,
-                        f"{parsed!r} is on a shared user-content domain: every page "
-                        "published under that origin (other repositories, paths) shares it",
+                        f"{parsed!r} is on the shared hosting domain {shared!r} (Public Suffix "
+                        "List, private section): the platform, and every page published "
+                        "under that origin (other repositories, paths), share it",
                         "serve the trusted frontend from your own domain",
                     )
                 )
-            if creds and po.scheme == "http" and not _loopback(po.host):
+            if creds and not is_potentially_trustworthy(po.scheme, po.host):
+                what = (
+                    "is plain http"
+                    if po.scheme == "http"
+                    else f"uses the {po.scheme!r} scheme, which nothing authenticates,"
+                )
                 findings.append(
                     Finding(
                         "medium",
                         "http_origin_with_credentials",
                         where,
                         parsed,
-                        f"{parsed!r} is plain http with allow_credentials=True: a network "
+                        f"{parsed!r} {what} with allow_credentials=True: a network "
                         "attacker can impersonate it and read credentialed responses",
                         "use https",
                     )
@@ -314,10 +312,6 @@ def _setting_findings(policy: CORSPolicy, where: str, creds: bool) -> list[Findi
     return findings
 
 
-def _loopback(host: str) -> bool:
-    return host in ("localhost", "[::1]") or host.endswith(".localhost") or host.startswith("127.")
-
-
 def _pattern_findings(
     policy: CORSPolicy, pattern: OriginPattern, where: str, creds: bool
 ) -> list[Finding]:
@@ -352,7 +346,7 @@ def _pattern_findings(
             )
         ]
     if pattern.port == "*":
-        loop = _loopback(pattern.host)
+        loop = is_loopback_host(pattern.host)
         return [
             Finding(
                 ("low" if creds else "info") if loop else "medium",
@@ -419,7 +413,7 @@ def audit_policy(policy: CORSPolicy, where: str = "*") -> list[Finding]:
                 "remove 'null' from allow_origins (and allow_null_origin)",
             )
         )
-    for suffix in USER_CONTENT_SUFFIXES:
+    for suffix in _hosting_probes(policy):
         probe = f"https://evil-cors-probe.{suffix}"
         if _allowed(policy, probe):
             findings.append(
@@ -437,6 +431,16 @@ def audit_policy(policy: CORSPolicy, where: str = "*") -> list[Finding]:
     probed = {f.origin for f in findings}
     findings += [f for f in _probe_findings(policy, where, creds) if f.origin not in probed]
     return sorted(findings, key=lambda f: SEVERITIES.index(f.severity))
+
+
+def _hosting_probes(policy: CORSPolicy) -> list[str]:
+    """The popular hosting suffixes, then the hosting suffix of each host the policy names."""
+    out = dict.fromkeys(USER_CONTENT_SUFFIXES)
+    for base in _bases(policy):
+        shared = hosting_suffix(base.host)
+        if shared is not None:
+            out.setdefault(shared)
+    return list(out)
 
 
 def audit_policies(policies: Mapping[str, CORSPolicy | None]) -> list[Finding]:

@@ -48,6 +48,8 @@ from collections.abc import Awaitable, Callable, Generator, Iterable, Mapping, S
 from dataclasses import dataclass
 from typing import NamedTuple, TypedDict, Unpack
 
+from cors_core._text import escape
+
 __all__ = [
     "FORBIDDEN_METHODS",
     "FORBIDDEN_REQUEST_HEADERS",
@@ -148,7 +150,6 @@ _SIMPLE_RANGE_RE = re.compile(r"bytes=([0-9]+)-([0-9]*)")
 _NOT_BYTE_RE = re.compile(r"[^\x00-\xff]")
 _BAD_VALUE_RE = re.compile(r"[\x00\r\n]")
 _URL_LIKE_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://[^/?#\s]+.*")
-_SHOW_ESCAPE_RE = re.compile(r"[^\x20-\x7e]|\\")
 _SHOW_MAX = 200
 
 _PREFLIGHT_PREFIX = "Response to preflight request doesn't pass access control check: "
@@ -174,12 +175,7 @@ def _is_token(text: str) -> bool:
 
 def _show(value: str) -> str:
     """Quote a value for a message; control and non-ASCII characters are escaped."""
-
-    def escape(match: re.Match[str]) -> str:
-        code = ord(match.group())
-        return "\\\\" if code == 0x5C else f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
-
-    text = _SHOW_ESCAPE_RE.sub(escape, value[:_SHOW_MAX])
+    text = escape(value[:_SHOW_MAX])
     return f"'{text}'" + ("..." if len(value) > _SHOW_MAX else "")
 
 

@@ -21,6 +21,15 @@ bad arguments, invalid configuration). ``audit``: 0 clean, 1 when a finding reac
 
 httpx is needed by ``check`` only (``pip install 'cors-core[cli]'``).
 
+Everything printed is printable ASCII: what the server sent (``X-CORS-Reason``,
+header values, bodies) and what the user typed are escaped with the project's one
+rule (:func:`cors_core._text.escape`), so a hostile or broken server cannot drive
+the terminal with ANSI/C1 escape sequences, hide text with bidi controls or forge
+lines. The text output escapes every line; ``--json`` escapes the human sentences
+(``message``, ``server_reasons``, ``fix``, ``steps``, ``notes``) the same way and
+keeps the recorded exchanges (``preflight``/``actual``) as data, which JSON itself
+writes as ASCII (``\\u001b``); a consumer that prints those must escape them.
+
 Example::
 
     >>> from cors_core.cli import main
@@ -39,6 +48,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
+from cors_core._text import escape, quote
 from cors_core.audit import SEVERITIES, audit_policies, near_misses
 from cors_core.browser import Exchange, Response, Trip, simulate
 from cors_core.decision import Action, Decision, ReasonCode
@@ -85,11 +95,11 @@ class _Report:
             "credentials": self.credentials,
             "allowed": v.allowed,
             "code": v.code,
-            "message": v.message,
-            "server_reasons": self.server_reasons,
-            "fix": self.fix,
-            "notes": self.notes,
-            "steps": list(self.trip.steps),
+            "message": _shown(v.message),
+            "server_reasons": [_shown(r) for r in self.server_reasons],
+            "fix": _shown(self.fix),
+            "notes": [_shown(n) for n in self.notes],
+            "steps": [_shown(s) for s in self.trip.steps],
             "preflight": _exchange(self.trip.preflight),
             "actual": _exchange(self.trip.actual),
             "readable_headers": sorted(self.trip.readable_headers),
@@ -150,34 +160,49 @@ def _option_fix(code: str, method: str, origin: str) -> str:
 # ------------------------------------------------------------------------------- output
 
 
+def _shown(text: str) -> str:
+    """``text`` as the CLI shows it: one line of printable ASCII.
+
+    Backslashes are kept: the text quotes values with :func:`cors_core._text.quote`
+    already (and a cors_core server's ``X-CORS-Reason`` is escaped by the same rule),
+    so only what is still raw gets escaped.
+    """
+    return escape(text, backslash=False)
+
+
+def _say(text: str, out: TextIO) -> None:
+    """Print one line of output; nothing raw from a server or the user reaches the terminal."""
+    print(_shown(text), file=out)
+
+
 def _print_report(report: _Report, out: TextIO) -> None:
     v = report.trip.verdict
     mode = " with credentials" if report.credentials else ""
-    print(
+    _say(
         f"cors-core {report.command}: {report.method} {report.target} "
-        f"from origin {report.origin!r}{mode}",
-        file=out,
+        f"from origin {quote(report.origin)}{mode}",
+        out,
     )
     for i, step in enumerate(report.trip.steps, 1):
-        print(f"  {i}. {step}", file=out)
+        _say(f"  {i}. {step}", out)
     for note in report.notes:
-        print(f"  note: {note}", file=out)
+        _say(f"  note: {note}", out)
     if v.allowed:
-        print("verdict: ALLOWED", file=out)
+        _say("verdict: ALLOWED", out)
         readable = ", ".join(sorted(report.trip.readable_headers)) or "(none)"
-        print(f"  readable response headers: {readable}", file=out)
+        _say(f"  readable response headers: {readable}", out)
         return
-    print(f"verdict: BLOCKED [{v.code}]", file=out)
-    print(f"  failed rule: {v.message}", file=out)
+    _say(f"verdict: BLOCKED [{v.code}]", out)
+    _say(f"  failed rule: {v.message}", out)
     for reason in report.server_reasons:
-        print(f"  server reason: {reason}", file=out)
+        _say(f"  server reason: {reason}", out)
     if report.fix:
-        print(f"  fix: {report.fix}", file=out)
+        _say(f"  fix: {report.fix}", out)
 
 
 def _emit(report: _Report, as_json: bool, out: TextIO) -> int:
-    if as_json:
-        print(json.dumps(report.as_dict(), indent=2), file=out)
+    if as_json:  # ensure_ascii: JSON escapes every other character of the exchanges
+        print(json.dumps(report.as_dict(), indent=2, ensure_ascii=True), file=out)
     else:
         _print_report(report, out)
     return EXIT_ALLOWED if report.trip.verdict.allowed else EXIT_BLOCKED
@@ -203,20 +228,21 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
         raise _UsageError("'cors-core check' needs httpx: pip install 'cors-core[cli]'") from None
     url: str = args.url
     if not url.startswith(("http://", "https://")):
-        raise _UsageError(f"URL {url!r} must start with http:// or https://")
+        raise _UsageError(f"URL {quote(url)} must start with http:// or https://")
     kwargs = _trip_kwargs(args)
     reasons: list[str] = []
     with httpx.Client(timeout=args.timeout, follow_redirects=False) as client:
 
         def send(method: str, headers: Sequence[tuple[str, str]]) -> Response:
             r = client.request(method, url, headers=list(headers))
-            reasons.extend(r.headers.get_list("x-cors-reason"))
+            # Server-supplied text: escaped once here, for the text and the JSON output.
+            reasons.extend(_shown(reason) for reason in r.headers.get_list("x-cors-reason"))
             return r.status_code, r.headers.multi_items(), r.content
 
         try:
             trip = simulate(send, **kwargs)
         except httpx.HTTPError as exc:
-            print(f"cors-core check: cannot reach {url}: {exc}", file=sys.stderr)
+            _say(f"cors-core check: cannot reach {url}: {exc}", sys.stderr)
             return EXIT_ERROR
         except ValueError as exc:
             raise _UsageError(f"a browser would refuse to send this request: {exc}") from None
@@ -352,15 +378,15 @@ def _audit(args: argparse.Namespace, out: TextIO) -> int:
             "fail_on": args.fail_on,
             "failed": bool(failing),
         }
-        print(json.dumps(doc, indent=2), file=out)
+        print(json.dumps(doc, indent=2, ensure_ascii=True), file=out)
     else:
-        print(f"cors-core audit: {args.config}", file=out)
+        _say(f"cors-core audit: {args.config}", out)
         for f in findings:
             where = "" if f.where == "*" else f" [path {f.where}]"
-            print(f"[{f.severity.upper()}] {f.check}{where}: {f.message}", file=out)
-            print(f"    fix: {f.fix}", file=out)
+            _say(f"[{f.severity.upper()}] {f.check}{where}: {f.message}", out)
+            _say(f"    fix: {f.fix}", out)
         counts = ", ".join(f"{sum(f.severity == s for f in findings)} {s}" for s in SEVERITIES)
-        print(f"{len(findings)} finding(s): {counts}", file=out)
+        _say(f"{len(findings)} finding(s): {counts}", out)
     return EXIT_BLOCKED if failing else EXIT_ALLOWED
 
 
@@ -452,10 +478,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     out = sys.stdout
     try:
         code: int = args.run(args, out)
-    except _UsageError as exc:
-        print(f"cors-core {args.command}: {exc}", file=sys.stderr)
-        return EXIT_ERROR
-    except ConfigError as exc:
-        print(f"cors-core {args.command}: {exc}", file=sys.stderr)
+    except (_UsageError, ConfigError) as exc:
+        # A ConfigError lists one problem a line: keep those lines, escape within them.
+        for line in f"cors-core {args.command}: {exc}".split("\n"):
+            _say(line, sys.stderr)
         return EXIT_ERROR
     return code

@@ -20,7 +20,9 @@ from cors_core.origins import (
     OriginMatcher,
     OriginPattern,
     check_wildcard_suffix,
+    is_potentially_trustworthy,
     parse_config_origin,
+    parse_origin,
 )
 
 __all__ = ["OPTION_NAMES", "Settings", "validate"]
@@ -161,32 +163,41 @@ def _origins(c: _Collector, o: dict[str, Any]) -> tuple[bool, list[ConfigEntry],
             c.error(
                 "allow_origins",
                 repr(item),
-                f"matches every site registered under the public suffix '{parsed.host}', "
-                "with credentials",
+                "matches every site registered under the public suffix "
+                f"'{parsed.host.rstrip('.')}', with credentials",
                 "list your own subdomains, or confirm with allow_public_suffix_wildcards=True",
             )
-        scheme_host = str(parsed)
-        if creds and scheme_host.startswith("http://") and not _is_loopback(scheme_host):
-            c.warn(
-                "allow_origins",
-                repr(item),
-                "is plain http with credentials: a network attacker can impersonate it",
-                "use https",
-            )
+        if creds:
+            _warn_untrustworthy(c, item, parsed)
         entries.append(parsed)
     return False, entries, allow_null
 
 
-def _is_loopback(origin: str) -> bool:
-    host = origin.split("://", 1)[1]
-    if host.startswith("["):
-        return host.startswith("[::1]")
-    host = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
-    return (
-        host in ("localhost", "*.localhost")
-        or host.endswith(".localhost")
-        or (host.startswith("127.") and host.replace(".", "").isdigit())
-    )
+def _scheme_host(entry: ConfigEntry) -> tuple[str, str]:
+    """Scheme and host of a validated entry (the base domain for ``*.`` patterns)."""
+    if isinstance(entry, OriginPattern):
+        return entry.scheme, entry.host
+    parsed = parse_origin(entry)
+    if parsed is not None:
+        return parsed.scheme, parsed.host
+    scheme, _, rest = entry.partition("://")  # only a scheme too long for parse_origin
+    return scheme, rest
+
+
+def _warn_untrustworthy(c: _Collector, item: object, entry: ConfigEntry) -> None:
+    """Credentials for an origin a network attacker (or another app) can produce."""
+    scheme, host = _scheme_host(entry)
+    if is_potentially_trustworthy(scheme, host):
+        return
+    if scheme == "http":
+        problem = "is plain http with credentials: a network attacker can impersonate it"
+    else:
+        problem = (
+            f"uses the {scheme!r} scheme with credentials: nothing authenticates a page with "
+            "that origin (a network attacker, or another app registering the scheme, can "
+            "produce it)"
+        )
+    c.warn("allow_origins", repr(item), problem, "use https")
 
 
 def _regexes(c: _Collector, value: object) -> list[re.Pattern[str]]:
@@ -259,6 +270,10 @@ def _header_names(c: _Collector, option: str, value: object) -> tuple[bool, tupl
             c.error(option, repr(h), "is not a valid header name", "write e.g. 'x-api-key'")
             continue
         name = h.lower()
+        wrong = _wrong_list(option, name)
+        if wrong is not None:
+            c.error(option, repr(h), *wrong)
+            continue
         if option == "expose_headers" and name in ("set-cookie", "set-cookie2"):
             c.error(
                 option,
@@ -277,6 +292,48 @@ def _header_names(c: _Collector, option: str, value: object) -> tuple[bool, tupl
         if name not in out:
             out.append(name)
     return False, tuple(out)
+
+
+#: CORS response headers the policy writes itself, and the option that controls each.
+_CORS_RESPONSE_HEADERS = {
+    "access-control-allow-origin": "allow_origins",
+    "access-control-allow-credentials": "allow_credentials",
+    "access-control-allow-methods": "allow_methods",
+    "access-control-allow-headers": "allow_headers",
+    "access-control-max-age": "max_age",
+    "access-control-expose-headers": "expose_headers",
+    "access-control-allow-private-network": "allow_private_network",
+}
+#: Request headers the browser itself sends; no response ever carries them.
+_CORS_REQUEST_HEADERS = (
+    "origin",
+    "access-control-request-method",
+    "access-control-request-headers",
+    "access-control-request-private-network",
+)
+
+
+def _wrong_list(option: str, name: str) -> tuple[str, str] | None:
+    """(problem, fix) for a CORS header name in the wrong list; ``None`` when it is not."""
+    if option == "allow_headers" and name in _CORS_RESPONSE_HEADERS:
+        controlled_by = _CORS_RESPONSE_HEADERS[name]
+        fix = (
+            "remove it: the other names listed in allow_headers are what the policy answers in it"
+            if controlled_by == option
+            else f"remove it from allow_headers; set {controlled_by}=... to control it"
+        )
+        return (
+            "is a CORS response header, not a request header a page sends: allowing it "
+            "changes nothing (the policy writes it on responses itself)",
+            fix,
+        )
+    if option == "expose_headers" and name in _CORS_REQUEST_HEADERS:
+        return (
+            "is a request header the browser sends, never a response header a script "
+            "could read, so exposing it changes nothing",
+            "remove it from expose_headers (list response headers, e.g. 'x-total-count')",
+        )
+    return None
 
 
 def _max_age(c: _Collector, value: object) -> int | None:
@@ -348,6 +405,16 @@ def validate(o: dict[str, Any]) -> Settings:
     ):
         _bool(c, flag, o[flag])
     allow_all, entries, allow_null = _origins(c, o)
+    if allow_all and o["allow_private_network"] is True:
+        c.error(
+            "allow_private_network",
+            "True",
+            "is set together with allow_origins=['*']: every public website could then "
+            "reach this private-network server (router, intranet, localhost service) from "
+            "its visitors' browsers and read the responses",
+            "list the origins allowed to reach it in allow_origins "
+            "(e.g. ['https://app.example.com']), or set allow_private_network=False",
+        )
     regexes = _regexes(c, o["allow_origin_regex"])
     predicate = o["allow_origin_predicate"]
     if predicate is not None and not callable(predicate):

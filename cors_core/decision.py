@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import IntEnum
 
-from cors_core._text import quote
+from cors_core._text import escape, quote
 
 __all__ = ["Action", "Decision", "Reason", "ReasonCode"]
 
@@ -45,7 +45,10 @@ class Reason:
     """Why the engine decided as it did: a stable ``code`` and a human ``message``.
 
     Messages name the offending value (quoted so control characters are escaped)
-    and the option that would allow it.
+    and the option that would allow it. A message is always one line of printable
+    ASCII, whatever the request held (a test client may put any ``str`` in a WSGI
+    environ): ``detail`` is escaped too, so the message is safe in a log line, a
+    latin-1 ``X-CORS-Reason`` header and a terminal.
 
     Example::
 
@@ -63,7 +66,10 @@ class Reason:
     @property
     def message(self) -> str:
         """The human sentence for this reason (computed on demand, never on the hot path)."""
-        return _MESSAGES.get(self.code, "{detail}").format(v=quote(self.value), detail=self.detail)
+        text = _MESSAGES.get(self.code, "{detail}").format(v=quote(self.value), detail=self.detail)
+        # ``v`` is quoted already; ``detail`` is the engine's text, which may repeat a
+        # request value (e.g. a malformed request-header name): escape what is left.
+        return escape(text, backslash=False)
 
     def __str__(self) -> str:
         return f"{self.code}: {self.message}"
@@ -91,7 +97,7 @@ _MESSAGES = {
         "allow_origin_regex or allow_origin_predicate){detail}"
     ),
     ReasonCode.METHOD_MALFORMED: (
-        "Access-Control-Request-Method {v} is not a valid method token (RFC 9110); "
+        "Access-Control-Request-Method {v} is not a valid method token (RFC 9110){detail}; "
         "browsers never send that, so the preflight is refused"
     ),
     ReasonCode.METHOD_NOT_ALLOWED: (

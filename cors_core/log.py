@@ -1,10 +1,13 @@
 """Logging of rejections and configuration warnings, safe against log injection.
 
 Everything goes to the ``"cors_core"`` logger: rejected requests at DEBUG,
-configuration warnings at INFO. Request-supplied values (origin, method, path,
-request headers) are escaped with :func:`cors_core._text.quote`, so CR, LF,
-NEL, other control bytes and non-ASCII can never start a forged log line
-(flask-cors CVE-2024-1681).
+configuration warnings at INFO. Every record is one line of printable ASCII:
+request-supplied values (origin, method, path, request headers) are quoted and
+the rest of the text escaped with the project's one rule,
+:func:`cors_core._text.escape`, so CR, LF, NEL, U+2028, other control
+characters, bidi and other format characters, lone surrogates and non-ASCII can
+never start a forged log line (flask-cors CVE-2024-1681) or reorder what a log
+viewer shows.
 
 Example::
 
@@ -16,9 +19,8 @@ Example::
 from __future__ import annotations
 
 import logging
-import re
 
-from cors_core._text import quote
+from cors_core._text import escape, quote
 from cors_core.decision import Decision
 from cors_core.errors import Problem
 
@@ -26,17 +28,6 @@ __all__ = ["log_config_warning", "log_decision", "logger"]
 
 #: The library's logger: rejections at DEBUG, configuration warnings at INFO.
 logger = logging.getLogger("cors_core")
-
-_UNPRINTABLE = re.compile(r"[^\x20-\x7e]")
-
-
-def _one_line(text: str) -> str:
-    return _UNPRINTABLE.sub(
-        lambda m: (
-            f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}"
-        ),
-        text,
-    )
 
 
 def log_decision(decision: Decision, method: str, path: str) -> None:
@@ -54,7 +45,7 @@ def log_decision(decision: Decision, method: str, path: str) -> None:
             quote(method),
             quote(path),
             decision.reason.code,
-            _one_line(decision.reason.message),
+            escape(decision.reason.message, backslash=False),  # already quoted
         )
 
 
@@ -63,10 +54,11 @@ def log_config_warning(warning: Problem | str) -> None:
 
     The configuration validator calls it next to each :class:`CORSConfigWarning`
     it emits, so the warning also reaches applications that only look at logs.
-    The text is kept on one line (control characters escaped).
+    The text is kept on one line of printable ASCII (:func:`cors_core._text.escape`;
+    backslashes are kept, as the text quotes configuration values already).
 
     >>> from cors_core.errors import Problem
     >>> log_config_warning(Problem("allow_headers", "'cookie'", "is never sent", "remove it"))
     """
     if logger.isEnabledFor(logging.INFO):
-        logger.info("CORS configuration warning: %s", _one_line(str(warning)))
+        logger.info("CORS configuration warning: %s", escape(str(warning), backslash=False))

@@ -1,11 +1,16 @@
 """Origins: strict parsing of request ``Origin`` values, configuration entries, matching.
 
 Request side: only the exact serialization a browser produces is accepted
-(lowercase ``scheme://host[:port]``, no default port, ASCII, no path).
-Anything else is malformed and never allowed or reflected.
+(lowercase ``scheme://host[:port]``, no default port, ASCII, no path, IPv4 in
+dotted-decimal and IPv6 in the URL standard's compressed form, a host of at most
+253 characters in labels of at most 63, a port from 1 to 65535). Anything else is
+malformed and never allowed or reflected.
 
 Configuration side: entries are normalised to that serialization (case, default
-ports, IDNA) or refused with the fix (trailing slash, path, userinfo, ...).
+ports, IDNA as browsers do it: UTS #46, non-transitional) or refused with the fix
+(trailing slash, path, userinfo, IPv4 in another number form, zone ids, port 0, ...).
+A trailing dot is kept: ``http://example.com.`` and ``http://example.com`` are two
+different origins to a browser, and each entry matches only the one it names.
 """
 
 from __future__ import annotations
@@ -13,28 +18,39 @@ from __future__ import annotations
 import ipaddress
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+
+import idna
 
 from cors_core.errors import Problem
 from cors_core.suffixes import is_public_suffix
 
 __all__ = [
     "DEFAULT_PORTS",
+    "MAX_HOST_LENGTH",
+    "MAX_LABEL_LENGTH",
     "OriginMatcher",
     "OriginPattern",
     "ParsedOrigin",
+    "is_loopback_host",
+    "is_potentially_trustworthy",
     "parse_config_origin",
     "parse_origin",
 ]
 
 DEFAULT_PORTS = {"http": "80", "https": "443", "ws": "80", "wss": "443", "ftp": "21"}
 MAX_ORIGIN_LENGTH = 2048
+#: A DNS name is at most 255 octets on the wire: 253 characters written out (a final
+#: dot not counted), in labels of at most 63. No page is ever served from a longer one.
+MAX_HOST_LENGTH = 253
+MAX_LABEL_LENGTH = 63
 
 # Host characters a browser may serialize: printable ASCII without the URL
 # standard's forbidden domain code points, and no uppercase (serializations are
 # lowercase). '_', '!', '`', '{' etc. are legal (Safari sends some of them).
 _HOST_CHARS = r"[a-z0-9\-._~!$&'()*+,;=`{}\"]"
+_HOST_RE = re.compile(_HOST_CHARS + "+")
 _ORIGIN_RE = re.compile(
     r"(?P<scheme>[a-z][a-z0-9+.\-]*)://"
     r"(?P<host>\[[0-9a-f:.]+\]|" + _HOST_CHARS + r"+)"
@@ -58,12 +74,16 @@ class ParsedOrigin:
 def parse_origin(value: str) -> ParsedOrigin | None:
     """Parse a request ``Origin`` value; ``None`` when it is not a browser serialization.
 
-    ``"null"`` is not parsed here (callers handle the opaque origin first).
+    ``"null"`` is not parsed here (callers handle the opaque origin first). Port 0,
+    over-long hosts or labels, and IPv4 addresses in any form but dotted-decimal are
+    refused before any matching: no browser sends them.
 
     >>> parse_origin("https://app.example.com:8443")
     ParsedOrigin(scheme='https', host='app.example.com', port='8443')
-    >>> parse_origin("https://app.example.com/") is None
-    True
+    >>> parse_origin("http://example.com.:3999")  # a trailing dot is part of the host
+    ParsedOrigin(scheme='http', host='example.com.', port='3999')
+    >>> parse_origin("https://app.example.com/") is None, parse_origin("http://127.1") is None
+    (True, True)
     """
     if len(value) > MAX_ORIGIN_LENGTH:
         return None
@@ -71,24 +91,192 @@ def parse_origin(value: str) -> ParsedOrigin | None:
     if m is None:
         return None
     scheme, host, port = m.group("scheme", "host", "port")
-    if port is not None and (int(port) > 65535 or DEFAULT_PORTS.get(scheme) == port):
+    if port is not None and (port == "0" or int(port) > 65535 or DEFAULT_PORTS.get(scheme) == port):
         return None
     if host[0] == "[":
-        try:
-            if f"[{ipaddress.IPv6Address(host[1:-1]).compressed}]" != host:
-                return None
-        except ValueError:
+        if _ipv6_serialize(host[1:-1]) != host[1:-1]:
             return None
-    elif host.startswith(".") or host.endswith(".") or ".." in host:
+    elif (
+        # Cheap screens first: most hosts are short, dotted names ending in a letter.
+        (len(host) > MAX_LABEL_LENGTH or ".." in host or host[0] == ".")
+        and _domain_problem(host) is not None
+    ) or (
+        host.rstrip(".").rpartition(".")[2][:1].isdigit()
+        and _ends_in_number(host)
+        and _ipv4_serialize(host) != host
+    ):
         return None
     return ParsedOrigin(scheme, host, port)
 
 
-def _is_ip_literal(host: str) -> bool:
-    if host.startswith("["):
+# --------------------------------------------------------------------- host syntax
+
+
+def _domain_problem(host: str) -> str | None:
+    """Why an ASCII domain (one optional trailing dot) is no DNS name; ``None`` if it is one."""
+    name = host[:-1] if host.endswith(".") else host
+    if not name:
+        return "has an empty host"
+    if len(name) > MAX_HOST_LENGTH:
+        return f"has a host of {len(name)} characters (a DNS name has at most {MAX_HOST_LENGTH})"
+    for label in name.split("."):
+        if not label:
+            return "has an invalid host (an empty label: '..', or a leading dot)"
+        if len(label) > MAX_LABEL_LENGTH:
+            return (
+                f"has a host label of {len(label)} characters "
+                f"(a DNS label has at most {MAX_LABEL_LENGTH})"
+            )
+    return None
+
+
+def _ipv4_number(part: str) -> int | None:
+    """The URL standard's "IPv4 number parser": decimal, ``0x`` hex or ``0`` octal."""
+    if not part:
+        return None
+    radix, digits = 10, "0123456789"
+    if part[:2] in ("0x", "0X"):
+        part, radix, digits = part[2:], 16, "0123456789abcdefABCDEF"
+    elif len(part) > 1 and part[0] == "0":
+        part, radix, digits = part[1:], 8, "01234567"
+    if not part:
+        return 0
+    if any(ch not in digits for ch in part):
+        return None
+    part = part.lstrip("0") or "0"
+    if len(part) > 11:  # over 2**32 in any radix: too big for any IPv4 part (and for int())
+        return 1 << 40
+    return int(part, radix)
+
+
+def _ends_in_number(host: str) -> bool:
+    """The URL standard's "ends in a number checker": such a host is parsed as IPv4.
+
+    >>> _ends_in_number("127.1"), _ends_in_number("foo.0x1"), _ends_in_number("a1.example")
+    (True, True, False)
+    """
+    rest, _, last = host.rpartition(".")
+    if not last and rest:
+        last = rest.rpartition(".")[2]
+    if last.isascii() and last.isdigit():
         return True
-    last = host.rsplit(".", 1)[-1]
-    return last.isdigit() or last.startswith("0x")
+    return last[:2] in ("0x", "0X") and _ipv4_number(last) is not None
+
+
+def _ipv4_parse(host: str) -> int | None:
+    """The URL standard's IPv4 parser (``127.1``, ``0x7f000001``, ``0177.0.0.1``, ...)."""
+    parts = host.split(".")
+    if parts[-1] == "" and len(parts) > 1:
+        parts.pop()
+    if len(parts) > 4:
+        return None
+    numbers: list[int] = []
+    for part in parts:
+        n = _ipv4_number(part)
+        if n is None:
+            return None
+        numbers.append(n)
+    if any(n > 255 for n in numbers[:-1]) or numbers[-1] >= 256 ** (5 - len(numbers)):
+        return None
+    address = numbers[-1]
+    for i, n in enumerate(numbers[:-1]):
+        address += n * 256 ** (3 - i)
+    return address
+
+
+def _ipv4_serialize(host: str) -> str | None:
+    """The dotted-decimal form a browser gives an IPv4 host; ``None`` if it is no address."""
+    address = _ipv4_parse(host)
+    if address is None:
+        return None
+    return ".".join(str((address >> shift) & 255) for shift in (24, 16, 8, 0))
+
+
+def _ipv6_serialize(text: str) -> str | None:
+    """The URL standard's IPv6 serialization (RFC 5952 compression, no embedded IPv4)."""
+    if "%" in text:
+        return None  # zone ids: no browser accepts them in a URL
+    try:
+        value = int(ipaddress.IPv6Address(text))
+    except ValueError:
+        return None
+    pieces = [(value >> (16 * (7 - i))) & 0xFFFF for i in range(8)]
+    best_start, best_len, start = -1, 1, -1
+    for i, piece in enumerate([*pieces, 1]):
+        if piece == 0 and start < 0:
+            start = i
+        elif piece != 0 and start >= 0:
+            if i - start > best_len:
+                best_start, best_len = start, i - start
+            start = -1
+    if best_start < 0:
+        return ":".join(f"{p:x}" for p in pieces)
+    head = ":".join(f"{p:x}" for p in pieces[:best_start])
+    tail = ":".join(f"{p:x}" for p in pieces[best_start + best_len :])
+    return f"{head}::{tail}"
+
+
+def _is_ip_host(host: str) -> bool:
+    return host.startswith("[") or _ends_in_number(host)
+
+
+# ------------------------------------------------------------- loopback, trustworthy
+
+#: Schemes browsers authenticate themselves: TLS, or an extension identity only the
+#: browser can give a page (W3C Secure Contexts, "potentially trustworthy origin").
+_AUTHENTICATED_SCHEMES = frozenset(
+    {"https", "wss", "chrome-extension", "moz-extension", "safari-web-extension"}
+)
+
+
+def is_loopback_host(host: str) -> bool:
+    """Whether a host always names this machine: ``localhost``, ``*.localhost``, a real
+    IPv4 literal in ``127.0.0.0/8`` or ``[::1]`` (one trailing dot allowed on names).
+
+    The one rule shared by configuration checks and :mod:`cors_core.audit`.
+
+    >>> is_loopback_host("localhost"), is_loopback_host("app.localhost")
+    (True, True)
+    >>> is_loopback_host("127.0.0.1"), is_loopback_host("[::1]")
+    (True, True)
+    >>> is_loopback_host("127.evil.com"), is_loopback_host("localhost.evil.com")
+    (False, False)
+    """
+    host = host.lower()
+    if host.startswith("["):
+        if not host.endswith("]") or "%" in host:
+            return False
+        try:
+            return int(ipaddress.IPv6Address(host[1:-1])) == 1
+        except ValueError:
+            return False
+    name = host[:-1] if host.endswith(".") else host
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    if _ends_in_number(host):
+        address = _ipv4_parse(host)
+        return address is not None and address >> 24 == 127
+    return False
+
+
+def is_potentially_trustworthy(scheme: str, host: str) -> bool:
+    """Whether no network attacker can produce a page with this origin (W3C Secure
+    Contexts): ``https``/``wss``, browser-extension schemes, or a loopback host.
+
+    Anything else (plain ``http``, ``ws``, custom app schemes) can be impersonated, so
+    trusting it with credentials is warned about.
+
+    >>> is_potentially_trustworthy("https", "app.example.com")
+    True
+    >>> is_potentially_trustworthy("http", "localhost"), is_potentially_trustworthy("http", "a.com")
+    (True, False)
+    >>> is_potentially_trustworthy("myapp", "example.com")
+    False
+    """
+    return scheme.lower() in _AUTHENTICATED_SCHEMES or is_loopback_host(host)
+
+
+# ------------------------------------------------------------------------- patterns
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,14 +289,21 @@ class OriginPattern:
     subdomains: bool
 
     def matches(self, origin: ParsedOrigin) -> bool:
-        """Whether a parsed request origin matches this pattern (label-wise, never the apex)."""
+        """Whether a parsed request origin matches this pattern (label-wise, never the apex).
+
+        >>> p = OriginPattern("https", "example.com", None, True)
+        >>> p.matches(ParsedOrigin("https", "a.example.com", None))
+        True
+        >>> p.matches(ParsedOrigin("https", "example.com", None))
+        False
+        """
         if origin.scheme != self.scheme:
             return False
         if self.port != "*" and origin.port != self.port:
             return False
         if not self.subdomains:
             return origin.host == self.host
-        return origin.host.endswith("." + self.host) and not _is_ip_literal(origin.host)
+        return origin.host.endswith("." + self.host) and not _is_ip_host(origin.host)
 
     def __str__(self) -> str:
         host = f"*.{self.host}" if self.subdomains else self.host
@@ -124,50 +319,71 @@ def _entry_problem(entry: object, problem: str, fix: str) -> Problem:
     return Problem("allow_origins", repr(entry), problem, fix)
 
 
-# IDNA 2003 (Python's "idna" codec) maps these away; browsers (UTS #46, non-transitional)
-# keep them, so "straße.de" is "xn--strae-oqa.de" in an Origin, not "strasse.de".
-_DEVIATIONS = frozenset("\u00df\u03c2")
-_JOINERS = frozenset("\u200c\u200d")
+# ----------------------------------------------------------------- IDNA (config side)
+
+_IDNA_FIX = "write the host's ASCII (xn--) form exactly as the browser shows it in location.origin"
 
 
-def _to_ascii(host: str) -> str | None:
-    """The ASCII (punycode) form a browser gives an internationalised host; ``None``: invalid."""
-    labels: list[str] = []
+def _valid_a_label(label: str) -> bool:
+    """Whether an ``xn--`` label is one a browser could produce (UTS #46 validity).
+
+    Lenient where IDNA 2008 is stricter than browsers (emoji and symbols are valid
+    in UTS #46), strict where a browser refuses: undecodable punycode, code points
+    UTS #46 maps or disallows, non-NFC text, labels that do not round-trip.
+    """
+    try:
+        decoded = label[4:].encode("ascii").decode("punycode")
+    except (UnicodeError, IndexError):
+        return False
+    if not decoded or decoded.isascii():
+        return False
+    if "xn--" + decoded.encode("punycode").decode("ascii") != label:
+        return False
+    if unicodedata.normalize("NFC", decoded) != decoded:
+        return False
+    try:
+        if idna.uts46_remap(decoded, std3_rules=False, transitional=False) != decoded:
+            return False
+        if "\u200c" in decoded or "\u200d" in decoded:  # CONTEXTJ, as browsers check it
+            idna.ulabel(label)
+    except (idna.IDNAError, UnicodeError):
+        return False
+    return True
+
+
+def _ascii_host(entry: str, host: str) -> str | Problem:
+    """The lowercase ASCII host a browser serializes for a configured domain."""
+    if not host.isascii():
+        try:
+            mapped = idna.uts46_remap(host, std3_rules=False, transitional=False)
+            labels = [
+                label
+                if label.isascii()
+                else idna.encode(label, uts46=True, transitional=False).decode("ascii")
+                for label in mapped.split(".")
+            ]
+        except (idna.IDNAError, UnicodeError) as exc:
+            return _entry_problem(
+                entry,
+                f"has an invalid host (not a valid internationalised domain name: {exc})",
+                _IDNA_FIX,
+            )
+        host = ".".join(labels)
+    host = host.lower()
+    if not _HOST_RE.fullmatch(host):
+        return _entry_problem(entry, "has an invalid host", "write scheme://host[:port]")
     for label in host.split("."):
-        if label.isascii():
-            labels.append(label)
-            continue
-        if _JOINERS.intersection(label):
-            return None  # contextual rules (CONTEXTJ): ask for the punycode form instead
-        if _DEVIATIONS.intersection(label):
-            lowered = unicodedata.normalize("NFC", label.lower())
-            if unicodedata.normalize("NFKC", lowered) != lowered:
-                return None
-            labels.append("xn--" + lowered.encode("punycode").decode("ascii"))
-            continue
-        try:
-            labels.append(label.encode("idna").decode("ascii"))
-        except UnicodeError:
-            return None
-    return ".".join(labels)
+        if label.startswith("xn--") and not _valid_a_label(label):
+            return _entry_problem(
+                entry,
+                f"has an invalid host ({label!r} is not valid punycode, so no browser can "
+                "load a page from it)",
+                _IDNA_FIX,
+            )
+    return host
 
 
-def _normalise_host(host: str) -> str | None:
-    """Lowercase and IDNA-encode a configured host; ``None`` if it is not a valid host."""
-    if host.startswith("["):
-        try:
-            return f"[{ipaddress.IPv6Address(host[1:-1]).compressed}]"
-        except ValueError:
-            return None
-    ascii_host = host if host.isascii() else _to_ascii(host)
-    if ascii_host is None:
-        return None
-    ascii_host = ascii_host.lower()
-    if not ascii_host or ascii_host.startswith(".") or ".." in ascii_host:
-        return None
-    if not re.fullmatch(_HOST_CHARS + "+", ascii_host):
-        return None
-    return ascii_host.rstrip(".") if ascii_host.endswith(".") else ascii_host
+# -------------------------------------------------------------- configuration entries
 
 
 def parse_config_origin(entry: object) -> ConfigEntry | Problem:
@@ -175,8 +391,12 @@ def parse_config_origin(entry: object) -> ConfigEntry | Problem:
 
     >>> parse_config_origin("HTTPS://App.Example.com:443")
     'https://app.example.com'
+    >>> parse_config_origin("https://stra\u00dfe.de"), parse_config_origin("http://example.com.:3999")
+    ('https://xn--strae-oqa.de', 'http://example.com.:3999')
     >>> print(parse_config_origin("https://app.example.com/"))
-    allow_origins: 'https://app.example.com/' has a trailing slash ...
+    allow_origins: 'https://app.example.com/' has a trailing slash; fix: ...
+    >>> print(parse_config_origin("http://127.1"))
+    allow_origins: 'http://127.1' is an IPv4 address ...; fix: write 'http://127.0.0.1'
     """
     if not isinstance(entry, str):
         return _entry_problem(entry, "is not a string", "write each origin as a string")
@@ -231,32 +451,92 @@ def _parse_authority(entry: str, scheme: str, authority: str) -> ConfigEntry | P
     regex_fix = "use allow_origin_regex for anything other than a leading '*.' or a ':*' port"
     if port is not None and port != "*":
         if not port.isdigit() or not 0 <= int(port) <= 65535 or not port.isascii():
-            return _entry_problem(entry, f"has an invalid port {port!r}", "use 0-65535 or '*'")
+            return _entry_problem(entry, f"has an invalid port {port!r}", "use 1-65535 or '*'")
         port = str(int(port))
+        if port == "0":
+            return _entry_problem(
+                entry,
+                "has port 0, which no page is ever served from (browsers refuse it)",
+                "write the port the frontend is served on, or ':*' for any port",
+            )
         if DEFAULT_PORTS.get(scheme) == port:
             port = None
     subdomains = host.startswith("*.")
     base = host[2:] if subdomains else host
     if "*" in base:
         return _entry_problem(entry, "has a wildcard in an unsupported place", regex_fix)
-    normalised = _normalise_host(base)
-    if normalised is None:
-        return _entry_problem(entry, "has an invalid host", "write scheme://host[:port]")
-    if subdomains and _is_ip_literal(normalised):
-        return _entry_problem(entry, "applies '*.' to an IP address", "list the address itself")
+    suffix = f":{port}" if port else ""
+    if base.startswith("["):
+        return _ipv6_entry(entry, scheme, base, suffix, port)
+    ascii_host = _ascii_host(entry, base)
+    if isinstance(ascii_host, Problem):
+        return ascii_host
+    problem = _domain_problem(ascii_host)
+    if problem is not None:
+        return _entry_problem(entry, problem, "write scheme://host[:port] with the real host name")
+    if subdomains and len(ascii_host.rstrip(".")) + 2 > MAX_HOST_LENGTH:
+        return _entry_problem(
+            entry,
+            f"has a '*.' base so long that no subdomain fits in {MAX_HOST_LENGTH} characters",
+            "write scheme://*.domain with the real domain",
+        )
+    if _ends_in_number(ascii_host):
+        ipv4 = _ipv4_serialize(ascii_host)
+        if subdomains and ipv4 is not None:
+            return _entry_problem(entry, "applies '*.' to an IP address", "list the address itself")
+        if ipv4 is None:
+            return _entry_problem(
+                entry,
+                "has an invalid host: its last label is a number, so browsers parse it as "
+                "an IPv4 address, and it is not one (browsers refuse such a URL)",
+                "write a dotted-decimal IPv4 address such as 'http://127.0.0.1', or the "
+                "domain name",
+            )
+        if ipv4 != ascii_host:
+            return _entry_problem(
+                entry,
+                f"is an IPv4 address in a form browsers never send (they serialize it as {ipv4!r})",
+                f"write '{scheme}://{ipv4}{suffix}'",
+            )
     if subdomains or port == "*":
-        return OriginPattern(scheme, normalised, port, subdomains)
-    return ParsedOrigin(scheme, normalised, port).serialize()
+        return OriginPattern(scheme, ascii_host, port, subdomains)
+    return ParsedOrigin(scheme, ascii_host, port).serialize()
+
+
+def _ipv6_entry(
+    entry: str, scheme: str, host: str, suffix: str, port: str | None
+) -> ConfigEntry | Problem:
+    inner = host[1:-1]
+    address, percent, _zone = inner.partition("%")
+    canonical = _ipv6_serialize(address)
+    if percent:
+        fix = f"write '{scheme}://[{canonical}]{suffix}'" if canonical else "remove the zone id"
+        return _entry_problem(
+            entry,
+            "has an IPv6 zone id ('%...'), which browsers never accept in a URL or an origin",
+            fix,
+        )
+    if canonical is None:
+        return _entry_problem(entry, "has an invalid host", "write scheme://host[:port]")
+    if port == "*":
+        return OriginPattern(scheme, f"[{canonical}]", port, False)
+    return ParsedOrigin(scheme, f"[{canonical}]", port).serialize()
+
+
+# ------------------------------------------------------------------------- matching
 
 
 @dataclass(frozen=True, slots=True)
 class OriginMatcher:
     """Decides whether a request origin is allowed: exact set, patterns, regex, predicate.
 
-    Exact origins cost one set lookup. Pattern and regex answers are
+    Exact origins cost one set lookup. A ``*.`` pattern lookup costs one set probe
+    per distinct label count among the configured patterns, whatever the number of
+    labels of the origin (see :meth:`suffix_probes`). Pattern and regex answers are
     deterministic, so the policy caches them; the predicate is asked every time.
 
-    >>> m = OriginMatcher.build(["https://a.com", "https://*.b.com"], [], None)
+    >>> entries = [parse_config_origin("https://a.com"), parse_config_origin("https://*.b.com")]
+    >>> m = OriginMatcher.build(entries, [], None)
     >>> m.matches("https://x.b.com"), m.matches("https://b.com")
     (True, False)
     """
@@ -266,6 +546,8 @@ class OriginMatcher:
     suffixes: frozenset[tuple[str, str, str | None]]
     regexes: tuple[re.Pattern[str], ...]
     predicate: Callable[[str], bool] | None
+    #: Distinct numbers of dots in the ``.domain`` suffixes of ``*.`` patterns, ascending.
+    suffix_dots: tuple[int, ...] = ()
 
     @classmethod
     def build(
@@ -285,8 +567,14 @@ class OriginMatcher:
                 suffixes.add((e.scheme, "." + e.host, e.port))
             else:
                 any_port.add((e.scheme, e.host))
+        dots = tuple(sorted({suffix.count(".") for _, suffix, _ in suffixes}))
         return cls(
-            frozenset(exact), frozenset(any_port), frozenset(suffixes), tuple(regexes), predicate
+            frozenset(exact),
+            frozenset(any_port),
+            frozenset(suffixes),
+            tuple(regexes),
+            predicate,
+            dots,
         )
 
     @property
@@ -294,30 +582,47 @@ class OriginMatcher:
         """Whether anything beyond the exact set must be consulted."""
         return bool(self.any_port_hosts or self.suffixes or self.regexes)
 
-    def matches_patterns(self, origin: str) -> bool:
-        """Patterns and regexes only (deterministic, hence cacheable)."""
+    def matches_patterns(self, origin: str, parsed: ParsedOrigin | None = None) -> bool:
+        """Patterns and regexes only (deterministic, hence cacheable).
+
+        ``parsed`` is ``parse_origin(origin)`` when the caller already has it.
+        """
         if self.any_port_hosts or self.suffixes:
-            parsed = parse_origin(origin)
+            if parsed is None:
+                parsed = parse_origin(origin)
             if parsed is not None and self._matches_parsed(parsed):
                 return True
         return any(rx.fullmatch(origin) for rx in self.regexes)
 
+    def suffix_probes(self, host: str) -> Iterator[str]:
+        """The host suffixes worth looking up among the ``*.`` patterns.
+
+        One per distinct label count of the configured patterns (never the whole
+        host: a pattern never matches its apex), found in one right-to-left scan,
+        so the cost is linear in the host's length whatever its number of labels.
+
+        >>> m = OriginMatcher.build([OriginPattern("https", "example.com", None, True)], [], None)
+        >>> list(m.suffix_probes("a.b.c.example.com")), list(m.suffix_probes("example.com"))
+        (['.example.com'], [])
+        """
+        pos, dots = len(host), 0
+        for want in self.suffix_dots:
+            while dots < want:
+                pos = host.rfind(".", 0, pos)
+                if pos <= 0:  # no label left before it: the apex or less
+                    return
+                dots += 1
+            yield host[pos:]
+
     def _matches_parsed(self, o: ParsedOrigin) -> bool:
         if (o.scheme, o.host) in self.any_port_hosts:
             return True
-        if not self.suffixes or _is_ip_literal(o.host):
+        if not self.suffixes or _is_ip_host(o.host):
             return False
-        host = o.host
-        dot = host.find(".")
-        while dot >= 0:
-            suffix = host[dot:]
-            if (o.scheme, suffix, o.port) in self.suffixes or (
-                o.scheme,
-                suffix,
-                "*",
-            ) in self.suffixes:
+        suffixes = self.suffixes
+        for suffix in self.suffix_probes(o.host):
+            if (o.scheme, suffix, o.port) in suffixes or (o.scheme, suffix, "*") in suffixes:
                 return True
-            dot = host.find(".", dot + 1)
         return False
 
     def matches(self, origin: str) -> bool:
@@ -328,5 +633,11 @@ class OriginMatcher:
 
 
 def check_wildcard_suffix(pattern: OriginPattern) -> bool:
-    """Whether a subdomain pattern sits directly on a public suffix (``*.com``, ``*.github.io``)."""
+    """Whether a subdomain pattern sits directly on a public suffix (``*.com``, ``*.github.io``).
+
+    >>> check_wildcard_suffix(OriginPattern("https", "duckdns.org", None, True))
+    True
+    >>> check_wildcard_suffix(OriginPattern("https", "me.github.io", None, True))
+    False
+    """
     return pattern.subdomains and is_public_suffix(pattern.host)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -13,35 +12,34 @@ from cors_core.policy import CORSPolicy
 __all__ = ["PathRules", "normalize_path"]
 
 _NO_CORS = Decision.build(Action.PASS, True, Reason(ReasonCode.NO_CORS_FOR_PATH))
-_DOT_RE = re.compile(r"%2e", re.IGNORECASE)
 
 
-def normalize_path(raw_path: str) -> str:
-    """Resolve ``.``/``..`` segments (also percent-encoded ones) of a raw path.
+def normalize_path(path: str) -> str:
+    """The routed path with ``.``/``..`` segments resolved and repeated slashes collapsed.
 
-    Nothing else is decoded: ``+`` stays ``+``, ``%2F`` stays ``%2F`` and case is
-    kept, so rules match the bytes the client sent (flask-cors CVE-2024-6844,
-    CVE-2024-6866) while ``/api/../admin`` is judged as ``/admin`` (CVE-2020-25032).
+    ``path`` is the path the application routes, already percent-decoded once by the
+    server (``scope["path"]``, ``PATH_INFO``): nothing is decoded again (``%2e`` here is a
+    literal ``%2e``, sent as ``%252e``), ``+`` stays ``+`` and case is kept (flask-cors
+    CVE-2024-6844, CVE-2024-6866). ``/api/../admin`` is judged as ``/admin``
+    (CVE-2020-25032) and ``/api//internal`` as ``/api/internal``, the most
+    restrictive reading of what a router may do with them.
 
+    >>> normalize_path("/api/x/../internal//secrets")
+    '/api/internal/secrets'
     >>> normalize_path("/api/%2e%2e/admin")
-    '/admin'
+    '/api/%2e%2e/admin'
     """
-    path = raw_path.split("?", 1)[0]
-    if "." not in path and "%" not in path:
+    if "//" not in path and "/." not in path:
         return path or "/"
-    out: list[str] = []
     segments = path.split("/")
-    for seg in segments[1:] if path.startswith("/") else segments:
-        plain = _DOT_RE.sub(".", seg)
-        if plain == ".":
-            continue
-        if plain == "..":
-            if out:
-                out.pop()
-            continue
-        out.append(seg)
+    out: list[str] = []
+    for seg in segments:
+        if seg == ".." and out:
+            out.pop()
+        elif seg not in ("", ".", ".."):
+            out.append(seg)
     result = "/" + "/".join(out)
-    if _DOT_RE.sub(".", segments[-1]) in (".", "..") and not result.endswith("/"):
+    if segments[-1] in ("", ".", "..") and result != "/":
         result += "/"
     return result
 
@@ -52,9 +50,11 @@ class PathRules:
     Patterns are exact paths (``"/health"``) or prefixes ending in ``/*``
     (``"/api/*"`` covers ``/api`` and everything below it, not ``/apix``). The
     most specific pattern wins whatever the order: an exact path beats any
-    prefix, a longer prefix beats a shorter one. Matching is on the raw,
-    undecoded, case-sensitive path after dot segments are resolved. Paths no
-    rule covers use ``default``.
+    prefix, a longer prefix beats a shorter one. Matching is on the path the
+    application routes (percent-decoded once, as Starlette, Flask and Django see it:
+    ``/api/%69nternal`` is ``/api/internal``), case-sensitive, ``+`` kept, after dot
+    segments are resolved and repeated slashes collapsed (:func:`normalize_path`), so one
+    configuration gives one answer on every server. Paths no rule covers use ``default``.
 
     Example::
 
@@ -119,7 +119,7 @@ class PathRules:
         self._default = default
 
     def for_path(self, path: str) -> CORSPolicy | None:
-        """The policy that governs ``path`` (``None``: CORS is off there)."""
+        """The policy that governs the routed (decoded) ``path`` (``None``: CORS is off there)."""
         path = normalize_path(path)
         if path in self._exact:
             return self._exact[path]

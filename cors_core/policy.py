@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from cors_core._cache import BoundedCache
-from cors_core._text import is_token
-from cors_core.config import OPTION_NAMES, Settings, unknown_options, validate
+from cors_core._text import is_token, quote
+from cors_core.config import OPTION_NAMES, unknown_options, validate
 from cors_core.decision import Action, Decision, HeaderPairs, Reason, ReasonCode
 from cors_core.errors import ConfigError, Problem
 from cors_core.headers import parse_request_headers
+from cors_core.log import logger
 from cors_core.origins import DEFAULT_PORTS, parse_origin
+from cors_core.request import MAX_METHOD_LENGTH
 
 __all__ = ["CORSPolicy", "resolve_policy"]
 
@@ -22,10 +25,17 @@ _PNA_VARY = ", Access-Control-Request-Private-Network"
 _TEXT = ("Content-Type", "text/plain; charset=utf-8")
 _NOSNIFF = ("X-Content-Type-Options", "nosniff")
 _OK = Reason(ReasonCode.OK)
-#: Longest Origin / Access-Control-Request-Headers value kept as a cache key. A serialized
-#: origin is under 300 characters and browsers' header lists are short; longer values are
-#: answered without caching, so the caches' memory is bounded (4096 keys of at most 1 KB).
+_ACTUAL = Action.ACTUAL
+_UNPRINTABLE = re.compile(r"[^\x21-\x7e]")
+#: Longest Access-Control-Request-Headers value kept as a cache key (browsers' lists are
+#: short); longer values are answered without caching.
 _MAX_CACHED_KEY = 1024
+#: Longest Origin kept as a cache key: a valid serialized origin (host of at most 253
+#: characters) is shorter; longer values are answered without caching.
+_MAX_CACHED_ORIGIN = 320
+#: What each memo may hold, in characters of request-supplied text (answers are
+#: proportional): a few MB in all, whatever the request stream.
+_CACHE_BUDGET = 256 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,11 +120,25 @@ class CORSPolicy:
         self._vary = not (s.allow_all_origins and not s.credentials)
         self._block = s.block_disallowed
         self._cacheable = s.matcher.predicate is None
-        self._origins: BoundedCache[str, _OriginResult] = BoundedCache(4096)
+        self._origins: BoundedCache[str, _OriginResult] = BoundedCache(4096, _CACHE_BUDGET)
         # Origins only allow_origin_predicate can allow: (allowed, denied) results, prebuilt.
-        self._asked: BoundedCache[str, tuple[_OriginResult, _OriginResult]] = BoundedCache(4096)
-        self._preflights: BoundedCache[tuple[Any, ...], Decision] = BoundedCache(4096)
-        self._request_headers: BoundedCache[str, tuple[str, ...] | str] = BoundedCache(1024)
+        self._asked: BoundedCache[str, tuple[_OriginResult, _OriginResult]] = BoundedCache(
+            4096, _CACHE_BUDGET
+        )
+        self._preflights: BoundedCache[tuple[Any, ...], Decision] = BoundedCache(
+            4096, _CACHE_BUDGET
+        )
+        self._request_headers: BoundedCache[str, tuple[str, ...] | str] = BoundedCache(
+            1024, _CACHE_BUDGET
+        )
+        self._predicate_failures = 0
+        self._patterns = s.matcher.has_patterns
+        # Allowed exact origins by host: the "scheme and port must match" hint is one lookup.
+        self._by_host: dict[str, str] = {}
+        for allowed in sorted(s.matcher.exact):
+            parsed_allowed = parse_origin(allowed)
+            if parsed_allowed is not None:
+                self._by_host.setdefault(parsed_allowed.host, allowed)
         tail: list[tuple[str, str]] = []
         if s.credentials:
             tail.append(("Access-Control-Allow-Credentials", "true"))
@@ -241,13 +265,18 @@ class CORSPolicy:
         >>> policy.preflight("https://app.example.com", "PUT").status
         204
         """
-        if len(origin) > _MAX_CACHED_KEY or (
+        if len(request_method) > MAX_METHOD_LENGTH:  # refused before it is cached or echoed
+            return self._reject(
+                Reason(ReasonCode.METHOD_MALFORMED, request_method, _too_long(request_method))
+            )
+        if len(origin) > _MAX_CACHED_ORIGIN or (
             request_headers is not None and len(request_headers) > _MAX_CACHED_KEY
         ):  # never a browser's: answer without hashing or keeping the huge value
             return self._preflight(
                 self._origin(origin), request_method, request_headers, private_network
             )
         key: tuple[Any, ...] = (origin, request_method, request_headers, private_network)
+        size = len(origin) + len(request_method) + len(request_headers or "")
         if self._cacheable:
             cached = self._preflights.get(key)
             if cached is not None:
@@ -260,7 +289,7 @@ class CORSPolicy:
             if cached is not None:
                 return cached
         return self._preflights.put(
-            key, self._preflight(result, request_method, request_headers, private_network)
+            key, self._preflight(result, request_method, request_headers, private_network), size
         )
 
     def decide_websocket(
@@ -294,30 +323,38 @@ class CORSPolicy:
 
     def _match(self, origin: str) -> _OriginResult:
         s = self._s
-        predicate = s.matcher.predicate
-        asked = self._asked.get(origin)
-        if asked is not None and predicate is not None:  # only the predicate can allow it
-            return asked[0] if _ask(predicate, origin) else asked[1]
+        matcher = s.matcher
+        predicate = matcher.predicate
+        if predicate is not None:
+            asked = self._asked.get(origin)
+            if asked is not None:  # only the predicate can allow it
+                return asked[0] if self._ask(predicate, origin) else asked[1]
         if origin == "null":
             allowed = s.allow_null or s.allow_all_origins
             reason = _OK if allowed else Reason(ReasonCode.ORIGIN_NULL, origin)
-        elif parse_origin(origin) is None:
+        elif (parsed := parse_origin(origin)) is None:
             allowed, reason = False, Reason(ReasonCode.ORIGIN_MALFORMED, origin, _hint(origin))
-        elif s.allow_all_origins or origin in s.matcher.exact or s.matcher.matches_patterns(origin):
+        elif (
+            s.allow_all_origins
+            or origin in matcher.exact
+            or (self._patterns and matcher.matches_patterns(origin, parsed))
+        ):
             allowed, reason = True, _OK
         elif predicate is not None:
             # Asked every time (its answer may change), but both outcomes are built once.
             yes = self._result(origin, True, _OK)
             no = self._result(origin, False, Reason(ReasonCode.ORIGIN_NOT_ALLOWED, origin))
-            if len(origin) <= _MAX_CACHED_KEY:
-                self._asked.put(origin, (yes, no))
-            return yes if _ask(predicate, origin) else no
+            if len(origin) <= _MAX_CACHED_ORIGIN:
+                self._asked.put(origin, (yes, no), len(origin))
+            return yes if self._ask(predicate, origin) else no
         else:
-            allowed, reason = False, Reason(ReasonCode.ORIGIN_NOT_ALLOWED, origin, _near(s, origin))
+            near = self._by_host.get(parsed.host)
+            hint = f"; {near!r} is allowed (scheme and port must match exactly)" if near else ""
+            allowed, reason = False, Reason(ReasonCode.ORIGIN_NOT_ALLOWED, origin, hint)
         result = self._result(origin, allowed, reason)
-        if len(origin) > _MAX_CACHED_KEY:  # no browser sends that: answer, keep nothing
+        if len(origin) > _MAX_CACHED_ORIGIN:  # no browser sends that: answer, keep nothing
             return result
-        return self._origins.put(origin, result)
+        return self._origins.put(origin, result, len(origin))
 
     def _result(self, origin: str, allowed: bool, reason: Reason) -> _OriginResult:
         if allowed and self._star is not None:
@@ -331,7 +368,9 @@ class CORSPolicy:
                 vary_origin=self._vary,
             )
             return _OriginResult(True, reason, actual, origin)
-        actual = Decision.build(Action.ACTUAL, False, reason, vary_origin=True)
+        # What Decision.build(ACTUAL, False, reason, vary_origin=True) gives, without its
+        # work: the hot path of a never-seen, denied origin.
+        actual = Decision(_ACTUAL, False, reason, (), (), True, 200, b"", False, True)
         return _OriginResult(False, reason, actual, "")
 
     def _preflight(
@@ -356,14 +395,14 @@ class CORSPolicy:
                 parsed = self._request_headers.get(request_headers)
             if parsed is None:
                 parsed = self._request_headers.put(
-                    request_headers, parse_request_headers(request_headers)
+                    request_headers, parse_request_headers(request_headers), len(request_headers)
                 )
             if isinstance(parsed, str):
                 kind, _, detail = parsed.partition(":")
                 if kind == "too_long":
                     return self._reject(Reason(ReasonCode.HEADERS_TOO_LONG, None, f" ({detail})"))
                 return self._reject(
-                    Reason(ReasonCode.HEADERS_MALFORMED, request_headers, f" ({detail!r})")
+                    Reason(ReasonCode.HEADERS_MALFORMED, request_headers, f" ({quote(detail)})")
                 )
             names = parsed
             if not s.allow_all_headers:
@@ -419,6 +458,26 @@ class CORSPolicy:
             return self._same_origin_pass(origin)
         return self._reject(result.reason, preflight=False)
 
+    def _ask(self, predicate: Callable[[str], bool], origin: str) -> bool:
+        """The predicate's answer; one that raises denies, and the app keeps serving.
+
+        The first failure is logged with its traceback; later ones only as a running count
+        (at 2, 4, 8, ... failures), so a broken predicate cannot flood the logs.
+        """
+        try:
+            return predicate(origin) is True
+        except Exception:
+            self._predicate_failures += 1
+            count = self._predicate_failures
+            if count == 1:
+                logger.exception(
+                    "allow_origin_predicate raised; the origin is treated as denied "
+                    "(later failures are only counted)"
+                )
+            elif count & (count - 1) == 0:
+                logger.error("allow_origin_predicate has raised %d times", count)
+            return False
+
     def _same_origin_pass(self, origin: str) -> Decision:
         return Decision.build(
             Action.ACTUAL, True, Reason(ReasonCode.SAME_ORIGIN, origin), vary_origin=True
@@ -462,37 +521,19 @@ def _same_origin(origin: str, scheme: str, host: str | None) -> bool:
     return origin == f"{scheme}://{host}"
 
 
-def _ask(predicate: Callable[[str], bool], origin: str) -> bool:
-    try:
-        return predicate(origin) is True
-    except Exception:  # a failing predicate denies; the app keeps serving
-        from cors_core.log import logger
-
-        logger.exception("allow_origin_predicate raised for an origin; treating it as denied")
-        return False
+def _too_long(value: str) -> str:
+    return f" ({len(value)} characters; no method is longer than {MAX_METHOD_LENGTH})"
 
 
 def _hint(origin: str) -> str:
     if "," in origin:
         return " (several Origin values)"
-    if any(ch.isspace() or not ch.isprintable() or not ch.isascii() for ch in origin):
+    if _UNPRINTABLE.search(origin) is not None:  # one C-level scan: origins may be huge
         return " (it holds whitespace, control or non-ASCII characters)"
     if origin.endswith("/"):
         return " (it ends with '/')"
     if origin != origin.lower():
         return " (it has uppercase letters)"
-    return ""
-
-
-def _near(s: Settings, origin: str) -> str:
-    """A hint when the origin differs from an allowed one only by scheme or port."""
-    parsed = parse_origin(origin)
-    if parsed is None:
-        return ""
-    for allowed in s.matcher.exact:
-        other = parse_origin(allowed)
-        if other is not None and other.host == parsed.host:
-            return f"; {allowed!r} is allowed (scheme and port must match exactly)"
     return ""
 
 

@@ -6,13 +6,16 @@ ASGI spec and PEP 3333), never a framework's request object.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
-from urllib.parse import quote
+
+from cors_core.headers import MAX_REQUEST_HEADERS_LENGTH
 
 __all__ = [
     "ASGI_NAMES",
     "CORS_REQUEST_NAMES",
+    "MAX_METHOD_LENGTH",
     "RequestMeta",
     "asgi_path",
     "read_asgi",
@@ -20,8 +23,6 @@ __all__ = [
     "scan_asgi",
     "wsgi_path",
 ]
-
-_PATH_SAFE = "/:@!$&'()*+,;=-._~%"
 
 
 class RequestMeta(NamedTuple):
@@ -45,14 +46,19 @@ _CORS_NAMES = _WANTED - {_HOST}
 CORS_REQUEST_NAMES = _CORS_NAMES
 #: Those and ``host``: everything :func:`read_asgi` reads.
 ASGI_NAMES = _WANTED
-_new_meta = tuple.__new__  # RequestMeta(...) goes through a Python-level __new__
+_new_meta = tuple.__new__
+#: Longest ``Access-Control-Request-Method`` considered: the longest registered method
+#: (``UPDATEREDIRECTREF``) has 17 characters; longer values are refused, never cached.
+MAX_METHOD_LENGTH = 64  # RequestMeta(...) goes through a Python-level __new__
 
 
 def read_asgi(headers: Iterable[tuple[bytes, bytes]], want_host: bool = True) -> RequestMeta:
     """Pick the CORS headers out of an ASGI header list in one pass.
 
-    Repeated ``Origin`` values are joined with ``", "`` (so they are malformed and
-    refused); repeated ``Access-Control-Request-Headers`` lines with ``","``.
+    A repeated ``Origin`` or ``Access-Control-Request-Method`` line makes the value
+    malformed: the first two are joined with ``", "`` (so it is refused) and the rest are
+    skipped. Repeated ``Access-Control-Request-Headers`` lines are joined with ``","``
+    until the value is longer than any accepted one. Time is linear in the header list.
     ``want_host=False`` skips decoding ``Host`` (``host`` is then ``None``): the
     engine needs it only to recognise same-origin requests for ``block_disallowed``.
 
@@ -76,21 +82,28 @@ def scan_asgi(
     ('https://a.com', None, None, False, 'a.com')
     """
     origin = method = names = host = None
-    pna = False
+    pna = origin_twice = method_twice = False
     for name, value in headers:
         if name not in wanted:  # one set lookup for the common, uninteresting header
             continue
         if name == _ORIGIN:
-            text = value.decode("latin-1")
-            origin = text if origin is None else f"{origin}, {text}"
+            if origin is None:
+                origin = value.decode("latin-1")
+            elif not origin_twice:  # already malformed: join two, skip the rest (linear time)
+                origin, origin_twice = f"{origin}, {value.decode('latin-1')}", True
         elif name == _HOST:
             host = value.decode("latin-1")
         elif name == _ACRM:
-            text = value.decode("latin-1")
-            method = text if method is None else f"{method}, {text}"
+            if method is None:
+                method = value.decode("latin-1")
+            elif not method_twice:
+                method, method_twice = f"{method}, {value.decode('latin-1')}", True
         elif name == _ACRH:
             text = value.decode("latin-1")
-            names = text if names is None else f"{names},{text}"
+            if names is None:
+                names = text
+            elif len(names) <= MAX_REQUEST_HEADERS_LENGTH:  # past that it is refused anyway
+                names = f"{names},{text}"
         else:
             pna = value.decode("latin-1").strip().lower() == "true"
     return (origin, method, names, pna, host)
@@ -119,19 +132,38 @@ def read_environ(environ: Mapping[str, Any], want_host: bool = True) -> RequestM
 
 
 def asgi_path(scope: Mapping[str, Any]) -> str:
-    """The raw (undecoded) request path of an ASGI scope, without the query string."""
-    raw = scope.get("raw_path")
-    if raw:
-        return bytes(raw).decode("latin-1").split("?", 1)[0]
-    path: str = scope.get("root_path", "") + scope.get("path", "/")
-    return quote(path, safe=_PATH_SAFE)
+    """The path the application routes: ``scope["path"]`` (percent-decoded by the server),
+    with the mount point (``root_path``) in front, never the raw request line.
+
+    Starlette, FastAPI and Django route this decoded path, so per-path rules judge it
+    too: ``/api/%69nternal`` is ``/api/internal`` here as it is for the router.
+
+    >>> asgi_path({"path": "/api/internal", "raw_path": b"/api/%69nternal"})
+    '/api/internal'
+    """
+    path: str = scope.get("path") or "/"
+    root: str = scope.get("root_path") or ""
+    if root and not path.startswith(root):  # servers that leave the mount point out of path
+        path = root + path
+    return path
 
 
 def wsgi_path(environ: Mapping[str, Any]) -> str:
-    """The raw request path of a WSGI environ (``RAW_URI``/``REQUEST_URI`` when the server
-    provides one, else ``SCRIPT_NAME + PATH_INFO`` re-encoded)."""
-    raw = environ.get("RAW_URI") or environ.get("REQUEST_URI")
-    if raw:
-        return str(raw).split("?", 1)[0]
-    path = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
-    return quote(path.encode("latin-1"), safe=_PATH_SAFE) or "/"
+    """The path the application routes: ``SCRIPT_NAME + PATH_INFO``, decoded as routers do.
+
+    PEP 3333 servers put the percent-decoded bytes in ``PATH_INFO`` as latin-1 text;
+    they are read as UTF-8 (invalid bytes become U+FFFD, as werkzeug reads them). The
+    raw request line (``RAW_URI``, ``REQUEST_URI``) is never used: the app does not
+    route it, so a rule matched on it could be skipped with ``%69`` for ``i``.
+
+    >>> wsgi_path({"PATH_INFO": "/api/internal", "RAW_URI": "/api/%69nternal"})
+    '/api/internal'
+    >>> wsgi_path({"SCRIPT_NAME": "/app", "PATH_INFO": "/caf\xc3\xa9"})
+    '/app/café'
+    """
+    path: str = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
+    if not path.isascii():
+        # (A str beyond latin-1 is already text: a test client put it there.)
+        with contextlib.suppress(UnicodeEncodeError):
+            path = path.encode("latin-1").decode("utf-8", "replace")
+    return path or "/"

@@ -1,49 +1,108 @@
-"""A compact list of public suffixes under which anyone can register a subdomain.
+"""Public suffixes: the full Public Suffix List (ICANN and private sections).
 
-Used only to refuse ``https://*.<suffix>`` patterns with credentials (anyone could
-register ``evil.<suffix>``). The full Public Suffix List is large and changes
-weekly; this subset covers the TLD rule (every single-label suffix is public) and
-the shared-hosting and country second-level suffixes seen in real configurations.
+The list comes from the ``publicsuffixlist`` package, which bundles its data file: nothing is
+fetched at run time, and upgrading that package is how the list is refreshed. It answers two
+questions, and is the one source of truth for both:
+
+- :func:`is_public_suffix`: may anyone register a name directly under this domain? A
+  credentialed ``https://*.<suffix>`` pattern is refused then (anyone could own
+  ``evil.<suffix>``).
+- :func:`hosting_suffix`: is this host on a shared hosting platform (the list's private
+  section: ``github.io``, ``duckdns.org``, ``r2.dev``, ...)? :mod:`cors_core.audit` reports it.
+
+Parsing the list costs tens of milliseconds, so each parsed list is built once, on first use.
 """
 
 from __future__ import annotations
 
-__all__ = ["is_public_suffix"]
+from functools import cache
 
-# Multi-label suffixes where anyone can obtain a subdomain (hosting platforms,
-# country second-level domains).
-_MULTI_LABEL = frozenset(
-    """
-    github.io gitlab.io bitbucket.io pages.dev workers.dev vercel.app now.sh netlify.app
-    netlify.com herokuapp.com herokudns.com appspot.com firebaseapp.com web.app run.app
-    cloudfunctions.net azurewebsites.net azurestaticapps.net cloudapp.net trafficmanager.net
-    blob.core.windows.net cloudfront.net s3.amazonaws.com elasticbeanstalk.com
-    execute-api.us-east-1.amazonaws.com amplifyapp.com awsapprunner.com onrender.com
-    fly.dev glitch.me repl.co replit.dev replit.app ngrok.io ngrok-free.app ngrok.app
-    loca.lt trycloudflare.com surge.sh readthedocs.io blogspot.com wordpress.com
-    wixsite.com weebly.com squarespace.com myshopify.com webflow.io framer.app
-    codesandbox.io csb.app stackblitz.io deno.dev pythonanywhere.com
-    co.uk org.uk ac.uk gov.uk me.uk ltd.uk plc.uk net.uk sch.uk
-    com.au net.au org.au edu.au gov.au co.nz org.nz net.nz co.jp ne.jp or.jp ac.jp
-    co.kr or.kr com.br net.br org.br com.cn net.cn org.cn com.tw org.tw com.hk
-    co.in net.in org.in firm.in co.za org.za com.mx com.ar com.tr com.sg com.my
-    co.il org.il co.id or.id com.ua com.pl com.ru eu.org us.org de.com uk.com
-    """.split()
+from publicsuffixlist import PublicSuffixList
+
+__all__ = ["PROBED_HOSTING_SUFFIXES", "hosting_suffix", "is_public_suffix"]
+
+# Special-use names (RFC 6761, RFC 8375, ICANN's ".internal") that no registry hands
+# out, so '*.test' or '*.internal' only covers the operator's own hosts. The list itself
+# holds "home.arpa" and, by its default rule, treats every unknown TLD as public.
+_RESERVED = frozenset({"localhost", "test", "example", "invalid", "internal", "home.arpa"})
+
+#: Shared-hosting suffixes :func:`cors_core.audit.audit_policy` probes even when the
+#: configuration names no host under them (a regex or a predicate may still let
+#: ``https://evil.github.io`` in). *Which* suffixes are shared comes from the Public Suffix
+#: List alone (every entry here is in its private section, and a test keeps it so); what
+#: the list cannot say is which few of its thousands of entries are popular enough to be
+#: worth a blind probe: that choice is all this tuple adds.
+PROBED_HOSTING_SUFFIXES = (
+    "github.io",
+    "gitlab.io",
+    "githubusercontent.com",
+    "herokuapp.com",
+    "vercel.app",
+    "netlify.app",
+    "pages.dev",
+    "workers.dev",
+    "r2.dev",
+    "web.app",
+    "firebaseapp.com",
+    "azurewebsites.net",
+    "appspot.com",
+    "cloudfront.net",
+    "s3.amazonaws.com",
+    "ngrok.io",
+    "ngrok-free.app",
+    "onrender.com",
+    "fly.dev",
+    "blogspot.com",
+    "duckdns.org",
 )
 
 
-# Special-use names (RFC 6761, RFC 8375, ICANN's ".internal") that no registry hands
-# out, so '*.test' or '*.internal' only covers the operator's own hosts.
-_RESERVED = frozenset({"localhost", "test", "example", "invalid", "internal", "home.arpa"})
+@cache
+def _full_list() -> PublicSuffixList:
+    return PublicSuffixList()
+
+
+@cache
+def _icann_list() -> PublicSuffixList:
+    return PublicSuffixList(only_icann=True)
+
+
+def _reserved(domain: str) -> bool:
+    return any(domain == r or domain.endswith("." + r) for r in _RESERVED)
 
 
 def is_public_suffix(domain: str) -> bool:
     """Whether ``domain`` is a public suffix (``com``, ``co.uk``, ``github.io``, ...).
 
-    >>> is_public_suffix("github.io"), is_public_suffix("example.com"), is_public_suffix("test")
-    (True, False, False)
+    Every single-label name is public (the list's default rule) except the special-use
+    names ``localhost``, ``test``, ``example``, ``invalid``, ``internal`` and ``home.arpa``.
+
+    >>> is_public_suffix("github.io"), is_public_suffix("duckdns.org")
+    (True, True)
+    >>> is_public_suffix("example.com"), is_public_suffix("me.github.io"), is_public_suffix("test")
+    (False, False, False)
     """
     domain = domain.strip(".").lower()
-    if domain in _RESERVED:
+    if not domain or _reserved(domain):
         return False
-    return "." not in domain or domain in _MULTI_LABEL
+    return _full_list().is_public(domain)
+
+
+def hosting_suffix(host: str) -> str | None:
+    """The shared-hosting suffix ``host`` sits on (the Public Suffix List's private section).
+
+    ``None`` when the host's public suffix is an ICANN one (``example.com``, ``co.uk``) or a
+    special-use name. The suffix itself counts (``github.io`` is on ``github.io``).
+
+    >>> hosting_suffix("me.github.io"), hosting_suffix("a.b.duckdns.org")
+    ('github.io', 'duckdns.org')
+    >>> hosting_suffix("app.example.com") is None, hosting_suffix("a.co.uk") is None
+    (True, True)
+    """
+    host = host.strip(".").lower()
+    if not host or _reserved(host):
+        return None
+    public = _full_list().publicsuffix(host)
+    if public is None or public == _icann_list().publicsuffix(host):
+        return None
+    return public

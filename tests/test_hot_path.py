@@ -36,21 +36,30 @@ FLOOD = "," * (200 * 1024) + "content-type"
 
 
 def reference_read_asgi(headers: Iterable[tuple[bytes, bytes]], want_host: bool) -> RequestMeta:
-    """The rule, written plainly: repeated values joined, host only when wanted."""
-    origin = method = names = host = None
+    """The rule, written plainly: the first two Origin / request-method lines joined (a
+    second one already makes the value malformed), request-headers lines joined until the
+    value is past the parse limit, host only when wanted."""
+    origins: list[str] = []
+    methods: list[str] = []
+    names = host = None
     pna = False
     for name, value in headers:
         text = value.decode("latin-1")
         if name == b"origin":
-            origin = text if origin is None else f"{origin}, {text}"
+            origins.append(text)
         elif name == b"host" and want_host:
             host = text
         elif name == b"access-control-request-method":
-            method = text if method is None else f"{method}, {text}"
+            methods.append(text)
         elif name == b"access-control-request-headers":
-            names = text if names is None else f"{names},{text}"
+            if names is None:
+                names = text
+            elif len(names) <= MAX_REQUEST_HEADERS_LENGTH:
+                names = f"{names},{text}"
         elif name == b"access-control-request-private-network":
             pna = text.strip().lower() == "true"
+    origin = ", ".join(origins[:2]) if origins else None
+    method = ", ".join(methods[:2]) if methods else None
     return RequestMeta(origin, method, names, pna, host)
 
 

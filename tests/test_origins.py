@@ -8,6 +8,8 @@ import pytest
 
 from cors_core.errors import Problem
 from cors_core.origins import (
+    MAX_HOST_LENGTH,
+    MAX_LABEL_LENGTH,
     MAX_ORIGIN_LENGTH,
     OriginMatcher,
     OriginPattern,
@@ -38,6 +40,10 @@ from cors_core.suffixes import is_public_suffix
         ("chrome-extension://abcdef", ParsedOrigin("chrome-extension", "abcdef", None)),
         ("https://a.example:65535", ParsedOrigin("https", "a.example", "65535")),
         ("http://a.example:443", ParsedOrigin("http", "a.example", "443")),  # not http's default
+        # a trailing dot is part of the host: browsers serialize it as written
+        ("https://a.example.", ParsedOrigin("https", "a.example.", None)),
+        ("http://example.com.:3999", ParsedOrigin("http", "example.com.", "3999")),
+        ("https://a.example:1", ParsedOrigin("https", "a.example", "1")),
     ],
 )
 def test_parse_origin_accepts_browser_serializations(value: str, expected: ParsedOrigin) -> None:
@@ -73,7 +79,15 @@ def test_parse_origin_accepts_browser_serializations(value: str, expected: Parse
         "https://a.example, https://b.example",  # two Origin headers joined
         "https://a..example",
         "https://.a.example",
-        "https://a.example.",  # trailing dot
+        "https://a.example..",  # one trailing dot at most
+        "https://.",
+        "https://a.example:0",  # port 0: no page is served from it
+        "http://127.1",  # IPv4 in a form browsers never serialize
+        "http://127.0.0.1.",
+        "http://0x7f000001",
+        "http://0177.0.0.1",
+        "http://foo.bar.255",  # ends in a number but is no IPv4 address
+        "https://10.1.2.3.4",
         "https://[0:0::1]",  # IPv6 not in canonical form
         "https://[::FFFF:102:304]",
         "https://[::ffff:1.2.3.4]",
@@ -91,14 +105,18 @@ def test_parse_origin_refuses_anything_else(value: str) -> None:
 
 
 def test_parse_origin_refuses_too_long_but_accepts_the_limit() -> None:
-    prefix = "https://"
-    host = "a" * (MAX_ORIGIN_LENGTH - len(prefix))
-    assert parse_origin(prefix + host) == ParsedOrigin("https", host, None)
-    assert parse_origin(prefix + host + "a") is None
+    label = "a" * MAX_LABEL_LENGTH
+    host = ".".join([label] * 3 + ["b" * (MAX_HOST_LENGTH - 3 * (MAX_LABEL_LENGTH + 1))])
+    assert len(host) == MAX_HOST_LENGTH
+    assert parse_origin("https://" + host) == ParsedOrigin("https", host, None)
+    assert parse_origin("https://" + host + ".") == ParsedOrigin("https", host + ".", None)
+    assert parse_origin("https://a" + host) is None  # 254 characters
+    assert parse_origin(f"https://{label}a.example") is None  # a 64-character label
+    assert parse_origin("a" * MAX_ORIGIN_LENGTH + "://a.example") is None
 
 
-def test_parse_origin_port_zero_is_a_port() -> None:
-    assert parse_origin("https://a.example:0") == ParsedOrigin("https", "a.example", "0")
+def test_parse_origin_port_zero_is_refused() -> None:
+    assert parse_origin("https://a.example:0") is None
 
 
 # ------------------------------------------------------- parse_config_origin (configuration)
@@ -184,18 +202,19 @@ def _problem(entry: object) -> Problem:
         ("https://*.1.2.3.4", "applies '*.' to an IP address", ["the address itself"]),
         ("https://*.127.0.0.1:8000", "applies '*.' to an IP address", ["the address itself"]),
         ("https://*.[::1]", "applies '*.' to an IP address", ["the address itself"]),
-        ("https://app.example.com:99999", "has an invalid port '99999'", ["0-65535"]),
-        ("https://app.example.com:65536", "has an invalid port '65536'", ["0-65535"]),
+        ("https://app.example.com:99999", "has an invalid port '99999'", ["1-65535"]),
+        ("https://app.example.com:65536", "has an invalid port '65536'", ["1-65535"]),
         ("https://app.example.com:-1", "has an invalid port '-1'", ["'*'"]),
-        ("https://app.example.com:http", "has an invalid port 'http'", ["0-65535"]),
-        ("https://app.example.com:", "has an invalid port ''", ["0-65535"]),
-        ("https://app.example.com:\u0663", "has an invalid port '\u0663'", ["0-65535"]),
+        ("https://app.example.com:http", "has an invalid port 'http'", ["1-65535"]),
+        ("https://app.example.com:", "has an invalid port ''", ["1-65535"]),
+        ("https://app.example.com:\u0663", "has an invalid port '\u0663'", ["1-65535"]),
+        ("https://app.example.com:0", "has port 0", ["':*'"]),
         ("https://[::1", "has an invalid IPv6 host", ["[addr]"]),
         ("https://[::1]x", "has an invalid IPv6 host", ["[addr]"]),
         ("https://[zz::1]", "has an invalid host", ["scheme://host[:port]"]),
         ("https://app example.com", "has an invalid host", ["scheme://host[:port]"]),
         ("https://a..example.com", "has an invalid host", ["scheme://host[:port]"]),
-        ("https://a\u200db.example", "has an invalid host", ["scheme://host[:port]"]),
+        ("https://a\u200db.example", "has an invalid host", ["xn--", "location.origin"]),
         (" https://app.example.com", "has surrounding whitespace", ["'https://app.example.com'"]),
         ("https://app.example.com\n", "has surrounding whitespace", ["browsers send none"]),
         (42, "is not a string", ["as a string"]),
@@ -230,6 +249,7 @@ SUB = OriginPattern("https", "example.com", None, True)
         ("https://a.example.com", True),
         ("https://a.b.example.com", True),  # one or more labels
         ("https://example.com", False),  # never the apex
+        ("https://a.example.com.", False),  # another host to a browser (trailing dot)
         ("https://evilexample.com", False),
         ("https://example.com.evil.com", False),
         ("https://a.example.com.evil.com", False),
@@ -275,7 +295,7 @@ def test_subdomain_pattern_with_fixed_port() -> None:
     assert not m.matches("https://a.example.com:9443")
 
 
-@pytest.mark.parametrize("origin", ["https://1.2.3.4", "https://10.1.2.3.4", "https://[::1]"])
+@pytest.mark.parametrize("origin", ["https://1.2.3.4", "https://[::1]"])
 def test_ip_hosts_never_match_suffix_patterns(origin: str) -> None:
     for base in ("2.3.4", "3.4", "4", "1]"):
         pattern = OriginPattern("https", base, None, True)

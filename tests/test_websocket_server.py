@@ -9,6 +9,7 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 
 from adapters.asgi import CORSMiddleware
+from cors_core import CORSPolicy, PathRules
 from tests.servers import serve_asgi
 
 
@@ -58,3 +59,34 @@ def test_foreign_origin_refused_with_403(ws_url: str) -> None:
     with pytest.raises(InvalidStatus) as info:
         asyncio.run(_talk(ws_url, "https://evil.example"))
     assert info.value.response.status_code == 403
+
+
+# Path rules guard only some paths: a percent-encoded path must not skip the guard (the
+# router sees the decoded path, and so does the rule).
+GUARDED = CORSMiddleware(
+    echo_app,
+    policy=PathRules(
+        {"/ws/*": CORSPolicy(allow_origins=["http://localhost:3000"], websocket_origins=True)},
+        default=None,
+    ),
+)
+
+
+@pytest.fixture(scope="module")
+def guarded_base():
+    with serve_asgi(GUARDED) as base:
+        yield base.replace("http://", "ws://")
+
+
+@pytest.mark.parametrize(
+    "path", ["/ws/chat", "/w%73/chat", "/ws%2Fchat", "/x/../ws/chat", "//ws/chat", "/%77%73/chat"]
+)
+def test_encoded_paths_do_not_skip_the_websocket_guard(guarded_base: str, path: str) -> None:
+    with pytest.raises(InvalidStatus) as info:
+        asyncio.run(_talk(guarded_base + path, "https://evil.example"))
+    assert info.value.response.status_code == 403
+    assert asyncio.run(_talk(guarded_base + path, "http://localhost:3000")) == "echo:hi"
+
+
+def test_unguarded_path_still_passes(guarded_base: str) -> None:
+    assert asyncio.run(_talk(guarded_base + "/other", "https://evil.example")) == "echo:hi"

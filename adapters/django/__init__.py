@@ -42,7 +42,7 @@ from cors_core.headers import merge_response_headers
 from cors_core.log import log_decision, logger
 from cors_core.paths import PathRules
 from cors_core.policy import CORSPolicy, resolve_policy
-from cors_core.request import read_environ, wsgi_path
+from cors_core.request import read_environ
 
 __all__ = [
     "DEFAULT_HEADERS",
@@ -323,7 +323,9 @@ class CORSMiddleware:
         if self._urls is not None and self._urls.match(request.path_info) is None:
             return None
         meta = read_environ(request.META, self._want_host)
-        path = wsgi_path(request.META) if self._uses_path else ""
+        # request.path: the decoded path Django routes (SCRIPT_NAME + PATH_INFO), on WSGI
+        # and ASGI servers alike.
+        path = request.path if self._uses_path else ""
         decision = self.cors_policy.decide(
             request.method,
             meta.origin,
@@ -335,7 +337,7 @@ class CORSMiddleware:
             scheme=request.scheme if self._want_host else "http",
         )
         if not decision.allowed and logger.isEnabledFor(logging.DEBUG):
-            log_decision(decision, request.method, path or wsgi_path(request.META))
+            log_decision(decision, request.method, path or request.path)
         if decision.action is Action.PASS:
             return None
         return decision

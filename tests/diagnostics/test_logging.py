@@ -171,7 +171,7 @@ def test_real_server_nel_and_high_bytes(log_lines: io.StringIO) -> None:
     assert "access-control-allow-origin" not in r.headers
     lines = single_lines(log_lines)
     assert lines == [
-        "DEBUG cors_core CORS preflight rejected: 'OPTIONS' '/items%0d%0a': [origin_malformed] "
+        "DEBUG cors_core CORS preflight rejected: 'OPTIONS' '/items\\x0d\\x0a': [origin_malformed] "
         "Origin 'https://evil.example\\x85INFO forged' is not a serialized origin (scheme://host"
         "[:port], lowercase, no path, no default port, ASCII only); browsers never send that, "
         "so it is refused (it holds whitespace, control or non-ASCII characters)"

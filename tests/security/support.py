@@ -21,7 +21,7 @@ import sys
 from collections.abc import Callable, Coroutine, Iterable, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import unquote, unquote_to_bytes
 
 import httpx
 
@@ -110,7 +110,8 @@ def asgi_scope(method: str, path: str, headers: RequestHeaders) -> dict[str, Any
         "http_version": "1.1",
         "scheme": "http",
         "method": method,
-        "path": unquote(raw_path.decode("latin-1")),
+        # As servers do: the request target's bytes, percent-decoded once, read as UTF-8.
+        "path": unquote_to_bytes(raw_path).decode("utf-8", "replace"),
         "raw_path": raw_path,
         "query_string": b"",
         "root_path": "",

@@ -1,0 +1,224 @@
+"""Bounded time and memory whatever the request stream: what an attacker can make us keep or do.
+
+Each test here failed before the bound it checks existed:
+
+- a huge ``Access-Control-Request-Method`` was cached whole (and echoed with
+  ``allow_methods="*"``): 4096 preflights of 250 KB kept about 1 GB;
+- repeated ``Origin`` lines were joined one by one (quadratic: 50,000 lines blocked the
+  event loop for seconds);
+- a never-seen denied origin re-parsed the whole allow-list to build its hint;
+- a raising ``allow_origin_predicate`` logged a traceback on every request.
+
+No test here reads a clock: work is counted (calls, kept characters, traced bytes with
+generous bounds), so a loaded machine cannot make them fail.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+import tracemalloc
+import warnings
+
+import pytest
+
+import cors_core.origins as origins_module
+import cors_core.policy as policy_module
+from adapters.asgi import CORSMiddleware as ASGICORS
+from cors_core import CORSPolicy
+from cors_core.headers import MAX_REQUEST_HEADERS_LENGTH
+from cors_core.request import MAX_METHOD_LENGTH, read_asgi, scan_asgi
+from tests.security.support import (
+    ACAM,
+    ACAO,
+    APP,
+    asgi_app,
+    call_asgi,
+    stack,
+    values,
+)
+
+HUGE_METHOD = "P" * (250 * 1024)
+
+
+def _quiet(**options: object) -> CORSPolicy:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return CORSPolicy(**options)  # type: ignore[arg-type]
+
+
+# ------------------------------------------------------- Access-Control-Request-Method
+
+
+@pytest.mark.parametrize("methods", [("GET", "PUT"), "*"])
+def test_huge_request_method_is_refused_never_cached_or_echoed(kind: str, methods: object) -> None:
+    s = stack(kind, allow_origins=[APP], allow_methods=methods)
+    for n in range(3):  # a fresh value each time: nothing may be kept
+        method = HUGE_METHOD + str(n)
+        status, headers, body = s(
+            "OPTIONS", "/x", [("Origin", APP), ("Access-Control-Request-Method", method)]
+        )
+        assert status == 403
+        assert values(headers, ACAO) == [] and values(headers, ACAM) == []
+        assert body == b"CORS preflight rejected (method_malformed)\n"
+        assert all(len(v) < 1024 for _, v in headers)
+    assert s.mw.policy._preflights == {}
+
+
+def test_method_length_bound_is_past_every_real_method() -> None:
+    policy = _quiet(allow_origins=[APP], allow_methods="*")
+    longest = "UPDATEREDIRECTREF"  # the longest registered method (17 characters)
+    ok = policy.decide("OPTIONS", APP, longest)
+    assert ok.allowed and dict(ok.headers)["Access-Control-Allow-Methods"] == longest
+    at_bound = "X" * MAX_METHOD_LENGTH
+    assert policy.decide("OPTIONS", APP, at_bound).allowed
+    refused = policy.decide("OPTIONS", APP, at_bound + "X")
+    assert not refused.allowed and refused.reason.code == "method_malformed"
+    assert "65 characters; no method is longer than 64" in refused.reason.message
+
+
+def test_every_cache_key_part_is_bounded_and_the_caches_stay_small() -> None:
+    """A stream of fresh, maximal values of every kind: the memos hold at most their budget."""
+    policy = _quiet(
+        allow_origins=[APP, "https://*.example.com"], allow_methods="*", allow_headers="*"
+    )
+    names = ",".join(f"x-h{i:04d}" for i in range(140))[:1000]  # just under the cached-key cap
+    for n in range(6000):
+        origin = f"https://{'a' * 200}{n}.example.com"  # allowed, long, fresh
+        policy.decide("OPTIONS", origin, f"M{n:05d}" + "X" * 50, names + f",x-{n}")
+        policy.decide("GET", f"https://{'b' * 250}{n}.evil.example")
+    for key in policy._preflights:
+        origin, method, request_headers, _ = key[:4]
+        assert len(origin) <= 320 and len(method) <= MAX_METHOD_LENGTH
+        assert request_headers is None or len(request_headers) <= 1024
+    for cache in (policy._preflights, policy._origins, policy._request_headers, policy._asked):
+        assert cache.size <= cache.max_size <= 256 * 1024
+        assert len(cache) <= cache.maxsize
+
+
+def test_retained_memory_is_bounded_after_an_adversarial_stream() -> None:
+    """10,000 requests with fresh huge values retain a few MB at most (bound: 16 MB)."""
+    policy = _quiet(allow_origins=[APP], allow_methods="*", allow_headers="*")
+    middleware = ASGICORS(asgi_app, policy=policy)
+    gc.collect()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.take_snapshot()
+        for n in range(10_000):
+            kind = n % 4
+            if kind == 0:  # huge method
+                headers = [("Origin", APP), ("Access-Control-Request-Method", f"{n}{'M' * 8000}")]
+            elif kind == 1:  # long header list
+                headers = [
+                    ("Origin", APP),
+                    ("Access-Control-Request-Method", "PUT"),
+                    ("Access-Control-Request-Headers", f"x-{n}," + "x-a," * 250),
+                ]
+            elif kind == 2:  # fresh long origin
+                headers = [("Origin", f"https://{'c' * 240}{n}.example.net")]
+            else:  # fresh origin and method
+                headers = [
+                    ("Origin", f"https://x{n}.evil.example"),
+                    ("Access-Control-Request-Method", f"M{n}"),
+                ]
+            method = "GET" if kind == 2 else "OPTIONS"
+            call_asgi(middleware, method, "/x", headers)
+        gc.collect()
+        after = tracemalloc.take_snapshot()
+    finally:
+        tracemalloc.stop()
+    retained = sum(s.size_diff for s in after.compare_to(before, "filename"))
+    assert retained < 16 * 1024 * 1024, f"{retained / 1e6:.1f} MB retained"
+
+
+# ----------------------------------------------------------- repeated header lines
+
+
+def test_repeated_origin_lines_are_read_in_linear_time() -> None:
+    """50,000 Origin lines: the second makes the value malformed; the rest are skipped."""
+    lines = [(b"origin", f"https://o{i}.example".encode()) for i in range(50_000)]
+    meta = read_asgi(lines)
+    assert meta.origin == "https://o0.example, https://o1.example"
+    methods = [(b"access-control-request-method", b"PUT")] * 50_000
+    assert scan_asgi(methods)[1] == "PUT, PUT"
+
+
+def test_repeated_request_headers_lines_stop_growing_past_the_parse_limit() -> None:
+    lines = [(b"access-control-request-headers", b"x-a,x-b")] * 50_000
+    names = read_asgi(lines).request_headers
+    assert names is not None and MAX_REQUEST_HEADERS_LENGTH < len(names) <= (
+        MAX_REQUEST_HEADERS_LENGTH + len("x-a,x-b") + 1
+    )
+
+
+def test_fifty_thousand_origin_lines_through_the_asgi_adapter() -> None:
+    middleware = ASGICORS(asgi_app, allow_origins=[APP])
+    headers = [("Origin", APP)] * 50_000
+    status, got, _ = call_asgi(middleware, "GET", "/x", headers)
+    assert status == 200 and values(got, ACAO) == []
+    preflight = [*headers, ("Access-Control-Request-Method", "GET")]
+    status, got, body = call_asgi(middleware, "OPTIONS", "/x", preflight)
+    assert status == 403 and body == b"CORS preflight rejected (origin_malformed)\n"
+
+
+# ------------------------------------------------ never-seen origins and the allow-list
+
+
+@pytest.mark.parametrize("size", [1, 1_000, 10_000])
+def test_a_never_seen_origin_costs_the_same_whatever_the_allow_list(
+    size: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    allowed = [f"https://app{i}.example.com" for i in range(size)]
+    policy = CORSPolicy(allow_origins=allowed, allow_credentials=True)
+    calls = {"n": 0}
+    real = origins_module.parse_origin
+
+    def counting(value: str) -> object:
+        calls["n"] += 1
+        return real(value)
+
+    monkeypatch.setattr(policy_module, "parse_origin", counting)
+    monkeypatch.setattr(origins_module, "parse_origin", counting)
+    for n in range(20):
+        decision = policy.decide("GET", f"https://fresh{n}.attacker.example")
+        assert not decision.allowed
+    assert calls["n"] <= 2 * 20  # at most two parses per request, never one per allowed entry
+
+
+def test_the_near_miss_hint_survives_and_comes_from_the_index() -> None:
+    policy = CORSPolicy(allow_origins=[f"https://app{i}.example.com" for i in range(5000)])
+    reason = policy.decide("GET", "http://app42.example.com").reason
+    assert reason.code == "origin_not_allowed"
+    assert reason.message.endswith(
+        "; 'https://app42.example.com' is allowed (scheme and port must match exactly)"
+    )
+    assert policy.decide("GET", "https://other.example.com").reason.detail == ""
+
+
+# ---------------------------------------------------------------- a raising predicate
+
+
+def test_a_raising_predicate_logs_one_traceback_then_counts(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    def broken(origin: str) -> bool:
+        raise RuntimeError("database down")
+
+    policy = CORSPolicy(allow_origins=[APP], allow_origin_predicate=broken)
+    caplog.set_level(logging.DEBUG, logger="cors_core")
+    for n in range(20):
+        decision = policy.decide("GET", f"https://x{n}.example.net")
+        assert not decision.allowed and decision.reason.code == "origin_not_allowed"
+    records = [r for r in caplog.records if "allow_origin_predicate" in r.getMessage()]
+    assert [r.exc_info is not None for r in records] == [True, False, False, False, False]
+    assert [r.getMessage() for r in records[1:]] == [
+        f"allow_origin_predicate has raised {n} times" for n in (2, 4, 8, 16)
+    ]
+    assert policy.decide("GET", APP).allowed  # the listed origin still works
+
+
+def test_the_prebuilt_denial_equals_the_built_one() -> None:
+    from cors_core import Action, Decision
+
+    decision = CORSPolicy(allow_origins=[APP]).decide("GET", "https://fresh.evil.example")
+    assert decision == Decision.build(Action.ACTUAL, False, decision.reason, vary_origin=True)

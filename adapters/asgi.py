@@ -15,7 +15,13 @@ from cors_core.headers import (
 from cors_core.log import log_decision, logger
 from cors_core.paths import PathRules
 from cors_core.policy import CORSPolicy, resolve_policy
-from cors_core.request import ASGI_NAMES, CORS_REQUEST_NAMES, asgi_path, read_asgi
+from cors_core.request import (
+    ASGI_NAMES,
+    CORS_REQUEST_NAMES,
+    MAX_METHOD_LENGTH,
+    asgi_path,
+    read_asgi,
+)
 
 __all__ = ["CORSMiddleware"]
 
@@ -30,6 +36,7 @@ _HOST = b"host"
 _ACRM = b"access-control-request-method"
 _ACRH = b"access-control-request-headers"
 _MAX_ACRH = MAX_REQUEST_HEADERS_LENGTH
+_METHOD_CUT = MAX_METHOD_LENGTH + 1
 #: Response-header names apps commonly send that need no merge (skips ``lower()`` for them).
 _PLAIN = frozenset(
     b"""content-type content-length date server cache-control etag location set-cookie
@@ -111,8 +118,8 @@ class CORSMiddleware:
             elif name == _HOST:
                 host = value.decode("latin-1")
             elif name == _ACRM:
-                if request_method is None:
-                    request_method = value.decode("latin-1")
+                if request_method is None:  # refused past the bound: decode no more
+                    request_method = value[:_METHOD_CUT].decode("latin-1")
                 elif not method_twice:
                     request_method = f"{request_method}, {value.decode('latin-1')}"
                     method_twice = True

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from cors_core._regex_check import regex_problems
 from cors_core._text import is_token
 from cors_core.browser import FORBIDDEN_METHODS, is_forbidden_request_header
 from cors_core.errors import ConfigError, CORSConfigWarning, Problem
@@ -213,6 +214,7 @@ def _regexes(c: _Collector, value: object) -> list[re.Pattern[str]]:
         if isinstance(src, re.Pattern):
             if isinstance(src.pattern, str):
                 out.append(src)
+                _regex_safety(c, src)
             else:
                 c.error(
                     "allow_origin_regex",
@@ -225,10 +227,19 @@ def _regexes(c: _Collector, value: object) -> list[re.Pattern[str]]:
             c.error("allow_origin_regex", repr(src), "is not a string", "write a regex string")
             continue
         try:
-            out.append(re.compile(src))
+            compiled = re.compile(src)
         except re.error as exc:
             c.error("allow_origin_regex", repr(src), f"does not compile ({exc})", "fix the regex")
+            continue
+        out.append(compiled)
+        _regex_safety(c, compiled)
     return out
+
+
+def _regex_safety(c: _Collector, pattern: re.Pattern[str]) -> None:
+    """Refuse regexes that can backtrack super-linearly or can never match an Origin."""
+    for problem, fix in regex_problems(pattern):
+        c.error("allow_origin_regex", repr(pattern.pattern), problem, fix)
 
 
 def _methods(c: _Collector, value: object) -> tuple[bool, tuple[str, ...]]:

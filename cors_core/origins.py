@@ -40,7 +40,9 @@ __all__ = [
 ]
 
 DEFAULT_PORTS = {"http": "80", "https": "443", "ws": "80", "wss": "443", "ftp": "21"}
-MAX_ORIGIN_LENGTH = 2048
+#: Longest Origin value parsed: a scheme, '://', a host of at most 253 characters and a
+#: port fit in it; anything longer is refused by its length, before any regex runs.
+MAX_ORIGIN_LENGTH = 320
 #: A DNS name is at most 255 octets on the wire: 253 characters written out (a final
 #: dot not counted), in labels of at most 63. No page is ever served from a longer one.
 MAX_HOST_LENGTH = 253

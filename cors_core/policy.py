@@ -14,7 +14,7 @@ from cors_core.decision import Action, Decision, HeaderPairs, Reason, ReasonCode
 from cors_core.errors import ConfigError, Problem
 from cors_core.headers import parse_request_headers
 from cors_core.log import logger
-from cors_core.origins import DEFAULT_PORTS, parse_origin
+from cors_core.origins import DEFAULT_PORTS, MAX_ORIGIN_LENGTH, parse_origin
 from cors_core.request import MAX_METHOD_LENGTH
 
 __all__ = ["CORSPolicy", "resolve_policy"]
@@ -522,12 +522,14 @@ def _same_origin(origin: str, scheme: str, host: str | None) -> bool:
 
 
 def _too_long(value: str) -> str:
-    return f" ({len(value)} characters; no method is longer than {MAX_METHOD_LENGTH})"
+    return f" (longer than {MAX_METHOD_LENGTH} characters, and no method is)"
 
 
 def _hint(origin: str) -> str:
     if "," in origin:
         return " (several Origin values)"
+    if len(origin) > MAX_ORIGIN_LENGTH:  # refused by its length: no scan of the whole value
+        return f" ({len(origin)} characters: longer than any serialized origin)"
     if _UNPRINTABLE.search(origin) is not None:  # one C-level scan: origins may be huge
         return " (it holds whitespace, control or non-ASCII characters)"
     if origin.endswith("/"):

@@ -46,10 +46,10 @@ _CORS_NAMES = _WANTED - {_HOST}
 CORS_REQUEST_NAMES = _CORS_NAMES
 #: Those and ``host``: everything :func:`read_asgi` reads.
 ASGI_NAMES = _WANTED
-_new_meta = tuple.__new__
+_new_meta = tuple.__new__  # RequestMeta(...) goes through a Python-level __new__
 #: Longest ``Access-Control-Request-Method`` considered: the longest registered method
 #: (``UPDATEREDIRECTREF``) has 17 characters; longer values are refused, never cached.
-MAX_METHOD_LENGTH = 64  # RequestMeta(...) goes through a Python-level __new__
+MAX_METHOD_LENGTH = 64
 
 
 def read_asgi(headers: Iterable[tuple[bytes, bytes]], want_host: bool = True) -> RequestMeta:
@@ -94,8 +94,8 @@ def scan_asgi(
         elif name == _HOST:
             host = value.decode("latin-1")
         elif name == _ACRM:
-            if method is None:
-                method = value.decode("latin-1")
+            if method is None:  # past the bound it is refused: never decode more than that
+                method = value[: MAX_METHOD_LENGTH + 1].decode("latin-1")
             elif not method_twice:
                 method, method_twice = f"{method}, {value.decode('latin-1')}", True
         elif name == _ACRH:

@@ -2,32 +2,29 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
-from cors_core.decision import Action, Decision, RawHeaderPairs
-from cors_core.headers import (
-    MAX_REQUEST_HEADERS_LENGTH,
-    RAW_SPECIAL_NAMES,
-    merge_raw_response_headers,
-)
-from cors_core.log import log_decision, logger
-from cors_core.paths import PathRules
-from cors_core.policy import CORSPolicy, resolve_policy
-from cors_core.request import (
+from cors_core import Action, Decision
+from cors_core.integration import (
     ASGI_NAMES,
     CORS_REQUEST_NAMES,
     MAX_METHOD_LENGTH,
+    MAX_REQUEST_HEADERS_LENGTH,
+    RAW_SPECIAL_NAMES,
+    Engine,
+    Gate,
+    RawHeaderPairs,
     asgi_path,
+    asgi_scheme,
+    merge_raw_response_headers,
     read_asgi,
+    resolve_policy,
 )
 
 __all__ = ["CORSMiddleware"]
 
 _RESPOND = Action.RESPOND
-_DEBUG = logging.DEBUG
-_debug_enabled = logger.isEnabledFor
 _START = "http.response.start"
 _VARY_ORIGIN = (b"vary", b"Origin")
 _SPECIAL = RAW_SPECIAL_NAMES
@@ -80,20 +77,18 @@ class CORSMiddleware:
     500 responses a framework's error middleware produces.
     """
 
-    def __init__(
-        self, app: ASGIApp, /, policy: CORSPolicy | PathRules | None = None, **options: Any
-    ) -> None:
+    def __init__(self, app: ASGIApp, /, policy: Engine | None = None, **options: Any) -> None:
         self.app = app
-        self.policy: CORSPolicy | PathRules = resolve_policy(policy, options)
-        self._uses_path = self.policy.uses_path
-        self._websockets = self.policy.websocket_origins
-        # Host, scheme and path change no decision unless the policy reads them: skip them then.
-        self._want_host = self._uses_path or self.policy.uses_host
-        self._wanted = ASGI_NAMES if self._want_host else CORS_REQUEST_NAMES
-        self._decide = self.policy.decide
+        self.policy: Engine = resolve_policy(policy, options)
+        gate = self._gate = Gate(self.policy)
+        self._websockets = gate.websockets
+        # Host is read only when the policy needs it (path rules, block_disallowed).
+        self._wanted = ASGI_NAMES if gate.want_host else CORS_REQUEST_NAMES
+        # The shared decide-and-log step, bound to ASGI scopes once.
+        self._decide = gate.bind(asgi_path, asgi_scheme)
         # A request without Origin gets the policy's fixed answer (None for path rules,
         # whose answer depends on the path): decide() is skipped for it.
-        self._plain = self.policy.no_origin_decision
+        self._plain = gate.plain
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -102,7 +97,7 @@ class CORSMiddleware:
             else:
                 await self.app(scope, receive, send)
             return
-        # cors_core.request.scan_asgi, inlined (a call costs as much as the loop): the
+        # cors_core.integration.scan_asgi, inlined (a call costs as much as the loop): the
         # same names, the same joining of repeated values (tests hold both to the rule).
         origin = request_method = request_headers = host = None
         pna = origin_twice = method_twice = False
@@ -141,26 +136,10 @@ class CORSMiddleware:
                     scope, receive, _with_headers(send, plain.raw_headers, plain.vary_origin)
                 )
             return
-        method: str = scope["method"]
-        path = ""
-        if self._want_host:  # path rules or block_disallowed: pass everything
-            path = asgi_path(scope) if self._uses_path else ""
-            decision = self._decide(
-                method,
-                origin,
-                request_method,
-                request_headers,
-                pna,
-                path=path,
-                host=host,
-                scheme=scope.get("scheme", "http"),
-            )
-        else:  # host, scheme and path change nothing then: skip reading them
-            decision = self._decide(method, origin, request_method, request_headers, pna)
-        if not decision.allowed and _debug_enabled(_DEBUG):
-            log_decision(decision, method, path or asgi_path(scope))
-        action = decision.action
-        if action is _RESPOND:
+        decision = self._decide(
+            scope["method"], origin, request_method, request_headers, pna, host=host, request=scope
+        )
+        if decision.action is _RESPOND:
             await send(
                 {
                     "type": _START,
@@ -178,14 +157,12 @@ class CORSMiddleware:
 
     async def _websocket(self, scope: Scope, receive: Receive, send: Send) -> None:
         meta = read_asgi(scope["headers"])
-        path = asgi_path(scope)
-        decision = self.policy.decide_websocket(
-            meta.origin, meta.host, scope.get("scheme", "ws"), path=path
+        decision = self._gate.decide_websocket(
+            meta.origin, meta.host, scope.get("scheme", "ws"), path=asgi_path(scope)
         )
-        if decision.action is not Action.RESPOND:
+        if decision.action is not _RESPOND:
             await self.app(scope, receive, send)
             return
-        log_decision(decision, "GET", path)
         message = await receive()  # websocket.connect
         if message.get("type") != "websocket.connect":
             return

@@ -35,7 +35,7 @@ same request through the same middleware and judges the answer with
 Example::
 
     >>> from adapters.demo import main
-    >>> main(["--api-port", "8001", "--page-port", "8081"])   # blocks until Ctrl-C
+    >>> main(["--api-port", "8001", "--page-port", "8081"])  # doctest: +SKIP
     0
 """
 
@@ -56,8 +56,8 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from adapters.asgi import CORSMiddleware
+from cors_core import CORSPolicy
 from cors_core.browser import Response, simulate_async
-from cors_core.policy import CORSPolicy
 
 __all__ = ["SCENARIOS", "api_app", "demo_policy", "main", "page_app"]
 
@@ -267,7 +267,7 @@ def main(argv: list[str] | None = None) -> int:
     0 after a clean stop, 1 when a server cannot start (port in use), 2 for bad
     arguments or when uvicorn is missing (the message names ``cors-core[demo]``).
 
-    >>> main(["--api-port", "9000", "--page-port", "9001"])
+    >>> main(["--api-port", "9000", "--page-port", "9001"])  # doctest: +SKIP
     0
     """
     parser = _parser()

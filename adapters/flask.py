@@ -34,15 +34,19 @@ Example::
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from adapters.wsgi import CORSMiddleware
-from cors_core.config import OPTION_NAMES
-from cors_core.errors import ConfigError, Problem
-from cors_core.paths import PathRules
-from cors_core.policy import CORSPolicy, resolve_policy
+from cors_core import ConfigError, Problem
+from cors_core.integration import (
+    OPTION_NAMES,
+    Engine,
+    is_preflight,
+    resolve_policy,
+    suggest,
+    view_policy,
+)
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -90,8 +94,7 @@ def _config_options(config: Mapping[str, Any]) -> tuple[dict[str, Any], Any]:
         elif key in _FLASK_CORS_KEYS:
             problems.append(Problem(key, "", "is a flask-cors setting", _FLASK_CORS_KEYS[key]))
         else:
-            close = difflib.get_close_matches(key, [*CONFIG_KEYS, _POLICY_KEY], n=1)
-            fix = f"did you mean {close[0]!r}?" if close else "remove it"
+            fix = suggest(key, [*CONFIG_KEYS, _POLICY_KEY], "remove it")
             problems.append(Problem(key, "", "is not a CORS setting", fix))
     if problems:
         raise ConfigError(problems)
@@ -128,7 +131,7 @@ class CORS:
     def __init__(
         self,
         app: Flask | None = None,
-        policy: CORSPolicy | PathRules | None = None,
+        policy: Engine | None = None,
         **options: Any,
     ) -> None:
         self._policy = policy
@@ -156,9 +159,10 @@ class CORS:
         app.wsgi_app = middleware  # type: ignore[method-assign]
 
     @staticmethod
-    def policy_for(app: Flask) -> CORSPolicy | PathRules:
+    def policy_for(app: Flask) -> Engine:
         """The app-wide policy installed on ``app``.
 
+        >>> _ = CORS(app, allow_origins=["https://app.example.com"])
         >>> CORS.policy_for(app).allow_credentials
         False
         """
@@ -167,7 +171,7 @@ class CORS:
 
 
 def cross_origin(
-    policy: CORSPolicy | None = None, *, enabled: bool = True, **options: Any
+    policy: Engine | None = None, *, enabled: bool = True, **options: Any
 ) -> Callable[[F], F]:
     """Give one view its own policy, replacing the app's for that view, preflight included.
 
@@ -188,24 +192,9 @@ def cross_origin(
         def item(item_id: int) -> dict[str, int]:
             return {"id": item_id}
     """
-    if not enabled:
-        if policy is not None or options:
-            raise ConfigError(
-                [Problem("enabled", "False", "was given with options", "drop the options")]
-            )
+    resolved = view_policy(policy, options, enabled=enabled)
+    if resolved is None:
         return no_cors
-    if policy is None and not options:
-        raise ConfigError(
-            [
-                Problem(
-                    "cross_origin",
-                    "()",
-                    "has no options (flask-cors read that as 'every origin')",
-                    "write cross_origin(allow_origins=['*']) or list the origins",
-                )
-            ]
-        )
-    resolved = resolve_policy(policy, options)
 
     def mark(view: F) -> F:
         setattr(view, _VIEW_ATTR, resolved)
@@ -233,7 +222,7 @@ def no_cors(view: F) -> F:
 class _FlaskCORS:
     """The WSGI callable installed as ``app.wsgi_app``: picks the policy, then delegates."""
 
-    def __init__(self, app: Flask, wsgi_app: WSGIApp, policy: CORSPolicy | PathRules) -> None:
+    def __init__(self, app: Flask, wsgi_app: WSGIApp, policy: Engine) -> None:
         self.app = app
         self.wsgi_app = wsgi_app
         self.default = CORSMiddleware(wsgi_app, policy=policy)
@@ -259,7 +248,7 @@ class _FlaskCORS:
             self._marks_seen = (len(views), marked)
         return marked
 
-    def _middleware(self, policy: CORSPolicy | PathRules) -> CORSMiddleware:
+    def _middleware(self, policy: Engine) -> CORSMiddleware:
         entry = self._per_view.get(id(policy))
         if entry is None or entry[0] is not policy:
             entry = (policy, CORSMiddleware(self.wsgi_app, policy=policy))
@@ -278,8 +267,8 @@ class _FlaskCORS:
         method = environ.get("REQUEST_METHOD", "GET")
         announced = environ.get("HTTP_ACCESS_CONTROL_REQUEST_METHOD")
         methods = [method]
-        if method == "OPTIONS" and announced and "HTTP_ORIGIN" in environ:
-            methods = [announced, "OPTIONS"]
+        if is_preflight(method, environ.get("HTTP_ORIGIN"), announced):
+            methods = [str(announced), "OPTIONS"]
         try:
             adapter = self.app.create_url_adapter(self.app.request_class(environ))
         except HTTPException:  # e.g. a host outside TRUSTED_HOSTS: Flask answers it

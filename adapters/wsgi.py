@@ -3,24 +3,27 @@
 from __future__ import annotations
 
 import functools
-import logging
 from collections.abc import Callable, Iterable
 from http import HTTPStatus
 from types import TracebackType
 from typing import Any
 
-from cors_core.decision import Action, HeaderPairs
-from cors_core.headers import SPECIAL_NAMES, merge_response_headers
-from cors_core.log import log_decision, logger
-from cors_core.paths import PathRules
-from cors_core.policy import CORSPolicy, resolve_policy
-from cors_core.request import read_environ, wsgi_path
+from cors_core import Action
+from cors_core.integration import (
+    SPECIAL_NAMES,
+    Engine,
+    Gate,
+    HeaderPairs,
+    merge_response_headers,
+    read_environ,
+    resolve_policy,
+    wsgi_path,
+    wsgi_scheme,
+)
 
 __all__ = ["CORSMiddleware"]
 
 _RESPOND = Action.RESPOND
-_DEBUG = logging.DEBUG
-_debug_enabled = logger.isEnabledFor
 _SPECIAL = SPECIAL_NAMES
 _VARY_ORIGIN = ("Vary", "Origin")
 
@@ -54,18 +57,17 @@ class CORSMiddleware:
         )
     """
 
-    def __init__(
-        self, app: WSGIApp, /, policy: CORSPolicy | PathRules | None = None, **options: Any
-    ) -> None:
+    def __init__(self, app: WSGIApp, /, policy: Engine | None = None, **options: Any) -> None:
         self.app = app
-        self.policy: CORSPolicy | PathRules = resolve_policy(policy, options)
-        self._uses_path = self.policy.uses_path
-        # Host, scheme and path change no decision unless the policy reads them: skip them then.
-        self._want_host = self._uses_path or self.policy.uses_host
-        self._decide = self.policy.decide
+        self.policy: Engine = resolve_policy(policy, options)
+        gate = Gate(self.policy)
+        # Host is read only when the policy needs it (path rules, block_disallowed).
+        self._want_host = gate.want_host
+        # The shared decide-and-log step, bound to WSGI environs once.
+        self._decide = gate.bind(wsgi_path, wsgi_scheme)
         # A request without Origin gets the policy's fixed answer (None for path rules,
         # whose answer depends on the path): decide() is skipped for it.
-        self._plain = self.policy.no_origin_decision
+        self._plain = gate.plain
 
     def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
         plain = self._plain
@@ -77,26 +79,16 @@ class CORSMiddleware:
                 environ, _with_headers(start_response, plain.headers, plain.vary_origin)
             )
         origin, request_method, request_headers, pna, host = read_environ(environ, self._want_host)
-        method: str = environ["REQUEST_METHOD"]
-        path = ""
-        if self._want_host:  # path rules or block_disallowed: pass everything
-            path = wsgi_path(environ) if self._uses_path else ""
-            decision = self._decide(
-                method,
-                origin,
-                request_method,
-                request_headers,
-                pna,
-                path=path,
-                host=host,
-                scheme=environ.get("wsgi.url_scheme", "http"),
-            )
-        else:  # host, scheme and path change nothing then: skip reading them
-            decision = self._decide(method, origin, request_method, request_headers, pna)
-        if not decision.allowed and _debug_enabled(_DEBUG):
-            log_decision(decision, method, path or wsgi_path(environ))
-        action = decision.action
-        if action is _RESPOND:
+        decision = self._decide(
+            environ["REQUEST_METHOD"],
+            origin,
+            request_method,
+            request_headers,
+            pna,
+            host=host,
+            request=environ,
+        )
+        if decision.action is _RESPOND:
             start_response(_status_line(decision.status), list(decision.headers))
             return [decision.body] if decision.body else []
         if not decision.modifies_response:

@@ -11,10 +11,11 @@ Why "at most quadratic" is enough (``MAX_ORIGIN_FOR_REGEX``)
 Regexes only ever see request ``Origin`` values that already parsed as a browser
 serialisation, ``scheme://host[:port]`` in lowercase ASCII, matched with ``fullmatch``
 (one start position). A DNS host has at most 253 characters, so such a value has at
-most about 280 (:data:`MAX_ORIGIN_FOR_REGEX` = 300 leaves room for long extension schemes);
-the engine must not hand a regex anything longer. At that length a quadratic worst case is
-about 45,000 backtracking steps, well under a millisecond; a cubic one is already
-millions of steps (tens of milliseconds to seconds) and an exponential one never ends.
+most about 280; the engine refuses anything longer than :data:`MAX_ORIGIN_FOR_REGEX`
+(320, its ``MAX_ORIGIN_LENGTH``) by length, before any regex runs. At that length a
+quadratic worst case is about 50,000 backtracking steps, well under a millisecond; a
+cubic one is already millions of steps (tens of milliseconds to seconds) and an
+exponential one never ends.
 
 How it is decided (sound: a refusal may be over-cautious, an acceptance is a proof)
 -------------------------------------------------------------------------------------
@@ -36,17 +37,29 @@ Mohri & Rastogi 2008):
   ``(a|aa)*``), but not ``([a-z0-9-]+\\.)*``: there every iteration ends with a ``.``
   the inner repeat cannot read, so each text has one path.
 * polynomial of degree ``d``: ``d`` + 1 loops in sequence that can share the same text,
-  such as ``.*.*.*`` or ``\\w+\\w+\\w+`` (``d`` = 2, cost ~ n**3). Degree 1 (two such
-  loops, ``.*.*``, cost ~ n**2) is accepted; 2 and more are refused.
+  such as ``.*.*.*`` or ``\\w+\\w+\\w+`` (``d`` = 2, cost ~ n**3): refused.
+* degree 1, two such loops (``.*.*``, ``[a-z]+[a-z0-9]*``; cost ~ n**2): accepted only
+  when both are repeats of a single character test, which ``re`` runs as one tight loop
+  (0.3 to 0.5 ms for the worst 320-character inputs, measured), and when nothing else in
+  the regex can read the same text in two ways (``.*(a|a).*``), which would multiply
+  that cost. Repeats of groups (``(ab)*(ab)*``) cost ten times or more per step, so
+  two of them in a row are refused.
+
+Also refused: repeats whose body can match the empty string (``(?:a?){2,}``): ``re``
+also tries empty iterations, which nested repeats multiply into seconds of work even
+on short inputs, and which the automaton above does not see;
+backreferences and conditional groups (no backtracking bound); lookaheads containing
+a repeat; possessive repeats around a capturing group (Python 3.11 raises
+``SystemError`` on some inputs, CPython gh-101955); regexes too large to check within
+a fixed budget.
 
 Conservative simplifications, each only ever adds refusals: a bounded repeat
 ``{m,n}`` with ``n`` > 1 is treated as unbounded; anchors, ``\\b`` and lookarounds are
 treated as always true; atomic groups and possessive repeats as ordinary ones;
-``.`` as any ASCII character. Refused outright: backreferences and conditional groups
-(no backtracking bound), lookaheads containing a repeat, and regexes too large to
-check within a fixed budget. Not bounded: ambiguity that does not grow with the
-input (``(a|a)(a|a)`` written out by hand multiplies the cost by a constant fixed by
-the regex's own text, not by the request).
+``.`` as any ASCII character. ``(a|ab)*`` is accepted: it is unambiguous (each ``b``
+belongs to the ``a`` before it). Not bounded: ambiguity that does not grow with the
+input in a linear regex (``(a|a)(a|a)`` written out by hand multiplies the cost by a
+constant fixed by the regex's own text, not by the request).
 
 A second check refuses regexes that can never match an ``Origin`` a browser sends:
 every match has a path or a trailing ``/``, needs uppercase letters, whitespace, or
@@ -66,7 +79,8 @@ __all__ = ["MAX_ORIGIN_FOR_REGEX", "regex_problems"]
 
 #: Longest ``Origin`` value a regex may be matched against (see the module docstring):
 #: ``scheme://`` + a 253-character host + ``:65535``, with room for long extension schemes.
-MAX_ORIGIN_FOR_REGEX: Final = 300
+#: The engine's ``MAX_ORIGIN_LENGTH`` must not exceed it (a test checks).
+MAX_ORIGIN_FOR_REGEX: Final = 320
 
 _ALL: Final = (1 << 128) - 1  # the ASCII alphabet as a bit set
 _CAP: Final = 2  # route counts only matter as 0, 1 or "several"

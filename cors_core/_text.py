@@ -1,19 +1,21 @@
-"""Small text helpers shared by the engine: token checks and the one escaping rule.
+"""Small text helpers shared by the engine: the one escaping rule, and "did you mean".
 
 Every piece of text that came from outside (request values, a server's answer to
 ``cors-core check``, configuration entries) goes through :func:`escape` (or
 :func:`quote`, which adds quotes and a length limit) before it reaches a log line,
 a response header, a message or a terminal. There is one rule and one function.
+
+:func:`suggest` is the one "did you mean" rule for misspelt option and setting names
+(re-exported by :mod:`cors_core.integration` for adapters).
 """
 
 from __future__ import annotations
 
+import difflib
 import re
+from collections.abc import Iterable
 
-__all__ = ["TOKEN_RE", "escape", "is_token", "quote"]
-
-# RFC 9110 token (method names, header field names).
-TOKEN_RE = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+__all__ = ["escape", "quote", "suggest"]
 
 # Everything but printable ASCII (space to tilde), with or without the backslash.
 _UNSAFE = re.compile(r"[^\x20-\x5b\x5d-\x7e]")
@@ -47,7 +49,7 @@ def escape(text: str, *, backslash: bool = True) -> str:
 
     ``backslash=True`` (the default) also doubles ``\\``, so the result is
     unambiguous; pass ``backslash=False`` for text that already holds escapes
-    made by this function (a :class:`~cors_core.decision.Reason` message, a
+    made by this function (a :class:`~cors_core._decision.Reason` message, a
     ``cors_core`` server's ``X-CORS-Reason``): it is then left as it is, and
     ``escape(escape(t), backslash=False) == escape(t)``.
 
@@ -58,22 +60,36 @@ def escape(text: str, *, backslash: bool = True) -> str:
     return pattern.sub(_escape_char, text)
 
 
-def quote(value: str | None) -> str:
+def quote(value: str | None, *, count: bool = True) -> str:
     """Quote a request-supplied value for logs and messages (see :func:`escape`).
 
-    The value is cut to 200 characters, escaped and put in single quotes;
-    ``None`` (header absent) reads ``(none)``.
+    The value is cut to 200 characters, escaped and put in single quotes, followed by
+    ``...`` and (with ``count``) its length when it was cut; ``None`` (header absent)
+    reads ``(none)``.
 
     >>> quote("a\\r\\nb")
     "'a\\\\x0d\\\\x0ab'"
+    >>> quote("x" * 201)[-15:], quote("x" * 201, count=False)[-5:]
+    ('... (201 chars)', "x'...")
     """
     if value is None:
         return "(none)"
-    cut = len(value) > _MAX_QUOTED
-    text = escape(value[:_MAX_QUOTED])
-    return f"'{text}'" + (f"... ({len(value)} chars)" if cut else "")
+    text = f"'{escape(value[:_MAX_QUOTED])}'"
+    if len(value) <= _MAX_QUOTED:
+        return text
+    return text + (f"... ({len(value)} chars)" if count else "...")
 
 
-def is_token(value: str) -> bool:
-    """Whether ``value`` is an RFC 9110 token (a valid method or header name)."""
-    return TOKEN_RE.fullmatch(value) is not None
+def suggest(name: str, choices: Iterable[str], otherwise: str = "") -> str:
+    """``"did you mean '<closest>'?"`` for the choice closest to a misspelt ``name``.
+
+    ``otherwise`` (e.g. the list of valid names, or ``"remove it"``) when no choice is
+    close enough. The one rule behind every unknown-option and unknown-setting hint.
+
+    >>> suggest("allow_orgins", ["allow_origins", "max_age"])
+    "did you mean 'allow_origins'?"
+    >>> suggest("colour", ["allow_origins"], "remove it")
+    'remove it'
+    """
+    close = difflib.get_close_matches(name, list(choices), n=1)
+    return f"did you mean {close[0]!r}?" if close else otherwise

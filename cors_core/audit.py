@@ -25,7 +25,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from cors_core.origins import (
+from cors_core._origins import (
     OriginPattern,
     ParsedOrigin,
     is_loopback_host,
@@ -33,8 +33,8 @@ from cors_core.origins import (
     parse_config_origin,
     parse_origin,
 )
-from cors_core.policy import CORSPolicy
-from cors_core.suffixes import PROBED_HOSTING_SUFFIXES, hosting_suffix, is_public_suffix
+from cors_core._policy import CORSPolicy
+from cors_core._suffixes import PROBED_HOSTING_SUFFIXES, hosting_suffix, is_public_suffix
 
 __all__ = [
     "SEVERITIES",
@@ -50,9 +50,9 @@ SEVERITIES = ("high", "medium", "low", "info")
 
 #: Shared hosting domains where anyone can publish a page (and so own an origin), probed
 #: whatever the configuration names. Which domains are shared comes from the Public Suffix
-#: List's private section (:func:`cors_core.suffixes.hosting_suffix`); the probes also cover
+#: List's private section (:func:`cors_core._suffixes.hosting_suffix`); the probes also cover
 #: the hosting suffix of every host the allow-list names. See
-#: :data:`cors_core.suffixes.PROBED_HOSTING_SUFFIXES`.
+#: :data:`cors_core._suffixes.PROBED_HOSTING_SUFFIXES`.
 USER_CONTENT_SUFFIXES = PROBED_HOSTING_SUFFIXES
 
 _EVIL = "evil-cors-probe.example"

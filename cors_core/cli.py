@@ -34,29 +34,33 @@ Example::
 
     >>> from cors_core.cli import main
     >>> main(["explain", "--config", "cors.toml", "--origin", "https://app.example.com"])
+    cors-core explain: GET / (config cors.toml) from origin 'https://app.example.com'
+    ...
+    verdict: ALLOWED
+      readable response headers: content-type
     0
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
-import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
+from cors_core._cli_demo import run_demo
+from cors_core._decision import Action, Decision, ReasonCode
+from cors_core._errors import ConfigError
+from cors_core._paths import PathRules
+from cors_core._policy import CORSPolicy
+from cors_core._rejection import REASON_HEADER, parse_reason_header, parse_rejection
 from cors_core._text import escape, quote
 from cors_core.audit import SEVERITIES, audit_policies, near_misses
 from cors_core.browser import Exchange, Response, Trip, simulate
-from cors_core.decision import Action, Decision, ReasonCode
-from cors_core.errors import ConfigError
-from cors_core.headers import merge_response_headers
+from cors_core.integration import merge_response_headers, read_pairs
 from cors_core.loading import load_policies, read_toml, rules_from_mapping
-from cors_core.paths import PathRules
-from cors_core.policy import CORSPolicy
 
 __all__ = ["main"]
 
@@ -236,7 +240,7 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
         def send(method: str, headers: Sequence[tuple[str, str]]) -> Response:
             r = client.request(method, url, headers=list(headers))
             # Server-supplied text: escaped once here, for the text and the JSON output.
-            reasons.extend(_shown(reason) for reason in r.headers.get_list("x-cors-reason"))
+            reasons.extend(_shown(reason) for reason in r.headers.get_list(REASON_HEADER))
             return r.status_code, r.headers.multi_items(), r.content
 
         try:
@@ -254,7 +258,7 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
     report.fix = _option_fix(trip.verdict.code, _trip_method(trip, args.method), args.origin)
     if reasons and not trip.verdict.allowed:
         # The server (cors_core with debug=True) said exactly what it refused: that is the fix.
-        report.fix = reasons[0].partition(": ")[2] or reasons[0]
+        report.fix = parse_reason_header(reasons[0])[1] or reasons[0]
     elif trip.preflight is not None and trip.preflight.status == 403 and trip.actual is None:
         report.notes.append(_refusal_note(trip.preflight.body))
         code = _SERVER_CODE_TO_VERDICT.get(_server_code(trip.preflight.body) or "")
@@ -269,9 +273,7 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
     return _emit(report, args.json, out)
 
 
-# cors_core's non-debug refusal body names the reason code: "CORS preflight rejected (code)".
-_REFUSAL_RE = re.compile(rb"CORS (?:preflight|request) rejected \(([a-z_]+)\)")
-_SERVER_CODE_TO_VERDICT = {
+_SERVER_CODE_TO_VERDICT: dict[str, str] = {
     ReasonCode.ORIGIN_NOT_ALLOWED: "missing_allow_origin",
     ReasonCode.ORIGIN_NULL: "missing_allow_origin",
     ReasonCode.METHOD_NOT_ALLOWED: "method_not_allowed",
@@ -281,9 +283,9 @@ _SERVER_CODE_TO_VERDICT = {
 
 
 def _server_code(body: bytes) -> str | None:
-    """The reason code a cors_core server put in its refusal body, if it is one."""
-    match = _REFUSAL_RE.match(body)
-    return match.group(1).decode("ascii") if match else None
+    """The reason code a cors_core server put in its (non-debug) refusal body, if it is one."""
+    rejection = parse_rejection(body)
+    return rejection.code if rejection is not None else None
 
 
 def _refusal_note(body: bytes) -> str:
@@ -320,19 +322,8 @@ def _explain(args: argparse.Namespace, out: TextIO) -> int:
     decisions: list[Decision] = []
 
     def send(method: str, headers: Sequence[tuple[str, str]]) -> Response:
-        h: dict[str, str] = {}
-        for name, value in headers:
-            key = name.lower()
-            h[key] = f"{h[key]}, {value}" if key in h else value
-        pna = h.get("access-control-request-private-network", "").strip().lower() == "true"
-        d = policy.decide(
-            method,
-            h.get("origin"),
-            h.get("access-control-request-method"),
-            h.get("access-control-request-headers"),
-            pna,
-            path=path,
-        )
+        origin, request_method, request_headers, pna, _ = read_pairs(headers)
+        d = policy.decide(method, origin, request_method, request_headers, pna, path=path)
         decisions.append(d)
         if d.action is Action.RESPOND:
             return d.status, list(d.headers), d.body
@@ -394,13 +385,7 @@ def _audit(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _demo(args: argparse.Namespace, out: TextIO) -> int:
-    try:
-        module: Any = importlib.import_module("adapters.demo")
-    except ImportError as exc:
-        print(f"cors-core demo: the demo is not available ({exc})", file=sys.stderr)
-        return EXIT_ERROR
-    result = module.main(list(args.args))
-    return int(result or 0)
+    return run_demo(args.args)
 
 
 # --------------------------------------------------------------------------------- main
@@ -466,6 +451,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``cors-core`` command; returns the exit status (0, 1 or 2).
 
     >>> main(["audit", "--config", "pyproject.toml"])
+    cors-core audit: pyproject.toml
+    0 finding(s): 0 high, 0 medium, 0 low, 0 info
     0
     """
     argv = list(sys.argv[1:] if argv is None else argv)

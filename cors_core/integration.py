@@ -3,62 +3,83 @@
 Every adapter in :mod:`adapters` (ASGI, WSGI, Flask, Django) is written against this
 module and :mod:`cors_core` alone, and so can yours (Litestar, Falcon, a custom server):
 
-1. resolve the user's configuration into an :class:`Engine` once (:func:`resolve_policy`);
+1. resolve the user's configuration into an :class:`Engine` once (:func:`resolve_policy`;
+   misspelt option names get :func:`suggest`'s "did you mean");
 2. per request, read the CORS metadata from the protocol (:func:`scan_asgi`,
-   :func:`read_environ`) and the routed path (:func:`asgi_path`, :func:`wsgi_path`);
-3. ask the engine through :class:`Gate`, which decides and logs a rejection;
+   :func:`read_environ`, :func:`read_pairs`) and the routed path (:func:`asgi_path`,
+   :func:`wsgi_path`); :func:`is_preflight` says whether it is a preflight;
+3. ask the engine through :class:`Gate`, which decides and logs a rejection (bind it to
+   the protocol once with :meth:`Gate.bind` for the fastest path);
 4. apply the :class:`~cors_core.Decision`: answer it (``Action.RESPOND``), or call the
    application and merge ``decision.headers`` into its response
    (:func:`merge_response_headers`, :func:`merge_raw_response_headers`).
 
 Example (a complete WSGI adapter, minus the fast paths of :mod:`adapters.wsgi`)::
 
-    from cors_core import Action, CORSPolicy
-    from cors_core.integration import Gate, merge_response_headers, read_environ, wsgi_path
-
-    gate = Gate(CORSPolicy(allow_origins=["https://app.example.com"]))
-
-    def middleware(environ, start_response):
-        origin, method, names, pna, host = read_environ(environ, gate.want_host)
-        decision = gate.decide(
-            environ["REQUEST_METHOD"], origin, method, names, pna,
-            host=host, scheme=environ.get("wsgi.url_scheme", "http"),
-            path=wsgi_path(environ) if gate.uses_path else "",
-        )
-        ...
+    >>> from cors_core import Action, CORSPolicy
+    >>> gate = Gate(CORSPolicy(allow_origins=["https://app.example.com"]))
+    >>> decide = gate.bind(wsgi_path, wsgi_scheme)
+    >>> def middleware(environ, start_response):
+    ...     origin, method, names, pna, host = read_environ(environ, gate.want_host)
+    ...     decision = decide(
+    ...         environ["REQUEST_METHOD"], origin, method, names, pna, host=host, request=environ
+    ...     )
+    ...     if decision.action is Action.RESPOND:
+    ...         start_response(f"{decision.status} CORS", list(decision.headers))
+    ...         return [decision.body]
+    ...     def start(status, headers, exc_info=None):
+    ...         merged = merge_response_headers(headers, decision.headers, decision.vary_origin)
+    ...         return start_response(status, merged, exc_info)
+    ...     return app(environ, start if decision.modifies_response else start_response)
+    >>> def app(environ, start_response):
+    ...     start_response("200 OK", [("Content-Type", "text/plain")])
+    ...     return [b"hello"]
+    >>> environ = {"REQUEST_METHOD": "GET", "HTTP_ORIGIN": "https://app.example.com"}
+    >>> body = middleware(environ, lambda status, headers, exc_info=None: print(*headers))
+    ('Content-Type', 'text/plain') ('Access-Control-Allow-Origin', 'https://app.example.com')
+    ('Vary', 'Origin')
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from typing import Protocol, runtime_checkable
+from collections.abc import Callable, Mapping
+from typing import Any, Protocol, TypeVar, overload, runtime_checkable
 
-from cors_core.config import OPTION_NAMES, unknown_options
-from cors_core.decision import Action, Decision, HeaderPairs, RawHeaderPairs
-from cors_core.headers import (
+from cors_core._config import OPTION_NAMES, unknown_options
+from cors_core._decision import Action, Decision, HeaderPairs, RawHeaderPairs
+from cors_core._errors import ConfigError, Problem
+from cors_core._headers import (
     MAX_REQUEST_HEADERS_LENGTH,
     RAW_SPECIAL_NAMES,
     SPECIAL_NAMES,
     merge_raw_response_headers,
     merge_response_headers,
 )
-from cors_core.log import log_decision, logger
-from cors_core.policy import resolve_policy
-from cors_core.request import (
+from cors_core._log import log_decision, logger
+from cors_core._paths import PathRules
+from cors_core._policy import CORSPolicy
+from cors_core._request import (
     ASGI_NAMES,
     CORS_REQUEST_NAMES,
+    MAX_METHOD_LENGTH,
     RequestMeta,
     asgi_path,
+    asgi_scheme,
+    is_preflight,
     read_asgi,
     read_environ,
+    read_pairs,
     scan_asgi,
     wsgi_path,
+    wsgi_scheme,
 )
+from cors_core._text import suggest
 
 __all__ = [
     "ASGI_NAMES",
     "CORS_REQUEST_NAMES",
+    "MAX_METHOD_LENGTH",
     "MAX_REQUEST_HEADERS_LENGTH",
     "OPTION_NAMES",
     "RAW_SPECIAL_NAMES",
@@ -70,16 +91,23 @@ __all__ = [
     "HeaderPairs",
     "RawHeaderPairs",
     "RequestMeta",
+    "Step",
     "asgi_path",
+    "asgi_scheme",
+    "is_preflight",
     "log_decision",
     "merge_raw_response_headers",
     "merge_response_headers",
     "read_asgi",
     "read_environ",
+    "read_pairs",
     "resolve_policy",
     "scan_asgi",
+    "suggest",
     "unknown_options",
+    "view_policy",
     "wsgi_path",
+    "wsgi_scheme",
 ]
 
 
@@ -132,15 +160,39 @@ class Engine(Protocol):
         ...
 
 
+# Both policy kinds implement the interface (checked by mypy --strict).
+_POLICY_IS_AN_ENGINE: type[Engine] = CORSPolicy
+_RULES_ARE_AN_ENGINE: type[Engine] = PathRules
+
 _DEBUG = logging.DEBUG
 _debug_enabled = logger.isEnabledFor
+_R = TypeVar("_R", contravariant=True)
+
+
+class Step(Protocol[_R]):
+    """The decide-and-log step bound to one protocol (:meth:`Gate.bind`): the request's
+    CORS metadata, ``host`` (``None`` unless :attr:`Gate.want_host`) and the protocol's
+    ``request`` object (an ASGI scope, a WSGI environ, ...), read only when needed."""
+
+    def __call__(
+        self,
+        method: str,
+        origin: str | None,
+        request_method: str | None = None,
+        request_headers: str | None = None,
+        private_network: bool = False,
+        *,
+        host: str | None = None,
+        request: _R,
+    ) -> Decision: ...
 
 
 class Gate:
     """One engine, prepared for an adapter: the shared decide-and-log step.
 
     ``want_host`` / ``uses_path`` say which request values the engine reads (skip the
-    others); ``plain`` is the answer to a request without ``Origin`` when it is fixed.
+    others); ``plain`` is the answer to a request without ``Origin`` when it is fixed;
+    ``websockets`` whether websocket handshakes are checked.
 
     >>> from cors_core import CORSPolicy
     >>> gate = Gate(CORSPolicy(allow_origins=["https://a.example"]))
@@ -173,7 +225,11 @@ class Gate:
         where: Callable[[], str] | None = None,
     ) -> Decision:
         """Decide, and log a rejection at DEBUG (``where()`` gives the path to log when
-        ``path`` was not computed)."""
+        ``path`` was not computed).
+
+        ``path``, ``host`` and ``scheme`` are passed to the engine only when it reads them
+        (:attr:`want_host`).
+        """
         if self.want_host:
             decision = self._decide(
                 method,
@@ -192,3 +248,161 @@ class Gate:
         if not decision.allowed and _debug_enabled(_DEBUG):
             log_decision(decision, method, path or (where() if where is not None else ""))
         return decision
+
+    def bind(self, path_of: Callable[[_R], str], scheme_of: Callable[[_R], str]) -> Step[_R]:
+        """:meth:`decide` for one protocol: the routed path and the scheme are read from
+        the request object, and only when the engine (or a rejection's log line) needs them.
+
+        Adapters store the result once. For engines that read neither path nor host (the
+        common case) it is :meth:`decide`'s fast path, inlined: one call, then the engine.
+
+        >>> from cors_core import CORSPolicy
+        >>> decide = Gate(CORSPolicy()).bind(asgi_path, asgi_scheme)
+        >>> print(decide("GET", "https://a.example", request={"path": "/x"}).reason.code)
+        origin_not_allowed
+        """
+        engine_decide = self._decide
+        gate_decide = self.decide
+        full = self.want_host
+        uses_path = self.uses_path
+
+        def step(
+            method: str,
+            origin: str | None,
+            request_method: str | None = None,
+            request_headers: str | None = None,
+            private_network: bool = False,
+            *,
+            host: str | None = None,
+            request: _R,
+        ) -> Decision:
+            if full:  # the engine reads the path, the host or the scheme: give them all
+                return gate_decide(
+                    method,
+                    origin,
+                    request_method,
+                    request_headers,
+                    private_network,
+                    path=path_of(request) if uses_path else "",
+                    host=host,
+                    scheme=scheme_of(request),
+                    where=lambda: path_of(request),
+                )
+            # Gate.decide without host, scheme and path, inlined (a property test holds
+            # the two to the same answers and log lines).
+            decision = engine_decide(
+                method, origin, request_method, request_headers, private_network
+            )
+            if not decision.allowed and _debug_enabled(_DEBUG):
+                log_decision(decision, method, path_of(request))
+            return decision
+
+        return step
+
+    def decide_websocket(
+        self, origin: str | None, host: str | None, scheme: str, *, path: str = ""
+    ) -> Decision:
+        """Decide a websocket handshake, and log a refusal at DEBUG.
+
+        >>> from cors_core import CORSPolicy
+        >>> gate = Gate(CORSPolicy(allow_origins=["https://a.example"], websocket_origins=True))
+        >>> gate.decide_websocket("https://evil.example", "api.example", "wss").status
+        403
+        """
+        decision = self.engine.decide_websocket(origin, host, scheme, path=path)
+        if not decision.allowed:
+            log_decision(decision, "GET", path)
+        return decision
+
+
+_E = TypeVar("_E", bound=Engine)
+
+
+@overload
+def resolve_policy(policy: None = None, options: Mapping[str, Any] | None = None) -> CORSPolicy: ...
+
+
+@overload
+def resolve_policy(policy: _E, options: Mapping[str, Any] | None = None) -> _E: ...
+
+
+@overload
+def resolve_policy(
+    policy: _E | None, options: Mapping[str, Any] | None = None
+) -> _E | CORSPolicy: ...
+
+
+def resolve_policy(
+    policy: Engine | None = None, options: Mapping[str, Any] | None = None
+) -> Engine:
+    """The policy an adapter uses: ``policy=`` or keyword options, never both.
+
+    Unknown option names raise :class:`~cors_core.ConfigError` with the closest real name.
+    The result is the :class:`Engine` given, or the :class:`~cors_core.CORSPolicy` built
+    from the options (the overloads keep the precise type).
+
+    >>> resolve_policy(None, {"allow_origins": ["https://a.com"]})
+    CORSPolicy(allow_origins=['https://a.com'], ...)
+    """
+    options = dict(options or {})
+    if policy is not None:
+        if options:
+            raise ConfigError(
+                [
+                    Problem(
+                        "policy",
+                        "",
+                        f"was given together with options {sorted(options)}",
+                        "pass either policy=CORSPolicy(...) or the options, not both",
+                    )
+                ]
+            )
+        if not hasattr(policy, "decide") or not hasattr(policy, "for_path"):
+            raise ConfigError(
+                [Problem("policy", repr(policy), "is not a CORSPolicy or PathRules", "pass one")]
+            )
+        return policy
+    problems = unknown_options(options)
+    if problems:
+        raise ConfigError(problems)
+    return CORSPolicy(**options)
+
+
+def view_policy(
+    policy: Engine | None, options: Mapping[str, Any], *, enabled: bool = True
+) -> Engine | None:
+    """The policy of a per-view decorator (``@cross_origin(...)`` in the Flask and Django
+    adapters): ``policy=`` or options as :func:`resolve_policy` takes them, or ``None``
+    for ``enabled=False`` (CORS off for that view).
+
+    No options at all is refused: flask-cors read ``@cross_origin()`` as "every origin".
+
+    >>> view_policy(None, {"allow_origins": ["*"]})
+    CORSPolicy(allow_origins=['*'], ...)
+    >>> view_policy(None, {}, enabled=False) is None
+    True
+    >>> from cors_core import ConfigError
+    >>> try:
+    ...     view_policy(None, {})
+    ... except ConfigError as exc:
+    ...     print(exc.problems[0].fix)
+    write cross_origin(allow_origins=['*']) or list the origins
+    """
+    if not enabled:
+        if policy is not None or options:
+            raise ConfigError(
+                [Problem("enabled", "False", "was given with options", "drop the options")]
+            )
+        return None
+    if policy is None and not options:
+        raise ConfigError(
+            [
+                Problem(
+                    "cross_origin",
+                    "()",
+                    "has no options (flask-cors read that as 'every origin')",
+                    "write cross_origin(allow_origins=['*']) or list the origins",
+                )
+            ]
+        )
+    return resolve_policy(policy, options)

@@ -34,70 +34,23 @@ Example::
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
-from cors_core.config import unknown_options
-from cors_core.errors import ConfigError, Problem
-from cors_core.paths import PathRules
-from cors_core.policy import CORSPolicy
+from cors_core._config import PATHS_KEY, unknown_options
+from cors_core._errors import ConfigError, Problem
+from cors_core._paths import PathRules
+from cors_core._policy import CORSPolicy
+from cors_core._toml import read_toml
 
-__all__ = ["load_config", "load_policies", "policy_from_mapping", "read_toml", "rules_from_mapping"]
-
-PATHS_KEY = "paths"
-
-
-def read_toml(path: str | os.PathLike[str]) -> dict[str, Any]:
-    """The CORS table of a TOML file (``[tool.cors]``, ``[cors]`` or the top level).
-
-    Raises :class:`ConfigError` when the file cannot be read or parsed, or when a
-    ``pyproject.toml`` has no ``[tool.cors]`` table.
-
-    >>> read_toml("pyproject.toml")["allow_origins"]
-    ['https://app.example.com']
-    """
-    file = Path(path)
-    try:
-        with file.open("rb") as fh:
-            data = tomllib.load(fh)
-    except OSError as exc:
-        raise ConfigError(
-            [
-                Problem(
-                    "config file",
-                    repr(str(file)),
-                    f"cannot be read ({exc.strerror})",
-                    "check the path",
-                )
-            ]
-        ) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(
-            [
-                Problem(
-                    "config file", repr(str(file)), f"is not valid TOML ({exc})", "fix the syntax"
-                )
-            ]
-        ) from None
-    tool = data.get("tool")
-    if isinstance(tool, dict) and isinstance(tool.get("cors"), dict):
-        return dict(tool["cors"])
-    if isinstance(data.get("cors"), dict):
-        return dict(data["cors"])
-    if file.name == "pyproject.toml" or "project" in data or "tool" in data:
-        raise ConfigError(
-            [
-                Problem(
-                    "config file",
-                    repr(str(file)),
-                    "has no [tool.cors] table",
-                    "add a [tool.cors] table with allow_origins = [...]",
-                )
-            ]
-        )
-    return dict(data)
+__all__ = [
+    "PATHS_KEY",
+    "load_config",
+    "load_policies",
+    "policy_from_mapping",
+    "read_toml",
+    "rules_from_mapping",
+]
 
 
 def _in_path(pattern: str, problems: tuple[Problem, ...] | list[Problem]) -> list[Problem]:
@@ -161,26 +114,13 @@ def load_policies(mapping: Mapping[str, Any]) -> dict[str, CORSPolicy | None]:
 
 def policy_from_mapping(mapping: Mapping[str, Any]) -> CORSPolicy:
     """A :class:`CORSPolicy` from a mapping of options (no ``paths``); same errors as the
-    constructor, plus unknown keys with the closest real name.
+    constructor, plus unknown keys with the closest real name
+    (:meth:`CORSPolicy.from_mapping <cors_core.CORSPolicy.from_mapping>`).
 
     >>> policy_from_mapping({"allow_origins": ["https://a.example"]}).allow_credentials
     False
     """
-    if PATHS_KEY in mapping:
-        raise ConfigError(
-            [
-                Problem(
-                    PATHS_KEY,
-                    "",
-                    "defines per-path rules, which a single CORSPolicy cannot hold",
-                    "use cors_core.loading.load_config or rules_from_mapping (they give PathRules)",
-                )
-            ]
-        )
-    policies = load_policies(mapping)
-    policy = policies["*"]
-    assert policy is not None  # _build raised otherwise
-    return policy
+    return CORSPolicy.from_mapping(mapping)
 
 
 def rules_from_mapping(mapping: Mapping[str, Any]) -> CORSPolicy | PathRules:

@@ -99,7 +99,10 @@ async def cors_trip_async(
 ) -> Trip:
     """:func:`cors_trip` for an async client (``httpx.AsyncClient``).
 
-    >>> trip = await cors_trip_async(client, "/api", origin="https://app.example.com")
+    >>> import asyncio
+    >>> trip = asyncio.run(cors_trip_async(async_client, "/api", origin="https://app.example.com"))
+    >>> trip.verdict.code
+    'ok'
     """
 
     async def send(method: str, headers: Sequence[tuple[str, str]]) -> Response:
@@ -189,7 +192,9 @@ async def assert_cors_allowed_async(
 ) -> Trip:
     """:func:`assert_cors_allowed` for ``httpx.AsyncClient``.
 
-    >>> await assert_cors_allowed_async(client, "/api", origin="https://app.example.com")
+    >>> import asyncio
+    >>> asyncio.run(assert_cors_allowed_async(async_client, "/api", origin="https://app.example.com"))
+    Trip(verdict=Verdict(allowed=True, code='ok', ...), ...)
     """
     trip = await cors_trip_async(client, path, origin=origin, **options)
     return _check_allowed(trip, path, readable)
@@ -205,7 +210,9 @@ async def assert_cors_blocked_async(
 ) -> Trip:
     """:func:`assert_cors_blocked` for ``httpx.AsyncClient``.
 
-    >>> await assert_cors_blocked_async(client, "/api", origin="https://evil.example")
+    >>> import asyncio
+    >>> asyncio.run(assert_cors_blocked_async(async_client, "/api", origin="https://evil.example"))
+    Trip(verdict=Verdict(allowed=False, code='missing_allow_origin', ...), ...)
     """
     trip = await cors_trip_async(client, path, origin=origin, **options)
     return _check_blocked(trip, path, code)

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from cors_core import ConfigError, CORSConfigWarning, CORSPolicy, Problem, resolve_policy
-from cors_core.config import OPTION_NAMES, unknown_options
+from cors_core._config import OPTION_NAMES, unknown_options
 
 
 def _errors(**options: Any) -> tuple[Problem, ...]:

@@ -1,17 +1,17 @@
-"""Unit tests of cors_core.headers: request-header parsing and response-header merging."""
+"""Unit tests of cors_core._headers: request-header parsing and response-header merging."""
 
 from __future__ import annotations
 
 import pytest
 
-from cors_core.browser import is_forbidden_request_header
-from cors_core.headers import (
+from cors_core._headers import (
     MAX_REQUEST_HEADER_NAMES,
     MAX_REQUEST_HEADERS_LENGTH,
     merge_raw_response_headers,
     merge_response_headers,
     parse_request_headers,
 )
+from cors_core.browser import is_forbidden_request_header
 
 
 @pytest.mark.parametrize(
@@ -43,12 +43,12 @@ def test_parse_request_headers(value: str, expected: tuple[str, ...]) -> None:
     ],
 )
 def test_parse_request_headers_refuses_non_tokens(value: str, bad: str) -> None:
-    assert parse_request_headers(value) == "malformed:" + bad
+    assert str(parse_request_headers(value)) == "malformed:" + bad
 
 
 def test_comma_flood_is_refused_as_too_long() -> None:
     flood = "," * 1_000_000
-    assert parse_request_headers(flood) == (
+    assert str(parse_request_headers(flood)) == (
         f"too_long:1000000 characters, at most {MAX_REQUEST_HEADERS_LENGTH}"
     )
     assert str(parse_request_headers("a," * 500_000)).startswith("too_long:1000000 ")
@@ -57,7 +57,7 @@ def test_comma_flood_is_refused_as_too_long() -> None:
 def test_length_limit_is_inclusive() -> None:
     value = "x" * MAX_REQUEST_HEADERS_LENGTH
     assert parse_request_headers(value) == (value,)
-    assert parse_request_headers(value + "x") == (
+    assert str(parse_request_headers(value + "x")) == (
         f"too_long:{MAX_REQUEST_HEADERS_LENGTH + 1} characters, at most "
         f"{MAX_REQUEST_HEADERS_LENGTH}"
     )
@@ -67,7 +67,7 @@ def test_too_many_names() -> None:
     ok = ",".join(f"x-{i}" for i in range(MAX_REQUEST_HEADER_NAMES))
     assert len(parse_request_headers(ok)) == MAX_REQUEST_HEADER_NAMES
     many = ok + ",x-extra"
-    assert parse_request_headers(many) == (
+    assert str(parse_request_headers(many)) == (
         f"too_long:{MAX_REQUEST_HEADER_NAMES + 1} names, at most {MAX_REQUEST_HEADER_NAMES}"
     )
     # duplicates do not count

@@ -20,8 +20,8 @@ from hypothesis import strategies as st
 from adapters.asgi import CORSMiddleware as ASGICORS
 from adapters.wsgi import CORSMiddleware as WSGICORS
 from cors_core import CORSPolicy
-from cors_core.decision import ReasonCode
-from cors_core.headers import (
+from cors_core._decision import ReasonCode
+from cors_core._headers import (
     _RAW_KEYS,
     _STR_KEYS,
     MAX_REQUEST_HEADERS_LENGTH,
@@ -29,7 +29,7 @@ from cors_core.headers import (
     merge_raw_response_headers,
     merge_response_headers,
 )
-from cors_core.request import MAX_METHOD_LENGTH, RequestMeta, read_asgi, read_environ
+from cors_core._request import MAX_METHOD_LENGTH, RequestMeta, read_asgi, read_environ
 
 ORIGIN = "https://app.example.com"
 FLOOD = "," * (200 * 1024) + "content-type"
@@ -342,7 +342,7 @@ def _adapter_reads(headers: list[tuple[bytes, bytes]], want_host: bool) -> Reque
 def test_asgi_adapter_reads_headers_exactly_like_read_asgi(
     headers: list[tuple[bytes, bytes]], want_host: bool
 ) -> None:
-    """The adapter inlines cors_core.request.scan_asgi for speed: the two must never differ."""
+    """The adapter inlines cors_core._request.scan_asgi for speed: the two must never differ."""
     expected = read_asgi(headers, want_host)
     got = _adapter_reads(headers, want_host)
     if expected.origin is None:

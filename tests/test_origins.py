@@ -1,4 +1,4 @@
-"""Unit tests of cors_core.origins: request Origin parsing, config entries, matching."""
+"""Unit tests of cors_core._origins: request Origin parsing, config entries, matching."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from cors_core.errors import Problem
-from cors_core.origins import (
+from cors_core._errors import Problem
+from cors_core._origins import (
     MAX_HOST_LENGTH,
     MAX_LABEL_LENGTH,
     MAX_ORIGIN_LENGTH,
@@ -18,7 +18,7 @@ from cors_core.origins import (
     parse_config_origin,
     parse_origin,
 )
-from cors_core.suffixes import is_public_suffix
+from cors_core._suffixes import is_public_suffix
 
 # ---------------------------------------------------------------- parse_origin (request side
 

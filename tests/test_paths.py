@@ -1,11 +1,11 @@
-"""Unit tests of cors_core.paths: PathRules precedence and raw-path matching."""
+"""Unit tests of cors_core._paths: PathRules precedence and raw-path matching."""
 
 from __future__ import annotations
 
 import pytest
 
 from cors_core import Action, ConfigError, CORSPolicy, PathRules, ReasonCode
-from cors_core.paths import normalize_path
+from cors_core._paths import normalize_path
 
 A = CORSPolicy(allow_origins=["https://a.example"])
 B = CORSPolicy(allow_origins=["https://b.example"])

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 
 from cors_core import Action, CORSPolicy, Decision, ReasonCode
+from cors_core._headers import merge_response_headers
 from cors_core.browser import Trip, simulate
-from cors_core.headers import merge_response_headers
 
 PREFLIGHT_VARY = ("Vary", "Origin, Access-Control-Request-Method, Access-Control-Request-Headers")
 SAFELISTED = "accept, accept-language, content-language, content-type"

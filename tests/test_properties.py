@@ -166,7 +166,7 @@ MUTATIONS = [
     lambda o: o + "\r\nX-Injected: 1",
     lambda o: o + "\n",
     lambda o: o + "\x00",
-    lambda o: o + ".",
+    lambda o: o + "..",  # (one trailing dot is a valid host of its own: example.com.)
     lambda o: o + ":443" if o.startswith("https:") else o + ":80",
     lambda o: o + ":99999",
     lambda o: o.replace("://", ":/"),

@@ -1,4 +1,4 @@
-"""Unit tests of cors_core.request: reading metadata from ASGI scopes and WSGI environs."""
+"""Unit tests of cors_core._request: reading metadata from ASGI scopes and WSGI environs."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from cors_core.request import RequestMeta, asgi_path, read_asgi, read_environ, wsgi_path
+from cors_core._request import RequestMeta, asgi_path, read_asgi, read_environ, wsgi_path
 
 
 def test_read_asgi_all_fields() -> None:

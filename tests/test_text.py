@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from cors_core._text import is_token, quote
+from cors_core._fetch import is_token
+from cors_core._text import quote
 
 
 @pytest.mark.parametrize(

@@ -24,7 +24,11 @@ class CORSCoreConfig(AppConfig):  # type: ignore[misc]
     default = True
 
     def ready(self) -> None:
-        """Register :func:`adapters.django.checks.check_cors_settings`."""
+        """Register :func:`adapters.django.checks.check_cors_settings`.
+
+        Live settings need nothing here: :mod:`adapters.django.conf` connects its
+        ``setting_changed`` receiver when imported, so they work without this app too.
+        """
         from django.core import checks  # type: ignore[import-untyped]
 
         from adapters.django.checks import check_cors_settings

@@ -16,8 +16,8 @@ import pytest
 from adapters.asgi import CORSMiddleware as ASGICORS
 from adapters.wsgi import CORSMiddleware as WSGICORS
 from cors_core import CORSPolicy
-from cors_core.errors import Problem
-from cors_core.log import log_config_warning
+from cors_core._errors import Problem
+from cors_core._log import log_config_warning
 from tests.diagnostics.apps import APP_ORIGIN, plain_asgi
 from tests.servers import serve_asgi
 

@@ -15,118 +15,24 @@ import corsheaders.defaults
 import httpx
 import pytest
 from django.core.checks import Error, Warning, run_checks
-from django.test import AsyncClient, Client, override_settings
+from django.test import AsyncClient, Client
 
 from adapters.django import DEFAULT_HEADERS, DEFAULT_METHODS, CORSMiddleware, load_config
 from cors_core import ConfigError, CORSPolicy
 from cors_core.browser import Response, simulate, simulate_async
 from cors_core.testing import cors_trip
 from tests.integration.conftest import DJANGO_PROJECT, ROOT, hdrs, http_sender
+from tests.integration.django_support import CORS_SETTINGS, DELETE, FRONT, cors_settings
 from tests.servers import serve_asgi, serve_wsgi
 
 # The tutorial's header list warns (accept-encoding, dnt, origin); tests assert it elsewhere.
 pytestmark = pytest.mark.filterwarnings("ignore::cors_core.CORSConfigWarning")
 
-FRONT = "http://localhost:8080"
-TUTORIAL_HEADERS = (
-    "accept",
-    "accept-encoding",
-    "authorization",
-    "content-type",
-    "dnt",
-    "origin",
-    "user-agent",
-    "x-csrftoken",
-    "x-requested-with",
-)
-#: The example project's settings (the Vue tutorial's CORS block), stated explicitly.
-BASE: dict[str, Any] = {
-    "ROOT_URLCONF": "todo_api.urls",
-    "ALLOWED_HOSTS": ["127.0.0.1", "localhost", "testserver"],
-    "INSTALLED_APPS": ["django.contrib.contenttypes", "adapters.django", "todos"],
-    "MIDDLEWARE": [
-        "adapters.django.CORSMiddleware",
-        "django.middleware.security.SecurityMiddleware",
-        "django.middleware.common.CommonMiddleware",
-        "django.middleware.csrf.CsrfViewMiddleware",
-    ],
-    "DEBUG": False,
-    "CORS_ALLOW_CREDENTIALS": True,
-    "CORS_ORIGIN_ALLOW_ALL": False,
-    "CORS_ORIGIN_WHITELIST": ("http://localhost:8080", "http://127.0.0.1:8080"),
-    "CORS_ALLOW_METHODS": ("DELETE", "GET", "POST", "PUT"),
-    "CORS_ALLOW_HEADERS": TUTORIAL_HEADERS,
-}
-CORS_SETTINGS = [
-    "CORS_ALLOWED_ORIGINS",
-    "CORS_ORIGIN_WHITELIST",
-    "CORS_ALLOW_ALL_ORIGINS",
-    "CORS_ORIGIN_ALLOW_ALL",
-    "CORS_ALLOWED_ORIGIN_REGEXES",
-    "CORS_ORIGIN_REGEX_WHITELIST",
-    "CORS_ALLOW_METHODS",
-    "CORS_ALLOW_HEADERS",
-    "CORS_EXPOSE_HEADERS",
-    "CORS_PREFLIGHT_MAX_AGE",
-    "CORS_ALLOW_CREDENTIALS",
-    "CORS_ALLOW_PRIVATE_NETWORK",
-    "CORS_URLS_REGEX",
-    "CORS_OPTIONS",
-    "CORS_POLICY",
-]
-
-
-def _settings(**changes: Any) -> Any:
-    """override_settings with the example's settings, no other CORS_* setting, and changes."""
-    from django.conf import settings
-
-    base = {**BASE, **changes}
-    for name in CORS_SETTINGS:
-        if name not in base and hasattr(settings, name):
-            base[name] = _DELETE
-    drop = [k for k, v in base.items() if v is _DELETE]
-    kept = {k: v for k, v in base.items() if v is not _DELETE}
-    return _Override(kept, drop)
-
-
-class _DeleteMarker:
-    pass
-
-
-_DELETE = _DeleteMarker()
-
-
-class _Override:
-    """override_settings, plus settings deleted inside it (django-cors-headers defaults apply).
-
-    Deleting inside the override only hides the name in the override's holder, which is
-    dropped on exit, so nothing needs restoring.
-    """
-
-    def __init__(self, kept: dict[str, Any], drop: list[str]) -> None:
-        self.override = override_settings(**kept)
-        self.drop = drop
-
-    def __enter__(self) -> None:
-        from django.conf import settings
-
-        self.override.enable()
-        for name in self.drop:
-            if hasattr(settings, name):
-                delattr(settings, name)
-
-    def __exit__(self, *exc: object) -> None:
-        self.override.disable()
-
 
 @pytest.fixture
 def tutorial() -> Iterator[None]:
-    with _settings():
+    with cors_settings():
         yield
-
-
-def _django_message_ids(messages: Sequence[Any]) -> list[str]:
-    return [m.id for m in messages if m.id.startswith("cors_core")]
 
 
 # ------------------------------------------------------------------ settings translation
@@ -135,8 +41,8 @@ def _django_message_ids(messages: Sequence[Any]) -> list[str]:
 def test_defaults_are_django_cors_headers_defaults() -> None:
     assert tuple(corsheaders.defaults.default_methods) == DEFAULT_METHODS
     assert tuple(corsheaders.defaults.default_headers) == DEFAULT_HEADERS
-    with _settings(
-        CORS_ORIGIN_WHITELIST=[FRONT], CORS_ALLOW_METHODS=_DELETE, CORS_ALLOW_HEADERS=_DELETE
+    with cors_settings(
+        CORS_ORIGIN_WHITELIST=[FRONT], CORS_ALLOW_METHODS=DELETE, CORS_ALLOW_HEADERS=DELETE
     ):
         policy = load_config().policy
     assert isinstance(policy, CORSPolicy)
@@ -153,7 +59,7 @@ def test_defaults_are_django_cors_headers_defaults() -> None:
 
 
 def test_new_names_win_over_old_ones_and_max_age_zero_omits_the_header() -> None:
-    with _settings(
+    with cors_settings(
         CORS_ALLOWED_ORIGINS=["https://new.example"],
         CORS_ORIGIN_WHITELIST=["https://old.example"],
         CORS_PREFLIGHT_MAX_AGE=0,
@@ -168,8 +74,8 @@ def test_new_names_win_over_old_ones_and_max_age_zero_omits_the_header() -> None
 
 
 def test_origin_regexes_are_fully_matched() -> None:
-    with _settings(
-        CORS_ORIGIN_WHITELIST=_DELETE,
+    with cors_settings(
+        CORS_ORIGIN_WHITELIST=DELETE,
         CORS_ALLOWED_ORIGIN_REGEXES=[r"https://\w+\.example\.com"],
     ):
         policy = load_config().policy
@@ -259,7 +165,7 @@ def test_middleware_is_sync_and_async_capable() -> None:
     async def get_response(request: Any) -> Any:
         return None
 
-    with _settings():
+    with cors_settings():
         middleware = CORSMiddleware(get_response)
         sync = CORSMiddleware(lambda request: None)
     from asgiref.sync import iscoroutinefunction
@@ -268,7 +174,7 @@ def test_middleware_is_sync_and_async_capable() -> None:
 
 
 def test_urls_regex_limits_cors_to_matching_paths() -> None:
-    with _settings(CORS_URLS_REGEX=r"^/api/todos/"):
+    with cors_settings(CORS_URLS_REGEX=r"^/api/todos/"):
         client = Client(raise_request_exception=False)
         inside = client.get("/api/todos/", headers={"Origin": FRONT})
         outside = client.get("/api/boom/", headers={"Origin": FRONT})
@@ -278,7 +184,7 @@ def test_urls_regex_limits_cors_to_matching_paths() -> None:
 
 
 def test_cors_options_add_engine_options() -> None:
-    with _settings(CORS_OPTIONS={"debug": True}):
+    with cors_settings(CORS_OPTIONS={"debug": True}):
         r = Client().options(
             "/api/todos/",
             headers={"Origin": FRONT, "Access-Control-Request-Method": "PATCH"},
@@ -289,8 +195,8 @@ def test_cors_options_add_engine_options() -> None:
 
 def test_cors_policy_setting_and_subclass_policy() -> None:
     policy = CORSPolicy(allow_origins=["https://only.example"], allow_methods=["PUT"])
-    names = {n: _DELETE for n in CORS_SETTINGS}
-    with _settings(**{**names, "CORS_POLICY": policy}):
+    names = {n: DELETE for n in CORS_SETTINGS}
+    with cors_settings(**{**names, "CORS_POLICY": policy}):
         trip = cors_trip(Client(), "/api/todos/1/", origin="https://only.example", method="PUT")
         assert trip.verdict.code == "ok", trip.steps
         assert cors_trip(Client(), "/api/todos/", origin=FRONT).verdict.code == (
@@ -300,7 +206,7 @@ def test_cors_policy_setting_and_subclass_policy() -> None:
     class OnlyOther(CORSMiddleware):
         policy = CORSPolicy(allow_origins=["https://other.example"])
 
-    with _settings():
+    with cors_settings():
         middleware = OnlyOther(lambda request: None)
     assert middleware.cors_policy is OnlyOther.policy
 
@@ -323,7 +229,7 @@ def test_checks_turn_warnings_into_django_warnings(tutorial: None) -> None:
 
 
 def test_checks_turn_config_errors_into_django_errors() -> None:
-    with _settings(
+    with cors_settings(
         CORS_ORIGIN_ALLOW_ALL=True,
         CORS_EXPOSE_HEADERS=["set-cookie"],
         CORS_PREFLIGHT_MAX_AGE=-1,
@@ -340,18 +246,20 @@ def test_checks_turn_config_errors_into_django_errors() -> None:
 
 
 def test_checks_report_trailing_slash_regex_and_conflicts() -> None:
-    with _settings(CORS_ORIGIN_WHITELIST=["https://app.example.com/"], CORS_ALLOW_HEADERS=("x-a",)):
+    with cors_settings(
+        CORS_ORIGIN_WHITELIST=["https://app.example.com/"], CORS_ALLOW_HEADERS=("x-a",)
+    ):
         (slash,) = [m for m in run_checks() if m.id.startswith("cors_core")]
     assert slash.id == "cors_core.E001"
     assert slash.msg.startswith("CORS_ORIGIN_WHITELIST: 'https://app.example.com/'")
-    with _settings(CORS_URLS_REGEX="^/api/(", CORS_ALLOW_HEADERS=("x-a",)):
+    with cors_settings(CORS_URLS_REGEX="^/api/(", CORS_ALLOW_HEADERS=("x-a",)):
         (regex,) = [m for m in run_checks() if m.id.startswith("cors_core")]
     assert regex.id == "cors_core.E008" and regex.hint == "fix the regex"
-    with _settings(CORS_POLICY=CORSPolicy(allow_origins=[FRONT])):
+    with cors_settings(CORS_POLICY=CORSPolicy(allow_origins=[FRONT])):
         (both,) = [m for m in run_checks() if m.id.startswith("cors_core")]
     assert both.id == "cors_core.E009"
     assert both.msg.startswith("CORS_POLICY is set together with CORS_ORIGIN_WHITELIST")
-    with pytest.raises(ConfigError), _settings(CORS_POLICY="todos.views.nothing_here"):
+    with pytest.raises(ConfigError), cors_settings(CORS_POLICY="todos.views.nothing_here"):
         load_config()
 
 
@@ -424,3 +332,71 @@ def test_example_project_under_uvicorn_asgi(tutorial: None) -> None:
     assert put.actual is not None and put.actual.body == b'{"id": 1, "title": "x"}'
     assert boom.status_code == 500
     assert boom.headers["access-control-allow-origin"] == FRONT
+
+
+# ---------------------------------------------------------------- applying decisions
+
+
+def _through(headers: dict[str, str], origin: str | None) -> Any:
+    """The middleware (sync, then async) around a view answering with ``headers``."""
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    def view(request: Any) -> Any:
+        response = HttpResponse(b"ok")
+        for name, value in headers.items():
+            response[name] = value
+        return response
+
+    async def async_view(request: Any) -> Any:
+        return view(request)
+
+    sent = {"Origin": origin} if origin else {}
+    request = RequestFactory().get("/api/todos/", headers=sent)
+    sync = CORSMiddleware(view)(request)
+    asynchronous = asyncio.run(
+        CORSMiddleware(async_view)(RequestFactory().get("/api/todos/", headers=sent))
+    )
+    assert list(sync.items()) == list(asynchronous.items())
+    return sync
+
+
+@pytest.mark.parametrize(
+    ("vary", "merged"),
+    [
+        (None, "Origin"),
+        ("Accept-Encoding", "Accept-Encoding, Origin"),
+        ("Accept-Encoding, Cookie", "Accept-Encoding, Cookie, Origin"),
+        ("origin", "origin"),
+        ("Cookie, ORIGIN", "Cookie, ORIGIN"),
+        ("*", "*"),
+    ],
+)
+def test_vary_is_merged_into_the_view_vary(tutorial: None, vary: str | None, merged: str) -> None:
+    for origin in (FRONT, "https://evil.example", None):
+        got = _through({"Vary": vary} if vary else {}, origin)
+        assert got["Vary"] == merged
+        assert [k for k in got.headers if k.lower() == "vary"] == ["Vary"]
+
+
+def test_cors_headers_a_view_sets_are_replaced(tutorial: None) -> None:
+    own = {
+        "Access-Control-Allow-Origin": "*",
+        "Access-Control-Allow-Methods": "GET",
+        "access-control-expose-headers": "x-secret",
+        "X-Other": "kept",
+    }
+    allowed = _through(own, FRONT)
+    assert hdrs(allowed.items()) == {
+        "content-type": "text/html; charset=utf-8",
+        "x-other": "kept",
+        "access-control-allow-origin": FRONT,
+        "access-control-allow-credentials": "true",
+        "vary": "Origin",
+    }
+    denied = _through(own, "https://evil.example")
+    assert hdrs(denied.items()) == {
+        "content-type": "text/html; charset=utf-8",
+        "x-other": "kept",
+        "vary": "Origin",
+    }

@@ -20,9 +20,9 @@ import sys
 import atheris
 
 with atheris.instrument_imports():
-    from cors_core._text import TOKEN_RE
-    from cors_core.headers import parse_request_headers
-    from cors_core.origins import parse_origin
+    from cors_core._fetch import TOKEN_RE
+    from cors_core._headers import parse_request_headers
+    from cors_core._origins import parse_origin
 
 
 def one(data: bytes) -> None:

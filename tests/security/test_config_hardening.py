@@ -14,9 +14,8 @@ from typing import Any
 import pytest
 
 from cors_core import ConfigError, CORSConfigWarning, CORSPolicy, Problem, ReasonCode
-from cors_core import suffixes as suffixes_module
-from cors_core.audit import USER_CONTENT_SUFFIXES, audit_policy
-from cors_core.origins import (
+from cors_core import _suffixes as suffixes_module
+from cors_core._origins import (
     MAX_HOST_LENGTH,
     OriginMatcher,
     OriginPattern,
@@ -25,7 +24,8 @@ from cors_core.origins import (
     parse_config_origin,
     parse_origin,
 )
-from cors_core.suffixes import PROBED_HOSTING_SUFFIXES, hosting_suffix, is_public_suffix
+from cors_core._suffixes import PROBED_HOSTING_SUFFIXES, hosting_suffix, is_public_suffix
+from cors_core.audit import USER_CONTENT_SUFFIXES, audit_policy
 
 
 def _problems(**options: Any) -> tuple[Problem, ...]:
@@ -109,7 +109,7 @@ def test_registrable_and_special_use_wildcards_pass_with_credentials(
 def test_public_suffix_list_is_built_once_and_lazily(monkeypatch: pytest.MonkeyPatch) -> None:
     # Importing the engine parses nothing (a fresh interpreter) ...
     code = (
-        "import cors_core, cors_core.audit, cors_core.suffixes as s;"
+        "import cors_core, cors_core.audit, cors_core._suffixes as s;"
         "print(s._full_list.cache_info().currsize, s._icann_list.cache_info().currsize)"
     )
     out = subprocess.run(
@@ -644,7 +644,9 @@ def test_private_network_with_listed_origins_is_fine() -> None:
 def test_docstring_examples_run() -> None:
     import doctest
 
-    from cors_core import config, origins, suffixes
+    from cors_core import _config as config
+    from cors_core import _origins as origins
+    from cors_core import _suffixes as suffixes
 
     for module in (origins, suffixes, config):
         result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)

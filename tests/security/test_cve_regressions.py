@@ -19,8 +19,8 @@ import pytest
 from adapters.asgi import CORSMiddleware as ASGICORS
 from adapters.wsgi import CORSMiddleware as WSGICORS
 from cors_core import ConfigError, CORSPolicy, PathRules
+from cors_core._headers import MAX_REQUEST_HEADERS_LENGTH
 from cors_core.browser import preflight_check, simulate
-from cors_core.headers import MAX_REQUEST_HEADERS_LENGTH
 from tests.security.support import (
     ACAC,
     ACAO,

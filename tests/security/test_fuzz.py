@@ -40,13 +40,13 @@ from hypothesis import strategies as st
 from adapters.asgi import CORSMiddleware as ASGICORS
 from adapters.wsgi import CORSMiddleware as WSGICORS
 from cors_core import Action, ConfigError, CORSPolicy, Decision, PathRules
+from cors_core._request import asgi_path, read_asgi
 from cors_core.browser import (
     FORBIDDEN_METHODS,
     cors_check,
     normalize_method,
     preflight_check,
 )
-from cors_core.request import asgi_path, read_asgi
 from tests.security.support import (
     ACAC,
     ACAO,

@@ -22,12 +22,12 @@ import warnings
 
 import pytest
 
-import cors_core.origins as origins_module
-import cors_core.policy as policy_module
+import cors_core._origins as origins_module
+import cors_core._policy as policy_module
 from adapters.asgi import CORSMiddleware as ASGICORS
 from cors_core import CORSPolicy
-from cors_core.headers import MAX_REQUEST_HEADERS_LENGTH
-from cors_core.request import MAX_METHOD_LENGTH, read_asgi, scan_asgi
+from cors_core._headers import MAX_REQUEST_HEADERS_LENGTH
+from cors_core._request import MAX_METHOD_LENGTH, read_asgi, scan_asgi
 from tests.security.support import (
     ACAM,
     ACAO,

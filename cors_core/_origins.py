@@ -23,8 +23,8 @@ from dataclasses import dataclass
 
 import idna
 
-from cors_core.errors import Problem
-from cors_core.suffixes import is_public_suffix
+from cors_core._errors import Problem
+from cors_core._suffixes import is_public_suffix
 
 __all__ = [
     "DEFAULT_PORTS",

@@ -20,9 +20,9 @@ from __future__ import annotations
 
 import logging
 
+from cors_core._decision import Decision
+from cors_core._errors import Problem
 from cors_core._text import escape, quote
-from cors_core.decision import Decision
-from cors_core.errors import Problem
 
 __all__ = ["log_config_warning", "log_decision", "logger"]
 
@@ -57,7 +57,7 @@ def log_config_warning(warning: Problem | str) -> None:
     The text is kept on one line of printable ASCII (:func:`cors_core._text.escape`;
     backslashes are kept, as the text quotes configuration values already).
 
-    >>> from cors_core.errors import Problem
+    >>> from cors_core._errors import Problem
     >>> log_config_warning(Problem("allow_headers", "'cookie'", "is never sent", "remove it"))
     """
     if logger.isEnabledFor(logging.INFO):

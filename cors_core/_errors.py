@@ -54,8 +54,38 @@ class ConfigError(ValueError):
 class CORSConfigWarning(UserWarning):
     """Doubtful but accepted configuration (``strict=True`` turns these into errors).
 
+    ``problem`` is the :class:`Problem` the warning was made from (``None`` when the
+    warning was raised with a plain message): the option, the entry and the fix, for
+    tools that re-report warnings in their own terms (Django's system checks).
+
     Example::
 
         >>> import warnings
-        >>> warnings.simplefilter("error", CORSConfigWarning)  # fail fast in CI
+        >>> from cors_core import CORSPolicy
+        >>> with warnings.catch_warnings(record=True) as caught:
+        ...     warnings.simplefilter("always")
+        ...     _ = CORSPolicy(allow_origins=["http://app.example.com"], allow_credentials=True)
+        >>> caught[0].message.problem.option
+        'allow_origins'
+        >>> with warnings.catch_warnings():
+        ...     warnings.simplefilter("error", CORSConfigWarning)  # fail fast, e.g. in CI
+        ...     try:
+        ...         CORSPolicy(allow_origins=["http://app.example.com"], allow_credentials=True)
+        ...     except CORSConfigWarning as exc:
+        ...         print(exc.problem.fix)
+        use https
     """
+
+    problem: Problem | None
+
+    def __init__(self, problem: Problem | str = "", *args: object) -> None:
+        if isinstance(problem, Problem):
+            self.problem = problem
+            super().__init__(str(problem), *args)
+        else:
+            self.problem = None
+            super().__init__(problem, *args)
+
+    def __reduce__(self) -> tuple[type[CORSConfigWarning], tuple[object, ...]]:
+        # Pickled (e.g. sent to another process) with its Problem, not just the text.
+        return (type(self), (self.problem or self.args[0], *self.args[1:]))

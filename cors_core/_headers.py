@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from typing import AnyStr, Generic, NamedTuple
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import AnyStr, Generic, Literal, NamedTuple
 
-from cors_core._text import TOKEN_RE
+from cors_core._fetch import TOKEN_RE
 
 __all__ = [
     "CORS_RESPONSE_HEADERS",
     "MAX_REQUEST_HEADERS_LENGTH",
     "MAX_REQUEST_HEADER_NAMES",
     "RAW_SPECIAL_NAMES",
+    "RESPONSE_HEADER_OPTIONS",
     "SPECIAL_NAMES",
+    "RequestHeadersError",
     "merge_raw_response_headers",
     "merge_response_headers",
     "parse_request_headers",
@@ -26,44 +29,69 @@ MAX_REQUEST_HEADERS_LENGTH = 4096
 #: Most distinct names considered in one ``Access-Control-Request-Headers``.
 MAX_REQUEST_HEADER_NAMES = 128
 
+#: The CORS response headers the policy writes, and the option that controls each.
+RESPONSE_HEADER_OPTIONS: Mapping[str, str] = {
+    "access-control-allow-origin": "allow_origins",
+    "access-control-allow-credentials": "allow_credentials",
+    "access-control-allow-methods": "allow_methods",
+    "access-control-allow-headers": "allow_headers",
+    "access-control-max-age": "max_age",
+    "access-control-expose-headers": "expose_headers",
+    "access-control-allow-private-network": "allow_private_network",
+}
 #: Response headers the middleware owns: any the app set are replaced, never duplicated.
-CORS_RESPONSE_HEADERS = frozenset(
-    {
-        "access-control-allow-origin",
-        "access-control-allow-credentials",
-        "access-control-expose-headers",
-        "access-control-allow-methods",
-        "access-control-allow-headers",
-        "access-control-max-age",
-        "access-control-allow-private-network",
-    }
-)
+CORS_RESPONSE_HEADERS = frozenset(RESPONSE_HEADER_OPTIONS)
 _OWNED_RAW = frozenset(n.encode() for n in CORS_RESPONSE_HEADERS)
 
 _ITEM_RE = re.compile(r"[^,]+")
 
 
-def parse_request_headers(value: str) -> tuple[str, ...] | str:
+@dataclass(frozen=True, slots=True)
+class RequestHeadersError:
+    """Why an ``Access-Control-Request-Headers`` value was refused.
+
+    ``kind`` is ``"too_long"`` (too many characters or names: ``detail`` says how many)
+    or ``"malformed"`` (``detail`` is the first name that is not a token). ``str()``
+    gives ``"kind:detail"``.
+
+    >>> parse_request_headers("x-a, x b")
+    RequestHeadersError(kind='malformed', detail='x b')
+    """
+
+    kind: Literal["too_long", "malformed"]
+    detail: str
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.detail}"
+
+
+def parse_request_headers(value: str) -> tuple[str, ...] | RequestHeadersError:
     """Parse ``Access-Control-Request-Headers`` into sorted, unique, lowercase names.
 
     Accepts what proxies do to the browser's ``a,b,c`` (spaces, empty items, several
-    lines joined by commas, any case). Returns an error string instead of a tuple when
-    the value is too long, names too many headers, or holds a non-token. Cost is
-    bounded by :data:`MAX_REQUEST_HEADERS_LENGTH` whatever the header's size.
+    lines joined by commas, any case). Returns a :class:`RequestHeadersError` instead of
+    the names when the value is too long, names too many headers, or holds a non-token.
+    Cost is bounded by :data:`MAX_REQUEST_HEADERS_LENGTH` whatever the header's size.
 
     >>> parse_request_headers("X-B, ,x-a,,x-b")
     ('x-a', 'x-b')
+    >>> str(parse_request_headers("a," * 3000))
+    'too_long:6000 characters, at most 4096'
     """
     if len(value) > MAX_REQUEST_HEADERS_LENGTH:
-        return f"too_long:{len(value)} characters, at most {MAX_REQUEST_HEADERS_LENGTH}"
+        return RequestHeadersError(
+            "too_long", f"{len(value)} characters, at most {MAX_REQUEST_HEADERS_LENGTH}"
+        )
     items: set[str] = {i.strip(" \t") for i in _ITEM_RE.findall(value.lower())}
     items.discard("")
     names = sorted(items)
     if len(names) > MAX_REQUEST_HEADER_NAMES:
-        return f"too_long:{len(names)} names, at most {MAX_REQUEST_HEADER_NAMES}"
+        return RequestHeadersError(
+            "too_long", f"{len(names)} names, at most {MAX_REQUEST_HEADER_NAMES}"
+        )
     for name in names:
         if TOKEN_RE.fullmatch(name) is None:
-            return "malformed:" + name
+            return RequestHeadersError("malformed", name)
     return tuple(names)
 
 

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
 
-from cors_core.decision import Action, Decision, Reason, ReasonCode
-from cors_core.errors import ConfigError, Problem
-from cors_core.policy import CORSPolicy
+from cors_core._decision import Action, Decision, Reason, ReasonCode
+from cors_core._errors import ConfigError, Problem
+from cors_core._policy import CORSPolicy
 
 __all__ = ["PathRules", "normalize_path"]
 
@@ -129,13 +128,36 @@ class PathRules:
         return self._default
 
     def decide(
-        self, method: str, origin: str | None, *args: Any, path: str = "", **kw: Any
+        self,
+        method: str,
+        origin: str | None,
+        request_method: str | None = None,
+        request_headers: str | None = None,
+        private_network: bool = False,
+        *,
+        path: str = "",
+        host: str | None = None,
+        scheme: str = "http",
     ) -> Decision:
-        """Decide with the policy that governs ``path`` (see :meth:`CORSPolicy.decide`)."""
+        """Decide with the policy that governs ``path`` (see :meth:`CORSPolicy.decide`).
+
+        >>> rules = PathRules({"/internal/*": None}, default=CORSPolicy(allow_origins=["*"]))
+        >>> print(rules.decide("GET", "https://a.example", path="/internal/x").reason.code)
+        no_cors_for_path
+        """
         policy = self.for_path(path)
         if policy is None:
             return _NO_CORS
-        return policy.decide(method, origin, *args, path=path, **kw)
+        return policy.decide(
+            method,
+            origin,
+            request_method,
+            request_headers,
+            private_network,
+            path=path,
+            host=host,
+            scheme=scheme,
+        )
 
     def decide_websocket(
         self, origin: str | None, host: str | None, scheme: str, *, path: str = ""

@@ -2,31 +2,36 @@
 
 from __future__ import annotations
 
-import re
+import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from cors_core._cache import BoundedCache
-from cors_core._text import is_token, quote
-from cors_core.config import OPTION_NAMES, unknown_options, validate
-from cors_core.decision import Action, Decision, HeaderPairs, Reason, ReasonCode
-from cors_core.errors import ConfigError, Problem
-from cors_core.headers import parse_request_headers
-from cors_core.log import logger
-from cors_core.origins import DEFAULT_PORTS, MAX_ORIGIN_LENGTH, parse_origin
-from cors_core.request import MAX_METHOD_LENGTH
+from cors_core._config import options_from_mapping, validate
+from cors_core._decision import Action, Decision, Reason, ReasonCode
+from cors_core._fetch import SAFELISTED_METHODS, is_token
+from cors_core._headers import RequestHeadersError, parse_request_headers
+from cors_core._log import logger
+from cors_core._origins import DEFAULT_PORTS, parse_origin
+from cors_core._rejection import (
+    PREFLIGHT_VARY,
+    header_refusal,
+    method_refusal,
+    method_too_long,
+    near_miss_hint,
+    origin_hint,
+    reject,
+    request_headers_refusal,
+)
+from cors_core._request import MAX_METHOD_LENGTH
+from cors_core._toml import read_toml
 
-__all__ = ["CORSPolicy", "resolve_policy"]
+__all__ = ["CORSPolicy"]
 
-_SAFELISTED_METHODS = frozenset({"GET", "HEAD", "POST"})
-_PREFLIGHT_VARY = "Origin, Access-Control-Request-Method, Access-Control-Request-Headers"
 _PNA_VARY = ", Access-Control-Request-Private-Network"
-_TEXT = ("Content-Type", "text/plain; charset=utf-8")
-_NOSNIFF = ("X-Content-Type-Options", "nosniff")
 _OK = Reason(ReasonCode.OK)
 _ACTUAL = Action.ACTUAL
-_UNPRINTABLE = re.compile(r"[^\x21-\x7e]")
 #: Longest Access-Control-Request-Headers value kept as a cache key (browsers' lists are
 #: short); longer values are answered without caching.
 _MAX_CACHED_KEY = 1024
@@ -128,8 +133,8 @@ class CORSPolicy:
         self._preflights: BoundedCache[tuple[Any, ...], Decision] = BoundedCache(
             4096, _CACHE_BUDGET
         )
-        self._request_headers: BoundedCache[str, tuple[str, ...] | str] = BoundedCache(
-            1024, _CACHE_BUDGET
+        self._request_headers: BoundedCache[str, tuple[str, ...] | RequestHeadersError] = (
+            BoundedCache(1024, _CACHE_BUDGET)
         )
         self._predicate_failures = 0
         self._patterns = s.matcher.has_patterns
@@ -148,11 +153,11 @@ class CORSPolicy:
                 ("Access-Control-Expose-Headers", "*" if s.expose_all else ", ".join(s.expose))
             )
         self._actual_tail = tuple(actual_tail)
-        self._methods = frozenset(s.methods) | _SAFELISTED_METHODS
-        self._methods_value = ", ".join(dict.fromkeys((*s.methods, "GET", "HEAD", "POST")))
+        self._methods = frozenset(s.methods) | SAFELISTED_METHODS
+        self._methods_value = ", ".join(dict.fromkeys((*s.methods, *sorted(SAFELISTED_METHODS))))
         self._headers = frozenset(s.headers)
         self._headers_value = ", ".join(s.headers)
-        vary = _PREFLIGHT_VARY + (_PNA_VARY if s.private_network else "")
+        vary = PREFLIGHT_VARY + (_PNA_VARY if s.private_network else "")
         end: list[tuple[str, str]] = []
         if s.max_age is not None:
             end.append(("Access-Control-Max-Age", str(s.max_age)))
@@ -241,11 +246,13 @@ class CORSPolicy:
         ``Access-Control-Request-Private-Network: true`` was sent. ``host`` and
         ``scheme`` recognise same-origin requests for ``block_disallowed``.
 
-        >>> policy.decide("GET", None).reason.code
-        'no_origin'
+        >>> print(policy.decide("GET", None).reason.code)
+        no_origin
         """
         if origin is None:
             return self._no_origin
+        # cors_core._request.is_preflight, inlined (Origin is present here); a property
+        # test holds the two to the same answer.
         if request_method is not None and method == "OPTIONS":
             return self.preflight(origin, request_method, request_headers, private_network)
         result = self._origins.get(origin) or self._match(origin)
@@ -266,9 +273,7 @@ class CORSPolicy:
         204
         """
         if len(request_method) > MAX_METHOD_LENGTH:  # refused before it is cached or echoed
-            return self._reject(
-                Reason(ReasonCode.METHOD_MALFORMED, request_method, _too_long(request_method))
-            )
+            return self._reject(method_too_long(request_method))
         if len(origin) > _MAX_CACHED_ORIGIN or (
             request_headers is not None and len(request_headers) > _MAX_CACHED_KEY
         ):  # never a browser's: answer without hashing or keeping the huge value
@@ -333,7 +338,10 @@ class CORSPolicy:
             allowed = s.allow_null or s.allow_all_origins
             reason = _OK if allowed else Reason(ReasonCode.ORIGIN_NULL, origin)
         elif (parsed := parse_origin(origin)) is None:
-            allowed, reason = False, Reason(ReasonCode.ORIGIN_MALFORMED, origin, _hint(origin))
+            allowed, reason = (
+                False,
+                Reason(ReasonCode.ORIGIN_MALFORMED, origin, origin_hint(origin)),
+            )
         elif (
             s.allow_all_origins
             or origin in matcher.exact
@@ -348,8 +356,7 @@ class CORSPolicy:
                 self._asked.put(origin, (yes, no), len(origin))
             return yes if self._ask(predicate, origin) else no
         else:
-            near = self._by_host.get(parsed.host)
-            hint = f"; {near!r} is allowed (scheme and port must match exactly)" if near else ""
+            hint = near_miss_hint(self._by_host.get(parsed.host))
             allowed, reason = False, Reason(ReasonCode.ORIGIN_NOT_ALLOWED, origin, hint)
         result = self._result(origin, allowed, reason)
         if len(origin) > _MAX_CACHED_ORIGIN:  # no browser sends that: answer, keep nothing
@@ -382,13 +389,10 @@ class CORSPolicy:
         if not is_token(method):
             return self._reject(Reason(ReasonCode.METHOD_MALFORMED, method))
         if not s.allow_all_methods and method not in self._methods:
-            hint = f" (it allows {self._methods_value})"
-            if method.upper() in self._methods:
-                hint += f"; note the case: {method.upper()!r} is allowed"
-            return self._reject(Reason(ReasonCode.METHOD_NOT_ALLOWED, method, hint))
+            return self._reject(method_refusal(method, self._methods_value, self._methods))
         names: tuple[str, ...] = ()
         if request_headers is not None:
-            parsed: tuple[str, ...] | str | None
+            parsed: tuple[str, ...] | RequestHeadersError | None
             if len(request_headers) > _MAX_CACHED_KEY:
                 parsed = parse_request_headers(request_headers)  # bounded work, not kept
             else:
@@ -397,19 +401,13 @@ class CORSPolicy:
                 parsed = self._request_headers.put(
                     request_headers, parse_request_headers(request_headers), len(request_headers)
                 )
-            if isinstance(parsed, str):
-                kind, _, detail = parsed.partition(":")
-                if kind == "too_long":
-                    return self._reject(Reason(ReasonCode.HEADERS_TOO_LONG, None, f" ({detail})"))
-                return self._reject(
-                    Reason(ReasonCode.HEADERS_MALFORMED, request_headers, f" ({quote(detail)})")
-                )
+            if isinstance(parsed, RequestHeadersError):
+                return self._reject(request_headers_refusal(parsed, request_headers))
             names = parsed
             if not s.allow_all_headers:
                 refused = [n for n in names if n not in self._headers]
                 if refused:
-                    more = f" (and {len(refused) - 1} more)" if len(refused) > 1 else ""
-                    return self._reject(Reason(ReasonCode.HEADER_NOT_ALLOWED, refused[0], more))
+                    return self._reject(header_refusal(refused))
         if pna and not s.private_network:
             return self._reject(Reason(ReasonCode.PRIVATE_NETWORK))
         headers: list[tuple[str, str]] = [
@@ -433,23 +431,7 @@ class CORSPolicy:
         )
 
     def _reject(self, reason: Reason, status: int = 403, preflight: bool = True) -> Decision:
-        what = "preflight" if preflight else "request"
-        if self._s.debug:
-            body = f"CORS {what} rejected: {reason.message}\n"
-        else:
-            body = f"CORS {what} rejected ({reason.code})\n"
-        raw = body.encode("utf-8")
-        headers: HeaderPairs = (
-            _TEXT,
-            ("Content-Length", str(len(raw))),
-            _NOSNIFF,
-            ("Vary", _PREFLIGHT_VARY if preflight else "Origin"),
-        )
-        if self._s.debug:
-            headers += (("X-CORS-Reason", f"{reason.code}: {reason.message}"),)
-        return Decision.build(
-            Action.RESPOND, False, reason, headers, status=status, body=raw, preflight=preflight
-        )
+        return reject(reason, debug=self._s.debug, status=status, preflight=preflight)
 
     def _refuse(
         self, result: _OriginResult, origin: str, host: str | None, scheme: str
@@ -493,12 +475,10 @@ class CORSPolicy:
         >>> CORSPolicy.from_mapping({"allow_origins": ["https://app.example.com"]})
         CORSPolicy(allow_origins=['https://app.example.com'], ...)
         """
-        from cors_core.loading import policy_from_mapping
-
-        return policy_from_mapping(mapping)
+        return cls(**options_from_mapping(mapping))
 
     @classmethod
-    def from_toml(cls, path: Any) -> CORSPolicy:
+    def from_toml(cls, path: str | os.PathLike[str]) -> CORSPolicy:
         """Build a policy from a TOML file: ``[tool.cors]``, ``[cors]`` or top-level keys.
 
         ``path`` is a ``str`` or :class:`pathlib.Path`. Files with per-path rules
@@ -506,9 +486,7 @@ class CORSPolicy:
 
         >>> policy = CORSPolicy.from_toml("pyproject.toml")
         """
-        from cors_core.loading import policy_from_mapping, read_toml
-
-        return policy_from_mapping(read_toml(path))
+        return cls.from_mapping(read_toml(path))
 
 
 def _same_origin(origin: str, scheme: str, host: str | None) -> bool:
@@ -519,56 +497,3 @@ def _same_origin(origin: str, scheme: str, host: str | None) -> bool:
     if default and host.endswith(":" + default):
         host = host[: -len(default) - 1]
     return origin == f"{scheme}://{host}"
-
-
-def _too_long(value: str) -> str:
-    return f" (longer than {MAX_METHOD_LENGTH} characters, and no method is)"
-
-
-def _hint(origin: str) -> str:
-    if "," in origin:
-        return " (several Origin values)"
-    if len(origin) > MAX_ORIGIN_LENGTH:  # refused by its length: no scan of the whole value
-        return f" ({len(origin)} characters: longer than any serialized origin)"
-    if _UNPRINTABLE.search(origin) is not None:  # one C-level scan: origins may be huge
-        return " (it holds whitespace, control or non-ASCII characters)"
-    if origin.endswith("/"):
-        return " (it ends with '/')"
-    if origin != origin.lower():
-        return " (it has uppercase letters)"
-    return ""
-
-
-def resolve_policy(policy: Any = None, options: Mapping[str, Any] | None = None) -> Any:
-    """The policy an adapter uses: ``policy=`` or keyword options, never both.
-
-    Unknown option names raise :class:`ConfigError` with the closest real name.
-
-    >>> resolve_policy(None, {"allow_origins": ["https://a.com"]})
-    CORSPolicy(allow_origins=['https://a.com'], ...)
-    """
-    options = dict(options or {})
-    if policy is not None:
-        if options:
-            raise ConfigError(
-                [
-                    Problem(
-                        "policy",
-                        "",
-                        f"was given together with options {sorted(options)}",
-                        "pass either policy=CORSPolicy(...) or the options, not both",
-                    )
-                ]
-            )
-        if not hasattr(policy, "decide") or not hasattr(policy, "for_path"):
-            raise ConfigError(
-                [Problem("policy", repr(policy), "is not a CORSPolicy or PathRules", "pass one")]
-            )
-        return policy
-    problems = unknown_options(options)
-    if problems:
-        raise ConfigError(problems)
-    return CORSPolicy(**options)
-
-
-__all__ += ["OPTION_NAMES"]

@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
-import difflib
-import os
 import re
 import sys
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from cors_core._regex_check import regex_problems
-from cors_core._text import is_token
-from cors_core.browser import FORBIDDEN_METHODS, is_forbidden_request_header
-from cors_core.errors import ConfigError, CORSConfigWarning, Problem
-from cors_core.log import log_config_warning
-from cors_core.origins import (
+from cors_core._errors import ConfigError, CORSConfigWarning, Problem
+from cors_core._fetch import (
+    FORBIDDEN_METHODS,
+    SAFELISTED_REQUEST_HEADERS,
+    is_forbidden_request_header,
+    is_token,
+    normalize_method,
+)
+from cors_core._headers import RESPONSE_HEADER_OPTIONS
+from cors_core._log import log_config_warning
+from cors_core._origins import (
     ConfigEntry,
     OriginMatcher,
     OriginPattern,
@@ -25,14 +28,19 @@ from cors_core.origins import (
     parse_config_origin,
     parse_origin,
 )
+from cors_core._regex_check import regex_problems
+from cors_core._request import CORS_REQUEST_NAMES
+from cors_core._text import suggest
 
-__all__ = ["OPTION_NAMES", "Settings", "validate"]
+__all__ = [
+    "OPTION_NAMES",
+    "PATHS_KEY",
+    "Settings",
+    "options_from_mapping",
+    "unknown_options",
+    "validate",
+]
 
-#: Methods a browser always uppercases (Fetch "normalize a method").
-_NORMALIZED_METHODS = frozenset({"DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"})
-#: Request headers a browser sends without a preflight (values permitting); always allowed,
-#: as starlette does, so a JSON ``Content-Type`` works with an empty ``allow_headers``.
-SAFELISTED_REQUEST_HEADERS = ("accept", "accept-language", "content-language", "content-type")
 MAX_MAX_AGE = 86400  # Firefox's cap; Chromium caps at 7200
 
 OPTION_NAMES = (
@@ -256,9 +264,8 @@ def _methods(c: _Collector, value: object) -> tuple[bool, tuple[str, ...]]:
                 "allow_methods", repr(m), "is a forbidden method browsers never send", "remove it"
             )
             continue
-        if m.upper() in _NORMALIZED_METHODS:
-            m = m.upper()
-        elif m != m.upper():
+        normalized = normalize_method(m)  # what fetch() sends for it
+        if normalized == m and m != m.upper():
             c.warn(
                 "allow_methods",
                 repr(m),
@@ -266,8 +273,8 @@ def _methods(c: _Collector, value: object) -> tuple[bool, tuple[str, ...]]:
                 "wrote it (usually uppercase)",
                 f"write {m.upper()!r}",
             )
-        if m not in out:
-            out.append(m)
+        if normalized not in out:
+            out.append(normalized)
     return False, tuple(out)
 
 
@@ -305,29 +312,14 @@ def _header_names(c: _Collector, option: str, value: object) -> tuple[bool, tupl
     return False, tuple(out)
 
 
-#: CORS response headers the policy writes itself, and the option that controls each.
-_CORS_RESPONSE_HEADERS = {
-    "access-control-allow-origin": "allow_origins",
-    "access-control-allow-credentials": "allow_credentials",
-    "access-control-allow-methods": "allow_methods",
-    "access-control-allow-headers": "allow_headers",
-    "access-control-max-age": "max_age",
-    "access-control-expose-headers": "expose_headers",
-    "access-control-allow-private-network": "allow_private_network",
-}
 #: Request headers the browser itself sends; no response ever carries them.
-_CORS_REQUEST_HEADERS = (
-    "origin",
-    "access-control-request-method",
-    "access-control-request-headers",
-    "access-control-request-private-network",
-)
+_CORS_REQUEST_HEADERS = frozenset(name.decode("ascii") for name in CORS_REQUEST_NAMES)
 
 
 def _wrong_list(option: str, name: str) -> tuple[str, str] | None:
     """(problem, fix) for a CORS header name in the wrong list; ``None`` when it is not."""
-    if option == "allow_headers" and name in _CORS_RESPONSE_HEADERS:
-        controlled_by = _CORS_RESPONSE_HEADERS[name]
+    if option == "allow_headers" and name in RESPONSE_HEADER_OPTIONS:
+        controlled_by = RESPONSE_HEADER_OPTIONS[name]
         fix = (
             "remove it: the other names listed in allow_headers are what the policy answers in it"
             if controlled_by == option
@@ -367,37 +359,68 @@ def _max_age(c: _Collector, value: object) -> int | None:
     return value
 
 
-_OWN_DIRS = tuple(
-    os.path.dirname(os.path.abspath(p)) + os.sep
-    for p in (__file__, os.path.join(os.path.dirname(__file__), "..", "adapters", "x"))
-)
+#: The packages whose frames a configuration warning skips to reach the user's line.
+_OWN_PACKAGES = ("cors_core", "adapters")
+
+
+def _is_own(module: object) -> bool:
+    """Whether a frame's ``__name__`` is a module of this project (by name, not by path)."""
+    return isinstance(module, str) and module.partition(".")[0] in _OWN_PACKAGES
 
 
 def _caller_stacklevel() -> int:
     """``stacklevel`` for :func:`warnings.warn` in :func:`validate` that points at the
-    user's line (the first frame outside ``cors_core`` and ``adapters``)."""
+    user's line (the first frame whose module is outside ``cors_core`` and ``adapters``)."""
     level = 1
     frame = sys._getframe(1)  # validate's frame: stacklevel=1
-    while frame.f_back is not None and os.path.abspath(frame.f_code.co_filename).startswith(
-        _OWN_DIRS
-    ):
+    while frame.f_back is not None and _is_own(frame.f_globals.get("__name__")):
         frame = frame.f_back
         level += 1
     return level
 
 
 def unknown_options(names: Iterable[str]) -> list[Problem]:
-    """Problems for option names that do not exist, with the closest real name."""
-    out = []
-    for name in names:
-        if name in OPTION_NAMES:
-            continue
-        close = difflib.get_close_matches(name, OPTION_NAMES, n=1)
-        fix = (
-            f"did you mean {close[0]!r}?" if close else f"valid options: {', '.join(OPTION_NAMES)}"
+    """Problems for option names that do not exist, with the closest real name.
+
+    >>> print(unknown_options(["allow_origin", "max_age"])[0])
+    allow_origin is not a CORS option; fix: did you mean 'allow_origins'?
+    """
+    valid = f"valid options: {', '.join(OPTION_NAMES)}"
+    return [
+        Problem(name, "", "is not a CORS option", suggest(name, OPTION_NAMES, valid))
+        for name in names
+        if name not in OPTION_NAMES
+    ]
+
+
+#: The key of a configuration mapping (or TOML table) that holds per-path rules.
+PATHS_KEY = "paths"
+
+
+def options_from_mapping(mapping: Mapping[str, Any]) -> dict[str, Any]:
+    """The keyword options of one policy, from a mapping (parsed TOML or JSON).
+
+    Raises :class:`ConfigError` for unknown keys (with the closest real name) and for a
+    ``paths`` table, which one policy cannot hold.
+
+    >>> options_from_mapping({"allow_origins": ["https://a.example"]})
+    {'allow_origins': ['https://a.example']}
+    """
+    if PATHS_KEY in mapping:
+        raise ConfigError(
+            [
+                Problem(
+                    PATHS_KEY,
+                    "",
+                    "defines per-path rules, which a single CORSPolicy cannot hold",
+                    "use cors_core.loading.load_config or rules_from_mapping (they give PathRules)",
+                )
+            ]
         )
-        out.append(Problem(name, "", "is not a CORS option", fix))
-    return out
+    problems = unknown_options(mapping)
+    if problems:
+        raise ConfigError(problems)
+    return dict(mapping)
 
 
 def validate(o: dict[str, Any]) -> Settings:
@@ -454,7 +477,7 @@ def validate(o: dict[str, Any]) -> Settings:
         level = _caller_stacklevel()
         for w in c.warnings:
             log_config_warning(w)
-            warnings.warn(str(w), CORSConfigWarning, stacklevel=level)
+            warnings.warn(CORSConfigWarning(w), stacklevel=level)
     merged_headers = headers + tuple(h for h in SAFELISTED_REQUEST_HEADERS if h not in headers)
     return Settings(
         allow_all_origins=allow_all,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import IntEnum
+from enum import IntEnum, StrEnum
 
 from cors_core._text import escape, quote
 
@@ -21,8 +21,14 @@ class Action(IntEnum):
     RESPOND = 2
 
 
-class ReasonCode:
-    """Stable, machine-readable codes for every outcome (strings, safe to log and compare)."""
+class ReasonCode(StrEnum):
+    """Stable, machine-readable codes for every outcome.
+
+    Members are strings (``ReasonCode.OK == "ok"``), safe to log, compare and put in JSON.
+
+    >>> ReasonCode("origin_not_allowed") is ReasonCode.ORIGIN_NOT_ALLOWED, str(ReasonCode.OK)
+    (True, 'ok')
+    """
 
     OK = "ok"
     NO_ORIGIN = "no_origin"
@@ -53,13 +59,13 @@ class Reason:
     Example::
 
         >>> decision = policy.decide("OPTIONS", "https://evil.example", "GET")
-        >>> decision.reason.code
-        'origin_not_allowed'
+        >>> print(decision.reason.code)
+        origin_not_allowed
         >>> print(decision.reason.message)
         origin 'https://evil.example' is not allowed: add it to allow_origins ...
     """
 
-    code: str
+    code: ReasonCode
     value: str | None = None
     detail: str = ""
 

@@ -17,6 +17,7 @@ def _table_rows(text: str) -> list[list[str]]:
     return [[cell.strip() for cell in line.strip("|").split("|")] for line in lines[1:]]
 
 
+@pytest.mark.slow
 def test_tiny_run_reports_every_attack(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "adversarial.md"
     assert adv.main(["--out", str(out)], budget=adv.TINY) == 0

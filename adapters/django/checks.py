@@ -139,9 +139,10 @@ def _peer_problems(settings: Any) -> list[Any]:
 def check_cors_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     """Build the CORS policy from settings and report every problem as a check message.
 
-    >>> from django.core.checks import run_checks
-    >>> [m.id for m in run_checks() if m.id.startswith("cors_core")]
-    []
+    >>> from django.test import override_settings
+    >>> with override_settings(CORS_ALLOWED_ORIGNS=["https://app.example.com"]):
+    ...     [m.id for m in check_cors_settings() if m.id.startswith("cors_core.E")]
+    ['cors_core.E011']
     """
     from django.conf import settings  # type: ignore[import-untyped]
 

@@ -6,9 +6,11 @@ what the middleware runs with by :func:`load_config`. :data:`conf` is a small ob
 whose properties read the current value of each setting, with django-cors-headers'
 defaults, so ``override_settings`` shows through it at once::
 
+    >>> from django.test import override_settings
     >>> from adapters.django.conf import conf
-    >>> conf.CORS_ALLOW_METHODS
-    ('DELETE', 'GET', 'OPTIONS', 'PATCH', 'POST', 'PUT')
+    >>> with override_settings(CORS_PREFLIGHT_MAX_AGE=600):
+    ...     conf.CORS_PREFLIGHT_MAX_AGE
+    600
 
 Settings that no version of this adapter reads are never silently ignored:
 :func:`unknown_settings` (misspelt names, other libraries' names, with the closest real
@@ -430,8 +432,10 @@ def load_config(
     :class:`~cors_core.ConfigError` listing every problem;
     :class:`~cors_core.CORSConfigWarning` is warned.
 
-    >>> load_config().policy
-    CORSPolicy(allow_origins=['http://localhost:8080'], ...)
+    >>> from django.test import override_settings
+    >>> with override_settings(CORS_ALLOWED_ORIGINS=["https://app.example.com"]):
+    ...     load_config().policy.options["allow_origins"]
+    ['https://app.example.com']
     """
     settings = _django_settings() if settings is None else settings
     names = unknown_settings(settings) + obsolete_settings(settings) if check_names else []

@@ -400,3 +400,20 @@ def test_cors_headers_a_view_sets_are_replaced(tutorial: None) -> None:
         "x-other": "kept",
         "vary": "Origin",
     }
+
+
+@pytest.mark.parametrize(
+    "module",
+    ["__init__", "apps", "checks", "conf", "decorators", "middleware", "signals"],
+)
+def test_docstring_examples_run(tutorial: None, module: str) -> None:
+    """The examples in ``adapters.django``'s docstrings (the root conftest leaves them out:
+    they need the configured project this module runs in)."""
+    import doctest
+    import importlib
+
+    name = "adapters.django" if module == "__init__" else f"adapters.django.{module}"
+    flags = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
+    result = doctest.testmod(importlib.import_module(name), optionflags=flags)
+    assert result.failed == 0
+    assert result.attempted > 0 or module in ("__init__", "middleware", "signals")

@@ -34,22 +34,28 @@ Example::
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
+from adapters._flask_cors_options import FLASK_CORS_CONFIG_KEYS, build
 from adapters.wsgi import CORSMiddleware
-from cors_core import ConfigError, Problem
+from cors_core import Action, ConfigError, Problem
 from cors_core.integration import (
     OPTION_NAMES,
     Engine,
+    Gate,
     is_preflight,
+    merge_response_headers,
+    read_environ,
     resolve_policy,
     suggest,
-    view_policy,
+    wsgi_path,
+    wsgi_scheme,
 )
 
 if TYPE_CHECKING:
-    from flask import Flask
+    from flask import Blueprint, Flask
 
 __all__ = ["CONFIG_KEYS", "CORS", "cross_origin", "no_cors"]
 
@@ -58,28 +64,20 @@ Environ = dict[str, Any]
 StartResponse = Callable[..., Any]
 WSGIApp = Callable[[Environ, StartResponse], Iterable[bytes]]
 
-#: ``app.config`` key for each :class:`CORSPolicy` option (``CORS_ALLOW_ORIGINS`` ...).
-CONFIG_KEYS: Mapping[str, str] = {f"CORS_{name.upper()}": name for name in OPTION_NAMES}
+#: ``app.config`` key for each option: ``CORS_`` + the upper-case name of every
+#: :class:`CORSPolicy` option (``CORS_ALLOW_ORIGINS`` ...) and of every flask-cors option
+#: (``CORS_ORIGINS``, ``CORS_SUPPORTS_CREDENTIALS``, ``CORS_RESOURCES`` ...).
+CONFIG_KEYS: Mapping[str, str] = {
+    **{f"CORS_{name.upper()}": name for name in OPTION_NAMES},
+    **FLASK_CORS_CONFIG_KEYS,
+}
 _POLICY_KEY = "CORS_POLICY"
 _EXTENSION = "cors_core"
 _VIEW_ATTR = "__cors_core_policy__"
 _DISABLED = "disabled"
-
-#: flask-cors configuration keys that mean something else here (or nothing): refused with
-#: the replacement, so a migrated app never silently loses its CORS settings.
-_FLASK_CORS_KEYS = {
-    "CORS_ORIGINS": "rename it CORS_ALLOW_ORIGINS (a list; '*' only without credentials)",
-    "CORS_METHODS": "rename it CORS_ALLOW_METHODS",
-    "CORS_SUPPORTS_CREDENTIALS": "rename it CORS_ALLOW_CREDENTIALS",
-    "CORS_RESOURCES": (
-        "use @cross_origin(...) on the views, or CORS(app, policy=PathRules({...}))"
-    ),
-    "CORS_SEND_WILDCARD": "remove it: '*' is sent whenever CORS_ALLOW_ORIGINS is ['*']",
-    "CORS_VARY_HEADER": "remove it: Vary: Origin is always added when the answer depends on it",
-    "CORS_ALWAYS_SEND": "remove it: requests without Origin never need CORS headers",
-    "CORS_AUTOMATIC_OPTIONS": "remove it: preflights are always answered before Flask",
-    "CORS_INTERCEPT_EXCEPTIONS": "remove it: error responses always carry CORS headers",
-}
+#: Set in the WSGI environ by the app-level layer: a ``@cross_origin`` wrapper then
+#: leaves the request to it (the decision is made once).
+_HANDLED = "cors_core.flask"
 
 
 def _config_options(config: Mapping[str, Any]) -> tuple[dict[str, Any], Any]:
@@ -91,8 +89,6 @@ def _config_options(config: Mapping[str, Any]) -> tuple[dict[str, Any], Any]:
             continue
         if key in CONFIG_KEYS:
             options[CONFIG_KEYS[key]] = value
-        elif key in _FLASK_CORS_KEYS:
-            problems.append(Problem(key, "", "is a flask-cors setting", _FLASK_CORS_KEYS[key]))
         else:
             fix = suggest(key, [*CONFIG_KEYS, _POLICY_KEY], "remove it")
             problems.append(Problem(key, "", "is not a CORS setting", fix))
@@ -101,19 +97,27 @@ def _config_options(config: Mapping[str, Any]) -> tuple[dict[str, Any], Any]:
     return options, config.get(_POLICY_KEY)
 
 
+def _engine(policy: Engine | None, options: Mapping[str, Any]) -> Engine:
+    """``policy=`` as given, or the engine built from (flask-cors or our) options."""
+    if policy is not None:
+        return resolve_policy(policy, options)
+    return build(options)
+
+
 class CORS:
-    """The Flask extension: one policy for the whole app, from options and ``app.config``.
+    """The Flask extension: one policy for an app (or a blueprint), from options and ``app.config``.
 
-    Options are :class:`cors_core.CORSPolicy` keywords. Each can also come from
-    ``app.config`` as ``CORS_`` + the upper-case name (``CORS_ALLOW_ORIGINS``,
-    ``CORS_ALLOW_METHODS``, ``CORS_ALLOW_HEADERS``, ``CORS_EXPOSE_HEADERS``,
-    ``CORS_ALLOW_CREDENTIALS``, ``CORS_MAX_AGE``, ... see :data:`CONFIG_KEYS`);
-    keyword arguments win over ``app.config``. ``policy=`` (or ``CORS_POLICY``) takes a
-    ready :class:`~cors_core.CORSPolicy` or :class:`~cors_core.PathRules` instead
-    (``policy=`` ignores ``app.config``; ``CORS_POLICY`` beside other options is refused).
-    Leftover flask-cors keys (``CORS_ORIGINS``, ``CORS_SUPPORTS_CREDENTIALS``, ...) and
-    misspelled ``CORS_*`` keys raise :class:`~cors_core.ConfigError` naming the fix.
+    Options are :class:`cors_core.CORSPolicy` keywords or flask-cors's (``origins``,
+    ``methods``, ``supports_credentials``, ``resources``, ``send_wildcard``, ...: see
+    :doc:`migrate-flask-cors`). Each can also come from ``app.config`` as ``CORS_`` + the
+    upper-case name (``CORS_ALLOW_ORIGINS`` or ``CORS_ORIGINS``, ...; see
+    :data:`CONFIG_KEYS`); keyword arguments win over ``app.config``. ``policy=`` (or
+    ``CORS_POLICY``) takes a ready :class:`~cors_core.CORSPolicy` or
+    :class:`~cors_core.PathRules` instead. Misspelt ``CORS_*`` keys raise
+    :class:`~cors_core.ConfigError` naming the fix.
 
+    As in flask-cors, ``CORS(app)`` with no origin option allows every origin (``*``,
+    without credentials). ``CORS(blueprint, ...)`` applies to that blueprint's routes.
     ``CORS(app)`` installs at once; ``CORS()`` then ``init_app(app)`` suits app
     factories (options given to the constructor apply to every app).
 
@@ -130,7 +134,7 @@ class CORS:
 
     def __init__(
         self,
-        app: Flask | None = None,
+        app: Flask | Blueprint | None = None,
         policy: Engine | None = None,
         **options: Any,
     ) -> None:
@@ -139,24 +143,40 @@ class CORS:
         if app is not None:
             self.init_app(app)
 
-    def init_app(self, app: Flask) -> None:
+    def init_app(self, app: Flask | Blueprint) -> None:
         """Validate the policy for ``app`` and install the middleware on ``app.wsgi_app``.
 
         Raises :class:`~cors_core.ConfigError` (listing every problem) at once, so a
-        bad configuration stops the app at start-up instead of failing in browsers.
+        bad configuration stops the app at start-up instead of failing in browsers. For
+        a blueprint, the policy is built when the blueprint is registered on an app
+        (``app.config`` is read then) and governs that blueprint's endpoints.
 
         >>> CORS().init_app(app)
         """
-        if _EXTENSION in app.extensions:
-            raise RuntimeError("CORS is already installed on this Flask app")
+        from flask import Blueprint
+
+        if isinstance(app, Blueprint):
+            name = app.name
+            app.record_once(
+                lambda state: self._install(cast("Flask", state.app), state.name or name)
+            )
+            return
+        self._install(app, None)
+
+    def _install(self, app: Flask, blueprint: str | None) -> None:
         from_config, config_policy = _config_options(app.config)
         if self._policy is not None:  # explicit: app.config is not consulted
             policy = resolve_policy(self._policy, self._options)
-        else:  # CORS_POLICY with other options is refused by resolve_policy
+        elif config_policy is not None:  # CORS_POLICY with other options is refused
             policy = resolve_policy(config_policy, {**from_config, **self._options})
-        middleware = _FlaskCORS(app, app.wsgi_app, policy)
-        app.extensions[_EXTENSION] = middleware
-        app.wsgi_app = middleware  # type: ignore[method-assign]
+        else:
+            policy = _engine(None, {**from_config, **self._options})
+        middleware = app.extensions.get(_EXTENSION)
+        if middleware is None:
+            middleware = _FlaskCORS(app, app.wsgi_app)
+            app.extensions[_EXTENSION] = middleware
+            app.wsgi_app = middleware  # type: ignore[method-assign]
+        middleware.add(policy, blueprint)
 
     @staticmethod
     def policy_for(app: Flask) -> Engine:
@@ -167,7 +187,20 @@ class CORS:
         False
         """
         middleware: _FlaskCORS = app.extensions[_EXTENSION]
+        if middleware.default is None:
+            raise LookupError("CORS(app) is not installed on this app (only blueprints)")
         return middleware.default.policy
+
+
+def _view_options(policy: Engine | None, options: dict[str, Any], enabled: bool) -> Any:
+    """The decorator's engine (``_DISABLED`` for ``enabled=False``)."""
+    if not enabled:
+        if policy is not None or options:
+            raise ConfigError(
+                [Problem("enabled", "False", "was given with options", "drop the options")]
+            )
+        return _DISABLED
+    return _engine(policy, options)
 
 
 def cross_origin(
@@ -175,14 +208,17 @@ def cross_origin(
 ) -> Callable[[F], F]:
     """Give one view its own policy, replacing the app's for that view, preflight included.
 
-    Takes :class:`~cors_core.CORSPolicy` keywords, or ``policy=``; the policy is validated
-    when the module is imported. ``enabled=False`` turns CORS off for the view (same as
-    :func:`no_cors`). The view function is marked, not wrapped, so it works above or below
-    ``@app.route`` and on views registered with ``add_url_rule``. The app needs ``CORS``
-    installed (it is the part that reads the marks).
+    Takes :class:`~cors_core.CORSPolicy` keywords or flask-cors's (``origins``,
+    ``methods``, ``supports_credentials`` ...), or ``policy=``; the policy is validated
+    when the module is imported. As in flask-cors, ``@cross_origin()`` with no origin
+    option allows every origin (without credentials). ``enabled=False`` turns CORS off
+    for the view (same as :func:`no_cors`).
 
-    Unlike flask-cors, ``@cross_origin()`` with no options is refused rather than
-    meaning "every origin": write ``@cross_origin(allow_origins=["*"])``.
+    It works without ``CORS(app)``: placed below ``@app.route`` (as flask-cors requires),
+    the view answers preflights itself (Flask's automatic ``OPTIONS`` is turned off for
+    it) and its responses get the CORS headers. With ``CORS(app)`` installed, the app's
+    middleware applies the view's policy instead, before Flask, to error pages as well;
+    the decorator may then also sit above ``@app.route``.
 
     Example::
 
@@ -192,13 +228,46 @@ def cross_origin(
         def item(item_id: int) -> dict[str, int]:
             return {"id": item_id}
     """
-    resolved = view_policy(policy, options, enabled=enabled)
-    if resolved is None:
+    resolved = _view_options(policy, options, enabled)
+    if resolved == _DISABLED:
         return no_cors
+    gate = Gate(resolved)
+    decide = gate.bind(wsgi_path, wsgi_scheme)
 
     def mark(view: F) -> F:
+        @functools.wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            from flask import current_app, make_response, request
+
+            environ = request.environ
+            if environ.get(_HANDLED):  # CORS(app) applies this view's policy itself
+                return view(*args, **kwargs)
+            origin, method, names, pna, host = read_environ(environ, gate.want_host)
+            decision = decide(
+                request.method, origin, method, names, pna, host=host, request=environ
+            )
+            if decision.action is Action.RESPOND:
+                return current_app.response_class(
+                    decision.body, status=decision.status, headers=list(decision.headers)
+                )
+            if request.method == "OPTIONS" and not is_preflight(request.method, origin, method):
+                response = current_app.make_default_options_response()
+            else:
+                response = make_response(view(*args, **kwargs))
+            if decision.modifies_response:
+                merged = merge_response_headers(
+                    response.headers.to_wsgi_list(), decision.headers, decision.vary_origin
+                )
+                response.headers.clear()
+                response.headers.extend(merged)
+            return response
+
         setattr(view, _VIEW_ATTR, resolved)
-        return view
+        setattr(wrapper, _VIEW_ATTR, resolved)
+        # Flask would answer OPTIONS itself: the wrapper must see preflights.
+        wrapper.provide_automatic_options = False  # type: ignore[attr-defined]
+        wrapper.required_methods = ["OPTIONS"]  # type: ignore[attr-defined]
+        return wrapper  # type: ignore[return-value]
 
     return mark
 
@@ -220,24 +289,45 @@ def no_cors(view: F) -> F:
 
 
 class _FlaskCORS:
-    """The WSGI callable installed as ``app.wsgi_app``: picks the policy, then delegates."""
+    """The WSGI callable installed as ``app.wsgi_app``: picks the policy, then delegates.
 
-    def __init__(self, app: Flask, wsgi_app: WSGIApp, policy: Engine) -> None:
+    The policy of a request is the view's mark, else its blueprint's (``CORS(bp)``, the
+    innermost blueprint first), else the app's (``CORS(app)``; none: no CORS headers).
+    """
+
+    def __init__(self, app: Flask, wsgi_app: WSGIApp) -> None:
         self.app = app
         self.wsgi_app = wsgi_app
-        self.default = CORSMiddleware(wsgi_app, policy=policy)
+        self.default: CORSMiddleware | None = None
+        self._blueprints: dict[str, Engine] = {}
         self._per_view: dict[int, tuple[Any, CORSMiddleware]] = {}
         self._marks_seen: tuple[int, bool] = (-1, False)  # (len(view_functions), any marked)
 
+    def add(self, policy: Engine, blueprint: str | None) -> None:
+        if blueprint is None:
+            if self.default is not None:
+                raise RuntimeError("CORS is already installed on this Flask app")
+            self.default = CORSMiddleware(self.wsgi_app, policy=policy)
+        else:
+            if blueprint in self._blueprints:
+                raise RuntimeError(f"CORS is already installed on blueprint {blueprint!r}")
+            self._blueprints[blueprint] = policy
+
     def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
-        if not self._any_marked():  # no per-view policy: skip URL matching entirely
-            return self.default(environ, start_response)
-        marked = self._view_policy(environ)
+        environ[_HANDLED] = True
+        if not self._blueprints and not self._any_marked():  # skip URL matching
+            return self._app_policy(environ, start_response)
+        marked = self._endpoint_policy(environ)
         if marked is None:
-            return self.default(environ, start_response)
+            return self._app_policy(environ, start_response)
         if marked == _DISABLED:
             return self.wsgi_app(environ, start_response)
         return self._middleware(marked)(environ, start_response)
+
+    def _app_policy(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
+        if self.default is None:
+            return self.wsgi_app(environ, start_response)
+        return self.default(environ, start_response)
 
     def _any_marked(self) -> bool:
         """Whether any view carries a mark; recomputed only when views were added."""
@@ -255,8 +345,24 @@ class _FlaskCORS:
             self._per_view[id(policy)] = entry
         return entry[1]
 
-    def _view_policy(self, environ: Environ) -> Any:
-        """The mark on the view that will serve this request (``None``: the app's policy).
+    def _endpoint_policy(self, environ: Environ) -> Any:
+        """The view's mark or its blueprint's policy (``None``: the app's policy)."""
+        endpoint = self._endpoint(environ)
+        if endpoint is None:
+            return None
+        view = self.app.view_functions.get(endpoint)
+        marked = getattr(view, _VIEW_ATTR, None)
+        if marked is not None:
+            return marked
+        blueprint = endpoint.rpartition(".")[0]
+        while blueprint:
+            if blueprint in self._blueprints:
+                return self._blueprints[blueprint]
+            blueprint = blueprint.rpartition(".")[0]
+        return None
+
+    def _endpoint(self, environ: Environ) -> str | None:
+        """The endpoint that will serve this request.
 
         A preflight is routed with the method it announces, falling back to ``OPTIONS``
         (Flask adds ``OPTIONS`` to every rule unless a view opts out of it).
@@ -282,6 +388,5 @@ class _FlaskCORS:
                 return None
             except HTTPException:
                 continue
-            view = self.app.view_functions.get(str(endpoint))
-            return getattr(view, _VIEW_ATTR, None)
+            return str(endpoint)
         return None

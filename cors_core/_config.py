@@ -35,7 +35,9 @@ from cors_core._text import suggest
 __all__ = [
     "OPTION_NAMES",
     "PATHS_KEY",
+    "HeaderPattern",
     "Settings",
+    "header_pattern_matches",
     "options_from_mapping",
     "unknown_options",
     "validate",
@@ -73,7 +75,8 @@ class Settings:
     allow_all_methods: bool
     methods: tuple[str, ...]
     allow_all_headers: bool
-    headers: tuple[str, ...]
+    headers: tuple[str, ...]  # as written (matched case-insensitively)
+    header_patterns: tuple[HeaderPattern, ...]
     expose_all: bool
     expose: tuple[str, ...]
     credentials: bool
@@ -278,13 +281,87 @@ def _methods(c: _Collector, value: object) -> tuple[bool, tuple[str, ...]]:
     return False, tuple(out)
 
 
-def _header_names(c: _Collector, option: str, value: object) -> tuple[bool, tuple[str, ...]]:
+#: Most ``*`` wildcards in one ``allow_headers`` pattern, and most patterns in all: a
+#: requested name is tested against at most ``MAX_HEADER_PATTERNS`` patterns, each in
+#: time linear in the name.
+MAX_HEADER_PATTERN_STARS = 4
+MAX_HEADER_PATTERNS = 32
+
+#: A header-name pattern: the literal (lowercase) parts between its ``*`` wildcards.
+HeaderPattern = tuple[str, ...]
+
+
+def _header_pattern(c: _Collector, option: str, h: str) -> HeaderPattern | None:
+    """``x-amz-*`` (a glob) or flask-cors's ``X-COMPANY-.*`` (a regex) as glob parts.
+
+    Only ``*`` (any run of name characters) is a wildcard; ``.*`` is read as ``*``. Other
+    regex syntax is refused rather than matched literally.
+    """
+    glob = h.replace(".*", "*")
+    parts = tuple(part.lower() for part in glob.split("*"))
+    literal = "".join(parts)
+    if (literal and not is_token(literal)) or re.search(r"[\\()\[\]{}?|$^+]", glob):
+        c.error(
+            option,
+            repr(h),
+            "is a header-name pattern with regex syntax other than '*' (or '.*')",
+            "write a glob such as 'x-company-*' (one entry per prefix), or list the names",
+        )
+        return None
+    if len(parts) - 1 > MAX_HEADER_PATTERN_STARS:
+        c.error(
+            option,
+            repr(h),
+            f"has more than {MAX_HEADER_PATTERN_STARS} '*' wildcards",
+            "use fewer wildcards, e.g. 'x-company-*'",
+        )
+        return None
+    return parts
+
+
+def header_pattern_matches(parts: HeaderPattern, name: str) -> bool:
+    """Whether a lowercase header ``name`` matches a pattern (``fullmatch``, linear time).
+
+    >>> header_pattern_matches(("x-amz-", ""), "x-amz-date")
+    True
+    >>> header_pattern_matches(("x-amz-", ""), "x-amzdate")
+    False
+    """
+    first, *middle, last = parts
+    if len(name) < len(first) + len(last) or not name.startswith(first):
+        return False
+    if not name.endswith(last):
+        return False
+    at, end = len(first), len(name) - len(last)
+    for part in middle:  # leftmost match of each part is optimal for '*'-only globs
+        found = name.find(part, at, end)
+        if found < 0:
+            return False
+        at = found + len(part)
+    return True
+
+
+def _header_names(
+    c: _Collector, option: str, value: object
+) -> tuple[bool, tuple[str, ...], tuple[HeaderPattern, ...]]:
+    """(``"*"``?, names as written, patterns) of a header-name option.
+
+    Names keep the case they were written in (they are sent so); matching is
+    case-insensitive. ``allow_headers`` entries with ``*`` inside a name are patterns.
+    """
     items = _as_list(c, option, value, star_ok=True)
     if items is None:
-        return True, ()
+        return True, (), ()
     out: list[str] = []
+    seen: set[str] = set()
+    patterns: list[HeaderPattern] = []
     for h in items:
-        if not isinstance(h, str) or not is_token(h):
+        if option == "allow_headers" and isinstance(h, str) and "*" in h:
+            pattern = _header_pattern(c, option, h)
+            if pattern is not None and pattern not in patterns:
+                patterns.append(pattern)
+            continue
+        if not isinstance(h, str) or not is_token(h) or "*" in h:
             c.error(option, repr(h), "is not a valid header name", "write e.g. 'x-api-key'")
             continue
         name = h.lower()
@@ -307,9 +384,18 @@ def _header_names(c: _Collector, option: str, value: object) -> tuple[bool, tupl
                 "is a header browsers never let a page send, so allowing it has no effect",
                 "remove it",
             )
-        if name not in out:
-            out.append(name)
-    return False, tuple(out)
+        if name not in seen:
+            seen.add(name)
+            out.append(h)
+    if len(patterns) > MAX_HEADER_PATTERNS:
+        c.error(
+            option,
+            f"{len(patterns)} patterns",
+            f"is more than {MAX_HEADER_PATTERNS} header-name patterns",
+            "merge them into fewer globs",
+        )
+        patterns = []
+    return False, tuple(out), tuple(patterns)
 
 
 #: Request headers the browser itself sends; no response ever carries them.
@@ -397,7 +483,7 @@ def unknown_options(names: Iterable[str]) -> list[Problem]:
 PATHS_KEY = "paths"
 
 
-def options_from_mapping(mapping: Mapping[str, Any]) -> dict[str, Any]:
+def options_from_mapping(mapping: Mapping[str, Any], *, check_names: bool = True) -> dict[str, Any]:
     """The keyword options of one policy, from a mapping (parsed TOML or JSON).
 
     Raises :class:`ConfigError` for unknown keys (with the closest real name) and for a
@@ -417,7 +503,7 @@ def options_from_mapping(mapping: Mapping[str, Any]) -> dict[str, Any]:
                 )
             ]
         )
-    problems = unknown_options(mapping)
+    problems = unknown_options(mapping) if check_names else []
     if problems:
         raise ConfigError(problems)
     return dict(mapping)
@@ -455,8 +541,8 @@ def validate(o: dict[str, Any]) -> Settings:
         c.error("allow_origin_predicate", repr(predicate), "is not callable", "pass a function")
         predicate = None
     all_methods, methods = _methods(c, o["allow_methods"])
-    all_headers, headers = _header_names(c, "allow_headers", o["allow_headers"])
-    expose_all, expose = _header_names(c, "expose_headers", o["expose_headers"])
+    all_headers, headers, header_patterns = _header_names(c, "allow_headers", o["allow_headers"])
+    expose_all, expose, _ = _header_names(c, "expose_headers", o["expose_headers"])
     if expose_all and creds:
         c.error(
             "expose_headers",
@@ -478,7 +564,8 @@ def validate(o: dict[str, Any]) -> Settings:
         for w in c.warnings:
             log_config_warning(w)
             warnings.warn(CORSConfigWarning(w), stacklevel=level)
-    merged_headers = headers + tuple(h for h in SAFELISTED_REQUEST_HEADERS if h not in headers)
+    lowered = {h.lower() for h in headers}
+    merged_headers = headers + tuple(h for h in SAFELISTED_REQUEST_HEADERS if h not in lowered)
     return Settings(
         allow_all_origins=allow_all,
         matcher=OriginMatcher.build(entries, regexes, predicate),
@@ -487,6 +574,7 @@ def validate(o: dict[str, Any]) -> Settings:
         methods=methods,
         allow_all_headers=all_headers,
         headers=merged_headers,
+        header_patterns=header_patterns,
         expose_all=expose_all,
         expose=expose,
         credentials=creds,

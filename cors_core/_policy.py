@@ -5,11 +5,18 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Never
 
 from cors_core._cache import BoundedCache
-from cors_core._config import options_from_mapping, validate
+from cors_core._config import (
+    Settings,
+    header_pattern_matches,
+    options_from_mapping,
+    unknown_options,
+    validate,
+)
 from cors_core._decision import Action, Decision, Reason, ReasonCode
+from cors_core._errors import ConfigError
 from cors_core._fetch import SAFELISTED_METHODS, is_token
 from cors_core._headers import RequestHeadersError, parse_request_headers
 from cors_core._log import logger
@@ -116,11 +123,12 @@ class CORSPolicy:
         websocket_origins: bool = False,
         debug: bool = False,
         strict: bool = False,
+        **unknown: Never,
     ) -> None:
         options = dict(locals())
-        del options["self"]
+        del options["self"], options["unknown"]
         self._options: Mapping[str, Any] = options
-        s = validate(options)
+        s = _validate_all(options, unknown)
         self._s = s
         self._vary = not (s.allow_all_origins and not s.credentials)
         self._block = s.block_disallowed
@@ -155,8 +163,9 @@ class CORSPolicy:
         self._actual_tail = tuple(actual_tail)
         self._methods = frozenset(s.methods) | SAFELISTED_METHODS
         self._methods_value = ", ".join(dict.fromkeys((*s.methods, *sorted(SAFELISTED_METHODS))))
-        self._headers = frozenset(s.headers)
+        self._headers = frozenset(h.lower() for h in s.headers)
         self._headers_value = ", ".join(s.headers)
+        self._header_patterns = s.header_patterns
         vary = PREFLIGHT_VARY + (_PNA_VARY if s.private_network else "")
         end: list[tuple[str, str]] = []
         if s.max_age is not None:
@@ -406,6 +415,9 @@ class CORSPolicy:
             names = parsed
             if not s.allow_all_headers:
                 refused = [n for n in names if n not in self._headers]
+                if refused and self._header_patterns:
+                    matched = [n for n in refused if self._header_matches(n)]
+                    refused = [n for n in refused if n not in matched]
                 if refused:
                     return self._reject(header_refusal(refused))
         if pna and not s.private_network:
@@ -421,6 +433,11 @@ class CORSPolicy:
         if s.allow_all_headers:
             if names:
                 headers.append(("Access-Control-Allow-Headers", ", ".join(names)))
+        elif self._header_patterns and names:
+            # Browsers compare names, not patterns: list the requested names a pattern allows.
+            extra = [n for n in names if n not in self._headers and self._header_matches(n)]
+            value = ", ".join(filter(None, (self._headers_value, *extra)))
+            headers.append(("Access-Control-Allow-Headers", value))
         elif self._headers_value:
             headers.append(("Access-Control-Allow-Headers", self._headers_value))
         if pna:
@@ -429,6 +446,10 @@ class CORSPolicy:
         return Decision.build(
             Action.RESPOND, True, _OK, tuple(headers), status=s.preflight_status, preflight=True
         )
+
+    def _header_matches(self, name: str) -> bool:
+        """Whether a lowercase requested name matches an ``allow_headers`` pattern."""
+        return any(header_pattern_matches(p, name) for p in self._header_patterns)
 
     def _reject(self, reason: Reason, status: int = 403, preflight: bool = True) -> Decision:
         return reject(reason, debug=self._s.debug, status=status, preflight=preflight)
@@ -475,7 +496,7 @@ class CORSPolicy:
         >>> CORSPolicy.from_mapping({"allow_origins": ["https://app.example.com"]})
         CORSPolicy(allow_origins=['https://app.example.com'], ...)
         """
-        return cls(**options_from_mapping(mapping))
+        return cls(**options_from_mapping(mapping, check_names=False))
 
     @classmethod
     def from_toml(cls, path: str | os.PathLike[str]) -> CORSPolicy:
@@ -487,6 +508,18 @@ class CORSPolicy:
         >>> policy = CORSPolicy.from_toml("pyproject.toml")
         """
         return cls.from_mapping(read_toml(path))
+
+
+def _validate_all(options: dict[str, Any], unknown: Mapping[str, Any]) -> Settings:
+    """:func:`validate`, with unknown option names reported beside every other problem."""
+    problems = unknown_options(unknown)
+    if not problems:
+        return validate(options)
+    try:
+        validate(options)
+    except ConfigError as exc:
+        problems += exc.problems
+    raise ConfigError(problems)
 
 
 def _same_origin(origin: str, scheme: str, host: str | None) -> bool:

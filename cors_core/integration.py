@@ -362,10 +362,7 @@ def resolve_policy(
                 [Problem("policy", repr(policy), "is not a CORSPolicy or PathRules", "pass one")]
             )
         return policy
-    problems = unknown_options(options)
-    if problems:
-        raise ConfigError(problems)
-    return CORSPolicy(**options)
+    return CORSPolicy(**options)  # unknown names are reported with every other problem
 
 
 def view_policy(

@@ -656,7 +656,7 @@ SCENARIOS: list[Scenario] = [
     # --- expose headers and max-age ----------------------------------------------------
     Scenario(
         "expose-headers", _basic(expose_headers=["X-Total-Count", "x-page"]),
-        req(path="/expose"), 200, {ACAO: APP, ACEH: "x-total-count, x-page"}, "Origin", True,
+        req(path="/expose"), 200, {ACAO: APP, ACEH: "X-Total-Count, x-page"}, "Origin", True,
         "ok",
     ),
     Scenario(

@@ -73,11 +73,11 @@ def test_allowed_simple_request_exact_headers() -> None:
     )
     assert d.headers == (
         ("Access-Control-Allow-Origin", A),
-        ("Access-Control-Expose-Headers", "x-total-count"),
+        ("Access-Control-Expose-Headers", "X-Total-Count"),
     )
     assert d.raw_headers == (
         (b"access-control-allow-origin", A.encode()),
-        (b"access-control-expose-headers", b"x-total-count"),
+        (b"access-control-expose-headers", b"X-Total-Count"),
     )
     t = trip(policy, origin=A, app_headers=[("X-Total-Count", "3")])
     assert t.verdict.allowed
@@ -185,7 +185,7 @@ def test_preflight_exact_headers() -> None:
         ("Access-Control-Allow-Origin", A),
         ("Access-Control-Allow-Credentials", "true"),
         ("Access-Control-Allow-Methods", "PUT, DELETE, GET, HEAD, POST"),
-        ("Access-Control-Allow-Headers", f"authorization, x-token, {SAFELISTED}"),
+        ("Access-Control-Allow-Headers", f"Authorization, X-Token, {SAFELISTED}"),
         ("Access-Control-Max-Age", "600"),
         PREFLIGHT_VARY,
     )

@@ -192,18 +192,17 @@ def test_policy_from_config_key() -> None:
         CORS(both)
 
 
-def test_flask_cors_config_keys_are_refused_with_the_replacement() -> None:
+def test_misspelt_config_keys_are_refused_with_the_replacement() -> None:
     app = Flask("migrating")
-    app.config["CORS_ORIGINS"] = [FRONT]
-    app.config["CORS_SUPPORTS_CREDENTIALS"] = True
+    app.config["CORS_ORIGINS"] = [FRONT]  # flask-cors's keys are read (test_flask_migration)
     app.config["CORS_ALLOW_ORIGIN"] = [FRONT]
+    app.config["CORS_SUPORTS_CREDENTIALS"] = True
     with pytest.raises(ConfigError) as info:
         CORS(app)
     fixes = {p.option: p.fix for p in info.value.problems}
     assert fixes == {
-        "CORS_ORIGINS": "rename it CORS_ALLOW_ORIGINS (a list; '*' only without credentials)",
-        "CORS_SUPPORTS_CREDENTIALS": "rename it CORS_ALLOW_CREDENTIALS",
         "CORS_ALLOW_ORIGIN": "did you mean 'CORS_ALLOW_ORIGINS'?",
+        "CORS_SUPORTS_CREDENTIALS": "did you mean 'CORS_SUPPORTS_CREDENTIALS'?",
     }
     assert "cors_core" not in app.extensions
 
@@ -216,9 +215,7 @@ def test_dangerous_config_is_refused_at_init() -> None:
         CORS(app)
 
 
-def test_cross_origin_needs_options_and_enabled_false_means_no_cors() -> None:
-    with pytest.raises(ConfigError, match="cross_origin\\(allow_origins=\\['\\*'\\]\\)"):
-        cross_origin()
+def test_cross_origin_validates_and_enabled_false_means_no_cors() -> None:
     with pytest.raises(ConfigError, match=r"allow_origins: 'https://a\.example/'"):
         cross_origin(allow_origins=["https://a.example/"])
     assert cross_origin(enabled=False) is no_cors

@@ -1,0 +1,335 @@
+"""flask-cors's vocabulary, translated once into :class:`cors_core.CORSPolicy` options.
+
+The one place that knows flask-cors's names (``origins``, ``supports_credentials``,
+``resources``, ``CORS_ORIGINS``, ...). Each is translated to the engine's option; options
+whose behaviour is always on (``vary_header``, ``automatic_options``,
+``intercept_exceptions``) are accepted when true; values that would turn a safety off are
+refused with :class:`~cors_core.ConfigError` naming the fix. No CORS rule lives here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from datetime import timedelta
+from typing import Any
+
+from cors_core import ConfigError, CORSPolicy, Decision, PathRules, Problem
+from cors_core.integration import OPTION_NAMES, Engine, suggest
+
+__all__ = [
+    "FLASK_CORS_CONFIG_KEYS",
+    "FLASK_CORS_DEFAULT_METHODS",
+    "FLASK_CORS_NAMES",
+    "ResourceRules",
+    "translate",
+]
+
+#: flask-cors's default ``methods`` (every method but CONNECT and TRACE).
+FLASK_CORS_DEFAULT_METHODS = ("GET", "HEAD", "POST", "OPTIONS", "PUT", "PATCH", "DELETE")
+
+#: flask-cors keyword -> the engine option it becomes (``None``: handled here).
+FLASK_CORS_NAMES: Mapping[str, str | None] = {
+    "origins": "allow_origins",
+    "methods": "allow_methods",
+    "supports_credentials": "allow_credentials",
+    "resources": None,
+    "send_wildcard": None,
+    "vary_header": None,
+    "automatic_options": None,
+    "always_send": None,
+    "intercept_exceptions": None,
+}
+#: Names both vocabularies share (same meaning; flask-cors's looser value forms accepted).
+_SHARED = ("allow_headers", "expose_headers", "max_age", "allow_private_network")
+
+#: flask-cors ``app.config`` keys and the keyword each stands for.
+FLASK_CORS_CONFIG_KEYS: Mapping[str, str] = {
+    f"CORS_{name.upper()}": name for name in (*FLASK_CORS_NAMES, *_SHARED)
+}
+
+_ORIGIN_OPTIONS = ("allow_origins", "allow_origin_regex", "allow_origin_predicate")
+#: Regex syntax in an ``origins`` string (``.`` excluded: it is in every host name).
+_REGEX_CHARS = re.compile(r"[\\^$()\[\]{}?+|]")
+#: Our own origin patterns, which also contain ``*``: ``https://*.example.com``, ``:*``.
+_OUR_PATTERN = re.compile(r"[a-z][a-z0-9+.-]*://(\*\.[^*]+|[^*]+:\*)", re.IGNORECASE)
+
+#: Accepted flask-cors flags: the value they must have, and why another one is refused.
+_ALWAYS = {
+    "vary_header": (
+        True,
+        "Vary: Origin is always sent when the answer depends on the origin (without it a "
+        "shared cache serves one origin's answer to another)",
+        "remove it",
+    ),
+    "automatic_options": (
+        True,
+        "preflights are always answered by the CORS layer, before Flask",
+        "remove it; put @no_cors on a view whose own OPTIONS handler must answer",
+    ),
+    "intercept_exceptions": (
+        True,
+        "error responses always carry CORS headers (so the page can read the error)",
+        "remove it",
+    ),
+}
+
+
+def _split(value: object) -> object:
+    """flask-cors's comma-separated string form of a list option, as a list."""
+    if isinstance(value, str) and value != "*":
+        return [item.strip() for item in value.split(",") if item.strip()]
+    return value
+
+
+def _origins(value: object, out: dict[str, Any]) -> None:
+    """flask-cors ``origins``: a string, a list, compiled or string regexes."""
+    items: list[Any]
+    if isinstance(value, str | re.Pattern):
+        items = [value]
+    elif isinstance(value, Iterable):
+        items = list(value)
+    else:
+        out["allow_origins"] = value  # the engine reports it
+        return
+    if "*" in items or ".*" in items:
+        out["allow_origins"] = ["*"]
+        return
+    exact: list[Any] = []
+    regexes: list[Any] = []
+    for item in items:
+        if isinstance(item, re.Pattern) or (
+            isinstance(item, str)
+            and (_REGEX_CHARS.search(item) or ("*" in item and not _OUR_PATTERN.fullmatch(item)))
+        ):
+            regexes.append(item)
+        else:
+            exact.append(item)
+    out["allow_origins"] = exact
+    if regexes:
+        out["allow_origin_regex"] = regexes
+
+
+def _max_age(value: object) -> object:
+    if isinstance(value, timedelta):
+        return int(value.total_seconds())
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value)
+    return value
+
+
+def _flask_cors_used(options: Mapping[str, Any]) -> bool:
+    return any(name in FLASK_CORS_NAMES for name in options)
+
+
+def translate(options: Mapping[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
+    """Engine options from a mix of flask-cors's and the engine's keywords.
+
+    Applies flask-cors's defaults where the user relied on them: with no origin option at
+    all, every origin (``"*"``, never with credentials), every method and every request
+    header; with flask-cors's names, its method and header defaults. ``resources`` is
+    left in the result for :func:`build`.
+
+    >>> translate({"origins": "https://a.example", "supports_credentials": True})[0]
+    {'allow_origins': ['https://a.example'], 'allow_credentials': True, \
+'allow_methods': ['GET', 'HEAD', 'POST', 'OPTIONS', 'PUT', 'PATCH', 'DELETE'], \
+'allow_headers': '*'}
+    """
+    problems: list[Problem] = []
+    out: dict[str, Any] = {}
+    for name, value in options.items():
+        if name in _ALWAYS:
+            required, problem, fix = _ALWAYS[name]
+            if value is not required:
+                problems.append(Problem(name, repr(value), f"cannot be turned off: {problem}", fix))
+            continue
+        if name == "always_send":  # headers without Origin change nothing a browser does
+            continue
+        if name == "send_wildcard":
+            if value is True and options.get("supports_credentials") is True:
+                problems.append(
+                    Problem(
+                        name,
+                        "True",
+                        "sends '*' together with supports_credentials=True, which browsers refuse",
+                        "remove send_wildcard (the origin is echoed with credentials)",
+                    )
+                )
+            continue
+        if name == "origins":
+            if "allow_origins" in options:
+                problems.append(
+                    Problem(name, "", "is given with allow_origins", "keep one of the two")
+                )
+                continue
+            _origins(value, out)
+            continue
+        target = FLASK_CORS_NAMES.get(name, name)
+        if target is None:  # resources
+            out[name] = value
+            continue
+        if target in out or (target != name and target in options):
+            problems.append(Problem(name, "", f"is given with {target}", "keep one of the two"))
+            continue
+        if name in ("methods", "allow_methods"):
+            value = _split(value)
+            if isinstance(value, list) and name == "methods":
+                value = [m.upper() if isinstance(m, str) else m for m in value]
+        elif name in ("allow_headers", "expose_headers"):
+            value = _split(value)
+        elif name == "max_age":
+            value = _max_age(value)
+        out[target] = value
+    if not any(name in out for name in (*_ORIGIN_OPTIONS, "resources")):
+        out["allow_origins"] = ["*"]  # flask-cors: CORS(app) allows every origin
+        flask_defaults = True
+    else:
+        flask_defaults = _flask_cors_used(options)
+    if flask_defaults:
+        out.setdefault("allow_methods", list(FLASK_CORS_DEFAULT_METHODS))
+        out.setdefault("allow_headers", "*")
+    return out, problems
+
+
+class ResourceRules:
+    """flask-cors's ``resources``: path regexes, each with its policy, the longest first.
+
+    A key matches when ``re.match(key, path)`` does (flask-cors's rule: ``r"/api/*"``
+    covers every path starting with ``/api``) on the path the engine is given (the
+    routed, percent-decoded ``SCRIPT_NAME + PATH_INFO``), case-sensitively. Paths no key
+    matches get no CORS headers.
+    """
+
+    uses_path = True
+    uses_host = True
+    no_origin_decision: Decision | None = None
+
+    def __init__(self, rules: Iterable[tuple[str, CORSPolicy]]) -> None:
+        ordered = sorted(rules, key=lambda rule: len(rule[0]), reverse=True)
+        self._rules = [(re.compile(key), policy) for key, policy in ordered]
+        self._none = PathRules({})  # the engine's "no CORS for this path" answer
+
+    @property
+    def websocket_origins(self) -> bool:
+        return False
+
+    def for_path(self, path: str) -> CORSPolicy | None:
+        """The policy of the first (longest) key matching ``path``."""
+        for pattern, policy in self._rules:
+            if pattern.match(path):
+                return policy
+        return None
+
+    def decide(
+        self,
+        method: str,
+        origin: str | None,
+        request_method: str | None = None,
+        request_headers: str | None = None,
+        private_network: bool = False,
+        *,
+        path: str = "",
+        host: str | None = None,
+        scheme: str = "http",
+    ) -> Decision:
+        """Decide with the policy of the resource matching ``path``."""
+        policy = self.for_path(path)
+        engine: Engine = self._none if policy is None else policy
+        return engine.decide(
+            method,
+            origin,
+            request_method,
+            request_headers,
+            private_network,
+            path=path,
+            host=host,
+            scheme=scheme,
+        )
+
+    def decide_websocket(
+        self, origin: str | None, host: str | None, scheme: str, *, path: str = ""
+    ) -> Decision:
+        """Websocket handshakes are not checked (flask-cors has no such option)."""
+        return self._none.decide_websocket(origin, host, scheme, path=path)
+
+
+def _resources(value: object) -> list[tuple[str, dict[str, Any]]] | Problem:
+    if isinstance(value, str):
+        return [(value, {})]
+    if isinstance(value, Mapping):
+        rules: list[tuple[str, dict[str, Any]]] = []
+        for key, options in value.items():
+            if not isinstance(options, Mapping):
+                return Problem(
+                    "resources",
+                    repr(key),
+                    "maps to something other than a dict",
+                    "map each path regex to a dict of options",
+                )
+            rules.append((key, dict(options)))
+        return rules
+    if isinstance(value, Iterable):
+        return [(key, {}) for key in value]
+    return Problem(
+        "resources",
+        repr(value),
+        "is not a dict, a list or a string",
+        "write resources={r'/api/*': {'origins': [...]}}",
+    )
+
+
+def build(options: Mapping[str, Any]) -> Engine:
+    """The engine for flask-cors-style (or engine) options; every problem in one error.
+
+    >>> build({"resources": {r"/api/*": {"origins": "*"}}}).for_path("/api/x")
+    CORSPolicy(allow_origins=['*'], ...)
+    """
+    known = set(OPTION_NAMES) | set(FLASK_CORS_NAMES)
+    problems = [
+        Problem(name, "", "is not a CORS option", suggest(name, sorted(known), "remove it"))
+        for name in options
+        if name not in known
+    ]
+    translated, more = translate({k: v for k, v in options.items() if k in known})
+    problems += more
+    resources = translated.pop("resources", None)
+    if resources is None:
+        try:
+            policy = CORSPolicy(**translated)
+        except ConfigError as exc:  # listed with the translation's problems
+            problems += exc.problems
+        if problems:
+            raise ConfigError(problems)
+        return policy
+    rules = _resources(resources)
+    if isinstance(rules, Problem):
+        raise ConfigError([*problems, rules])
+    top = {k: v for k, v in options.items() if k in known and k != "resources"}
+    built: list[tuple[str, CORSPolicy]] = []
+    for key, overrides in rules:
+        try:
+            re.compile(key)
+        except (re.error, TypeError) as exc:
+            problems.append(
+                Problem("resources", repr(key), f"does not compile ({exc})", "fix the path regex")
+            )
+            continue
+        merged = {**top, **overrides}
+        if "allow_origins" in overrides or "origins" in overrides:
+            merged.pop("origins" if "allow_origins" in overrides else "allow_origins", None)
+        resource_options, more = translate(merged)
+        problems += [  # the top-level options' problems are already listed
+            Problem(f"resources[{key!r}].{p.option}", p.entry, p.problem, p.fix)
+            for p in more
+            if p.option not in top
+        ]
+        try:
+            built.append((key, CORSPolicy(**resource_options)))
+        except ConfigError as exc:
+            problems += [
+                Problem(f"resources[{key!r}].{p.option}", p.entry, p.problem, p.fix)
+                for p in exc.problems
+            ]
+    if problems:
+        raise ConfigError(problems)
+    return ResourceRules(built)

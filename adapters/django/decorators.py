@@ -50,8 +50,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Final, TypeVar
 
-from cors_core import ConfigError, Problem
-from cors_core.integration import Engine, resolve_policy
+from cors_core.integration import Engine
+from cors_core.integration import view_policy as integration_view_policy
 
 __all__ = ["NO_CORS", "VIEW_ATTR", "NoCORS", "cross_origin", "no_cors", "view_policy"]
 
@@ -110,24 +110,9 @@ def cross_origin(
     >>> view_policy(item).options["allow_methods"]
     ['PUT']
     """
-    if not enabled:
-        if policy is not None or options:
-            raise ConfigError(
-                [Problem("enabled", "False", "was given with options", "drop the options")]
-            )
+    resolved = integration_view_policy(policy, options, enabled=enabled)
+    if resolved is None:
         return no_cors
-    if policy is None and not options:
-        raise ConfigError(
-            [
-                Problem(
-                    "cross_origin",
-                    "()",
-                    "has no options",
-                    "write cross_origin(allow_origins=['*']) or list the origins",
-                )
-            ]
-        )
-    resolved = resolve_policy(policy, options)
 
     def mark(view: F) -> F:
         _mark(view, resolved)

@@ -431,8 +431,8 @@ class CORSPolicy:
             ),
         ]
         if s.allow_all_headers:
-            if names:
-                headers.append(("Access-Control-Allow-Headers", ", ".join(names)))
+            if names and request_headers is not None:
+                headers.append(("Access-Control-Allow-Headers", _as_sent(request_headers)))
         elif self._header_patterns and names:
             # Browsers compare names, not patterns: list the requested names a pattern allows.
             extra = [n for n in names if n not in self._headers and self._header_matches(n)]
@@ -520,6 +520,20 @@ def _validate_all(options: dict[str, Any], unknown: Mapping[str, Any]) -> Settin
     except ConfigError as exc:
         problems += exc.problems
     raise ConfigError(problems)
+
+
+def _as_sent(request_headers: str) -> str:
+    """The requested names as the client wrote them (already validated tokens), each once.
+
+    >>> _as_sent("X-Token, ,x-token,Content-Type")
+    'X-Token, Content-Type'
+    """
+    seen: dict[str, str] = {}
+    for item in request_headers.split(","):
+        name = item.strip(" \t")
+        if name:
+            seen.setdefault(name.lower(), name)
+    return ", ".join(seen.values())
 
 
 def _same_origin(origin: str, scheme: str, host: str | None) -> bool:

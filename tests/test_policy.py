@@ -214,13 +214,19 @@ def test_preflight_status_200_has_content_length_zero() -> None:
     )
 
 
+def test_preflight_star_echoes_header_names_as_sent() -> None:
+    policy = CORSPolicy(allow_origins=[A], allow_headers="*")
+    d = policy.preflight(A, "GET", "X-Token, ,x-token,Content-Type")
+    assert dict(d.headers)["Access-Control-Allow-Headers"] == "X-Token, Content-Type"
+
+
 def test_preflight_star_echoes_method_and_headers() -> None:
     policy = CORSPolicy(allow_origins=[A], allow_methods="*", allow_headers="*")
     d = policy.preflight(A, "PATCH", "x-b,authorization")
     assert d.headers == (
         ("Access-Control-Allow-Origin", A),
         ("Access-Control-Allow-Methods", "PATCH"),
-        ("Access-Control-Allow-Headers", "authorization, x-b"),
+        ("Access-Control-Allow-Headers", "x-b, authorization"),  # echoed as sent
         ("Access-Control-Max-Age", "600"),
         PREFLIGHT_VARY,
     )

@@ -15,7 +15,7 @@ from datetime import timedelta
 from typing import Any
 
 from cors_core import ConfigError, CORSPolicy, Decision, PathRules, Problem
-from cors_core.integration import OPTION_NAMES, Engine, suggest
+from cors_core.integration import OPTION_NAMES, Engine, backtracking_problems, suggest
 
 __all__ = [
     "FLASK_CORS_CONFIG_KEYS",
@@ -308,12 +308,17 @@ def build(options: Mapping[str, Any]) -> Engine:
     built: list[tuple[str, CORSPolicy]] = []
     for key, overrides in rules:
         try:
-            re.compile(key)
+            compiled = re.compile(key)
         except (re.error, TypeError) as exc:
             problems.append(
                 Problem("resources", repr(key), f"does not compile ({exc})", "fix the path regex")
             )
             continue
+        # The path is the attacker's: a key that can backtrack is refused (ReDoS).
+        for problem, fix in backtracking_problems(compiled):
+            problems.append(
+                Problem("resources", repr(key), problem.replace("Origin", "request path"), fix)
+            )
         merged = {**top, **overrides}
         if "allow_origins" in overrides or "origins" in overrides:
             merged.pop("origins" if "allow_origins" in overrides else "allow_origins", None)

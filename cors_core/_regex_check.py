@@ -1080,6 +1080,28 @@ def _dead(tree: _Seq, source: str) -> list[tuple[str, str]]:
     ]
 
 
+def backtracking_problems(pattern: re.Pattern[str]) -> list[tuple[str, str]]:
+    r"""(problem, fix) pairs when ``pattern`` can backtrack exponentially or worse than
+    quadratically, whatever it is matched against (a path regex, say); empty when it cannot.
+
+    Unlike :func:`regex_problems` it does not ask whether the regex can match an Origin.
+
+    >>> import re
+    >>> backtracking_problems(re.compile(r"/api/.*"))
+    []
+    >>> backtracking_problems(re.compile(r"/api/(\w+-?)+/x"))[0][0].split(":")[0]
+    'can backtrack exponentially'
+    """
+    source = pattern.pattern
+    try:
+        tree = _tree(source, pattern.flags)
+        return _structural(tree) or _backtracking(tree, source) or _empty_loops(tree)
+    except (_TooBigError, RecursionError):
+        return [("is too large or too deeply nested to prove safe", "simplify it")]
+    except Exception as exc:  # a private parser may change: fail closed, never crash
+        return [(f"could not be checked for catastrophic backtracking ({exc!r})", "simplify it")]
+
+
 def regex_problems(pattern: re.Pattern[str]) -> list[tuple[str, str]]:
     """(problem, fix) pairs for a compiled allow_origin_regex; empty when it is safe.
 

@@ -300,3 +300,21 @@ def test_cors_on_a_blueprint_governs_only_its_routes() -> None:
     assert trip(app, "/api/items", FRONT, method="PUT").verdict
     assert not trip(app, "/site", FRONT, method="PUT").verdict
     assert not trip(app, "/api/items", EVIL).verdict
+
+
+def test_a_resources_key_that_can_backtrack_is_refused() -> None:
+    """The request path is the attacker's: a path regex with nested quantifiers is a ReDoS."""
+    import flask
+
+    from adapters.flask import CORS
+    from cors_core import ConfigError
+
+    app = flask.Flask(__name__)
+    with pytest.raises(ConfigError) as info:
+        CORS(app, resources={r"/api/(\w+-?)+/x": {"origins": "https://app.example.com"}})
+    [problem] = info.value.problems
+    assert (problem.option, problem.entry) == ("resources", repr(r"/api/(\w+-?)+/x"))
+    assert problem.problem.startswith("can backtrack exponentially")
+    assert "crafted request path" in problem.problem
+    ok = flask.Flask(__name__)
+    CORS(ok, resources={r"/api/.*": {"origins": "https://app.example.com"}})  # linear: fine

@@ -855,7 +855,9 @@ def _rewrite_fix(tree: _Seq, fix: str) -> str:
     return fix
 
 
-def _backtracking(tree: _Seq, source: str) -> list[tuple[str, str]]:
+def _backtracking(tree: _Seq, source: str, linear: bool = False) -> list[tuple[str, str]]:
+    """Exponential or super-quadratic backtracking; with ``linear``, quadratic too (for
+    subjects of unbounded length, such as a request path)."""
     auto = _Builder().build(tree)
     analysis = _Analysis.of(auto)
     budget = _Budget()
@@ -885,6 +887,13 @@ def _backtracking(tree: _Seq, source: str) -> list[tuple[str, str]]:
             fix += f"instead of {text})"
         return [(problem, _rewrite_fix(tree, fix))]
     degree, chain, pairs = analysis.polynomial(budget)
+    if linear and degree >= 1:
+        problem = (
+            f"can backtrack polynomially: the repeats {_listed(auto, analysis, chain or pairs[0])}"
+            " follow each other and can match the same characters, so a failing match tries "
+            "every way of splitting a long subject between them"
+        )
+        return [(problem, _rewrite_fix(tree, _CHAIN_FIX))]
 
     def listed(comps: Iterable[int]) -> str:
         names = []
@@ -935,6 +944,14 @@ def _backtracking(tree: _Seq, source: str) -> list[tuple[str, str]]:
         )
         return [(problem, _rewrite_fix(tree, _CHAIN_FIX))]
     return []
+
+
+def _listed(auto: _Automaton, analysis: _Analysis, comps: Iterable[int]) -> str:
+    names = []
+    for ci in comps:
+        repeat = _culprit(auto, analysis.comps[ci])
+        names.append(_render(repeat) if repeat else "?")
+    return ", ".join(names)
 
 
 def _empty_loops(tree: _Seq) -> list[tuple[str, str]]:
@@ -1095,7 +1112,7 @@ def backtracking_problems(pattern: re.Pattern[str]) -> list[tuple[str, str]]:
     source = pattern.pattern
     try:
         tree = _tree(source, pattern.flags)
-        return _structural(tree) or _backtracking(tree, source) or _empty_loops(tree)
+        return _structural(tree) or _backtracking(tree, source, linear=True) or _empty_loops(tree)
     except (_TooBigError, RecursionError):
         return [("is too large or too deeply nested to prove safe", "simplify it")]
     except Exception as exc:  # a private parser may change: fail closed, never crash

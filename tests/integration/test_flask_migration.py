@@ -316,5 +316,9 @@ def test_a_resources_key_that_can_backtrack_is_refused() -> None:
     assert (problem.option, problem.entry) == ("resources", repr(r"/api/(\w+-?)+/x"))
     assert problem.problem.startswith("can backtrack exponentially")
     assert "crafted request path" in problem.problem
+    quadratic = flask.Flask(__name__)  # paths have no length bound: quadratic is refused too
+    with pytest.raises(ConfigError, match="can backtrack polynomially"):
+        CORS(quadratic, resources={r"/.*.*x": {"origins": "https://app.example.com"}})
     ok = flask.Flask(__name__)
     CORS(ok, resources={r"/api/.*": {"origins": "https://app.example.com"}})  # linear: fine
+    CORS(flask.Flask(__name__), resources={r"/api/[^/]*/items/.*": {"origins": "*"}})

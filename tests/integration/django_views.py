@@ -154,6 +154,25 @@ def shared_view(request: HttpRequest) -> HttpResponse:
     return _answer(request, "shared")
 
 
+# A Django REST framework view: the class mark, and the as_view() mark in the URLconf.
+from rest_framework.response import Response as DRFResponse  # noqa: E402
+from rest_framework.views import APIView  # noqa: E402
+
+
+@cross_origin(allow_origins=[CLASS_ORIGIN], allow_methods=["PATCH"], allow_headers=["x-drf"])
+class DRFMarked(APIView):
+    authentication_classes: list[Any] = []
+    permission_classes: list[Any] = []
+
+    def get(self, request: Any) -> Any:
+        CALLS.append(("GET", request.path))
+        return DRFResponse({"view": "drf"})
+
+    def patch(self, request: Any) -> Any:
+        CALLS.append(("PATCH", request.path))
+        return DRFResponse({"view": "drf"})
+
+
 def raising_view(request: HttpRequest) -> HttpResponse:
     CALLS.append((request.method or "", request.path))
     raise RuntimeError("boom")
@@ -169,6 +188,7 @@ urlpatterns = [
     path("views/blocking/", blocking_view),
     path("views/plain/", plain_view),
     path("views/class/", ClassMarked.as_view()),
+    path("views/drf/", DRFMarked.as_view()),
     path("views/as-view/", cross_origin(allow_origins=[AS_VIEW_ORIGIN])(Plain.as_view())),
     path("views/dispatch/", DispatchMarked.as_view()),
     path("views/handler/", HandlerMarked.as_view()),

@@ -167,6 +167,23 @@ def test_cross_origin_on_the_view_class(views: Client) -> None:
     assert cors_trip(views, "/views/class/", origin=FRONT).verdict.code == ("missing_allow_origin")
 
 
+def test_cross_origin_on_a_rest_framework_view(views: Client) -> None:
+    """A Django REST framework ``APIView`` marked on its class: preflight answered before
+    DRF runs (no authentication, no 405 from its OPTIONS handler), actual response decorated."""
+    from django.test import override_settings
+
+    # No django.contrib.auth in these tests' project: DRF's anonymous user must be None.
+    with override_settings(REST_FRAMEWORK={"UNAUTHENTICATED_USER": None}):
+        trip = cors_trip(
+            views, "/views/drf/", origin=v.CLASS_ORIGIN, method="PATCH", headers={"X-DRF": "1"}
+        )
+        assert trip.verdict.code == "ok", trip.steps
+        assert trip.actual is not None and trip.actual.status == 200
+        assert trip.actual.body == b'{"view":"drf"}'
+        blocked = cors_trip(views, "/views/drf/", origin=FRONT, method="PATCH")
+        assert blocked.verdict.code == "missing_allow_origin", blocked.steps
+
+
 def test_cross_origin_on_an_as_view_result(views: Client) -> None:
     """The DRF way: ``cross_origin(...)(SomeAPIView.as_view())`` in the URLconf."""
     trip = cors_trip(views, "/views/as-view/", origin=v.AS_VIEW_ORIGIN, method="POST")

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from datetime import timedelta
 from typing import Any
 
-from cors_core import ConfigError, CORSPolicy, Decision, PathRules, Problem
+from cors_core import ConfigError, CORSPolicy, PathRules, Problem
 from cors_core.integration import OPTION_NAMES, Engine, backtracking_problems, suggest
 
 __all__ = [
@@ -191,7 +191,7 @@ def translate(options: Mapping[str, Any]) -> tuple[dict[str, Any], list[Problem]
     return out, problems
 
 
-class ResourceRules:
+class ResourceRules(PathRules):
     """flask-cors's ``resources``: path regexes, each with its policy, the longest first.
 
     A key matches when ``re.match(key, path)`` does (flask-cors's rule: ``r"/api/*"``
@@ -200,18 +200,10 @@ class ResourceRules:
     matches get no CORS headers.
     """
 
-    uses_path = True
-    uses_host = True
-    no_origin_decision: Decision | None = None
-
     def __init__(self, rules: Iterable[tuple[str, CORSPolicy]]) -> None:
+        super().__init__({})  # PathRules decides; only the matching of paths differs
         ordered = sorted(rules, key=lambda rule: len(rule[0]), reverse=True)
         self._rules = [(re.compile(key), policy) for key, policy in ordered]
-        self._none = PathRules({})  # the engine's "no CORS for this path" answer
-
-    @property
-    def websocket_origins(self) -> bool:
-        return False
 
     def for_path(self, path: str) -> CORSPolicy | None:
         """The policy of the first (longest) key matching ``path``."""
@@ -219,38 +211,6 @@ class ResourceRules:
             if pattern.match(path):
                 return policy
         return None
-
-    def decide(
-        self,
-        method: str,
-        origin: str | None,
-        request_method: str | None = None,
-        request_headers: str | None = None,
-        private_network: bool = False,
-        *,
-        path: str = "",
-        host: str | None = None,
-        scheme: str = "http",
-    ) -> Decision:
-        """Decide with the policy of the resource matching ``path``."""
-        policy = self.for_path(path)
-        engine: Engine = self._none if policy is None else policy
-        return engine.decide(
-            method,
-            origin,
-            request_method,
-            request_headers,
-            private_network,
-            path=path,
-            host=host,
-            scheme=scheme,
-        )
-
-    def decide_websocket(
-        self, origin: str | None, host: str | None, scheme: str, *, path: str = ""
-    ) -> Decision:
-        """Websocket handshakes are not checked (flask-cors has no such option)."""
-        return self._none.decide_websocket(origin, host, scheme, path=path)
 
 
 def _resources(value: object) -> list[tuple[str, dict[str, Any]]] | Problem:

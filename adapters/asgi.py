@@ -137,7 +137,7 @@ class CORSMiddleware:
                 )
             return
         decision = self._decide(
-            scope["method"], origin, request_method, request_headers, pna, host=host, request=scope
+            scope["method"], origin, request_method, request_headers, pna, host, scope
         )
         if decision.action is _RESPOND:
             await send(

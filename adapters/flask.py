@@ -243,9 +243,7 @@ def cross_origin(
             if environ.get(_HANDLED):  # CORS(app) applies this view's policy itself
                 return view(*args, **kwargs)
             origin, method, names, pna, host = read_environ(environ, gate.want_host)
-            decision = decide(
-                request.method, origin, method, names, pna, host=host, request=environ
-            )
+            decision = decide(request.method, origin, method, names, pna, host, environ)
             if decision.action is Action.RESPOND:
                 return current_app.response_class(
                     decision.body, status=decision.status, headers=list(decision.headers)

@@ -85,8 +85,8 @@ class CORSMiddleware:
             request_method,
             request_headers,
             pna,
-            host=host,
-            request=environ,
+            host,
+            environ,
         )
         if decision.action is _RESPOND:
             start_response(_status_line(decision.status), list(decision.headers))

@@ -22,7 +22,7 @@ Example (a complete WSGI adapter, minus the fast paths of :mod:`adapters.wsgi`):
     >>> def middleware(environ, start_response):
     ...     origin, method, names, pna, host = read_environ(environ, gate.want_host)
     ...     decision = decide(
-    ...         environ["REQUEST_METHOD"], origin, method, names, pna, host=host, request=environ
+    ...         environ["REQUEST_METHOD"], origin, method, names, pna, host, environ
     ...     )
     ...     if decision.action is Action.RESPOND:
     ...         start_response(f"{decision.status} CORS", list(decision.headers))
@@ -180,12 +180,12 @@ class Step(Protocol[_R]):
         self,
         method: str,
         origin: str | None,
-        request_method: str | None = None,
-        request_headers: str | None = None,
-        private_network: bool = False,
-        *,
-        host: str | None = None,
+        request_method: str | None,
+        request_headers: str | None,
+        private_network: bool,
+        host: str | None,
         request: _R,
+        /,
     ) -> Decision: ...
 
 
@@ -260,36 +260,48 @@ class Gate:
 
         >>> from cors_core import CORSPolicy
         >>> decide = Gate(CORSPolicy()).bind(asgi_path, asgi_scheme)
-        >>> print(decide("GET", "https://a.example", request={"path": "/x"}).reason.code)
+        >>> scope = {"path": "/x"}
+        >>> print(decide("GET", "https://a.example", None, None, False, None, scope).reason.code)
         origin_not_allowed
         """
         engine_decide = self._decide
         gate_decide = self.decide
-        full = self.want_host
         uses_path = self.uses_path
+
+        # Positional parameters and one closure per case: the step costs one plain call.
+        def full_step(
+            method: str,
+            origin: str | None,
+            request_method: str | None,
+            request_headers: str | None,
+            private_network: bool,
+            host: str | None,
+            request: _R,
+            /,
+        ) -> Decision:
+            # The engine reads the path, the host or the scheme: give them all.
+            return gate_decide(
+                method,
+                origin,
+                request_method,
+                request_headers,
+                private_network,
+                path=path_of(request) if uses_path else "",
+                host=host,
+                scheme=scheme_of(request),
+                where=lambda: path_of(request),
+            )
 
         def step(
             method: str,
             origin: str | None,
-            request_method: str | None = None,
-            request_headers: str | None = None,
-            private_network: bool = False,
-            *,
-            host: str | None = None,
+            request_method: str | None,
+            request_headers: str | None,
+            private_network: bool,
+            host: str | None,
             request: _R,
+            /,
         ) -> Decision:
-            if full:  # the engine reads the path, the host or the scheme: give them all
-                return gate_decide(
-                    method,
-                    origin,
-                    request_method,
-                    request_headers,
-                    private_network,
-                    path=path_of(request) if uses_path else "",
-                    host=host,
-                    scheme=scheme_of(request),
-                    where=lambda: path_of(request),
-                )
             # Gate.decide without host, scheme and path, inlined (a property test holds
             # the two to the same answers and log lines).
             decision = engine_decide(
@@ -299,7 +311,7 @@ class Gate:
                 log_decision(decision, method, path_of(request))
             return decision
 
-        return step
+        return full_step if self.want_host else step
 
     def decide_websocket(
         self, origin: str | None, host: str | None, scheme: str, *, path: str = ""

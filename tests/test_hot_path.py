@@ -321,8 +321,10 @@ def _adapter_reads(headers: list[tuple[bytes, bytes]], want_host: bool) -> Reque
     policy = CORSPolicy(allow_origins=[ORIGIN], block_disallowed=want_host)
     mw = CORSMiddleware(lambda *a: None, policy=policy)  # type: ignore[arg-type,return-value]
 
-    def record(method: str, origin: str | None, acrm: Any, acrh: Any, pna: bool, **kw: Any) -> Any:
-        seen.append(RequestMeta(origin, acrm, acrh, pna, kw.get("host")))
+    def record(
+        method: str, origin: str | None, acrm: Any, acrh: Any, pna: bool, host: Any, request: Any
+    ) -> Any:
+        seen.append(RequestMeta(origin, acrm, acrh, pna, host))
         return policy.no_origin_decision  # an ACTUAL decision: the app is then called
 
     mw._decide = record  # type: ignore[method-assign]

@@ -84,8 +84,8 @@ def test_bound_step_equals_gate_decide(
     asgi = gate.bind(asgi_path, asgi_scheme)
     wsgi = gate.bind(wsgi_path, wsgi_scheme)
     host = host if gate.want_host else None
-    assert asgi(method, origin, request_method, names, pna, host=host, request=scope) == expected
-    assert wsgi(method, origin, request_method, names, pna, host=host, request=environ) == expected
+    assert asgi(method, origin, request_method, names, pna, host, scope) == expected
+    assert wsgi(method, origin, request_method, names, pna, host, environ) == expected
 
 
 @pytest.mark.parametrize("engine", sorted(ENGINES))
@@ -105,7 +105,7 @@ def test_bound_step_logs_like_gate_decide(engine: str, caplog: pytest.LogCapture
         expected = [r.getMessage() for r in caplog.records]
         caplog.clear()
         gate.bind(asgi_path, asgi_scheme)(
-            "OPTIONS", origin, "PATCH", host="api.example.com", request=scope
+            "OPTIONS", origin, "PATCH", None, False, "api.example.com", scope
         )
         assert [r.getMessage() for r in caplog.records] == expected
         assert expected and "/api" in expected[0]

@@ -238,7 +238,7 @@ class _Policy:
     def ask(self, request: Any, meta: Any) -> Decision:
         origin, request_method, request_headers, pna, host = read_environ(meta, self.want_host)
         return self._decide(
-            request.method, origin, request_method, request_headers, pna, host=host, request=request
+            request.method, origin, request_method, request_headers, pna, host, request
         )
 
 

@@ -23,7 +23,6 @@ import argparse
 import json
 import sys
 import time
-import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -81,27 +80,10 @@ def _wsgi_point(apps: dict[str, Any], b: Budget) -> tuple[float, float]:
 
 
 def _flask_point(n: int, b: Budget) -> tuple[float, float]:
-    from flask_cors import CORS
+    from benchmarks.suites import flask_contenders
 
-    from adapters.wsgi import CORSMiddleware
-    from benchmarks.suites import _flask_app
-
-    allow = sc.origins(n)
-    bare, peer = _flask_app(), _flask_app()
-    CORS(
-        peer,
-        origins=allow,
-        methods=sc.METHODS,
-        allow_headers=sc.HEADERS,
-        expose_headers=sc.EXPOSE,
-        supports_credentials=True,
-        max_age=sc.MAX_AGE,
-        always_send=False,
-    )
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        ours = CORSMiddleware(bare.wsgi_app, **sc.ours_options(allow))
-    return _wsgi_point({"bare": bare.wsgi_app, "ours": ours, "peer": peer.wsgi_app}, b)
+    apps = flask_contenders(sc.origins(n))
+    return _wsgi_point({"bare": apps["bare"], "ours": apps["ours"], "peer": apps["flask-cors"]}, b)
 
 
 def _django_point(n: int, b: Budget) -> tuple[float, float]:

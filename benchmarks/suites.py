@@ -260,31 +260,35 @@ def _wsgi_rows(
     return rows
 
 
-def flask_suite(b: Budget) -> list[Row]:
-    """Our WSGI middleware on a Flask app vs flask-cors, same policy (target <= 0.1x)."""
+def flask_contenders(allow: list[str]) -> dict[str, Any]:
+    """The bare Flask app, ours around it and flask-cors on a twin, for one allow-list."""
     from flask_cors import CORS
 
     from adapters.wsgi import CORSMiddleware
 
+    bare = _flask_app()
+    peer = _flask_app()
+    CORS(
+        peer,
+        origins=allow,
+        methods=sc.METHODS,
+        allow_headers=sc.HEADERS,
+        expose_headers=sc.EXPOSE,
+        supports_credentials=True,
+        max_age=sc.MAX_AGE,
+        always_send=False,  # its default sends CORS headers without Origin: not like ours
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ours = CORSMiddleware(bare.wsgi_app, **sc.ours_options(allow))
+    return {"bare": bare.wsgi_app, "ours": ours, "flask-cors": peer.wsgi_app}
+
+
+def flask_suite(b: Budget) -> list[Row]:
+    """Our WSGI middleware on a Flask app vs flask-cors, same policy (target <= 0.1x)."""
     rows = []
     for n in (1, 1000):
-        allow = sc.origins(n)
-        bare = _flask_app()
-        peer = _flask_app()
-        CORS(
-            peer,
-            origins=allow,
-            methods=sc.METHODS,
-            allow_headers=sc.HEADERS,
-            expose_headers=sc.EXPOSE,
-            supports_credentials=True,
-            max_age=sc.MAX_AGE,
-            always_send=False,  # its default sends CORS headers without Origin: not like ours
-        )
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            ours = CORSMiddleware(bare.wsgi_app, **sc.ours_options(allow))
-        apps = {"bare": bare.wsgi_app, "ours": ours, "flask-cors": peer.wsgi_app}
+        apps = flask_contenders(sc.origins(n))
         rows += _wsgi_rows(b, "wsgi-flask", n, apps, "flask-cors", 0.1)
     return rows
 

@@ -7,7 +7,6 @@ import asyncio
 import io
 import logging
 import warnings
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -28,23 +27,6 @@ OPTIONS: dict[str, Any] = {
     "allow_methods": ["GET", "PUT"],
     "allow_headers": ["x-api-key"],
 }
-
-
-@pytest.fixture
-def log_lines() -> Iterator[io.StringIO]:
-    """A real handler on "cors_core" at DEBUG writing formatted lines to a buffer."""
-    stream = io.StringIO()
-    handler = logging.StreamHandler(stream)
-    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s %(message)s"))
-    logger = logging.getLogger("cors_core")
-    old = logger.level
-    logger.addHandler(handler)
-    logger.setLevel(logging.DEBUG)
-    try:
-        yield stream
-    finally:
-        logger.removeHandler(handler)
-        logger.setLevel(old)
 
 
 def single_lines(stream: io.StringIO) -> list[str]:

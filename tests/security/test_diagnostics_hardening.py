@@ -506,22 +506,6 @@ HOSTILE = "\x9b\x85\u202e\u2028\ud800\U000e0041"
 HOSTILE_SHOWN = "\\x9b\\x85\\u202e\\u2028\\ud800\\U000e0041"
 
 
-@pytest.fixture
-def debug_log() -> Iterator[io.StringIO]:
-    stream = io.StringIO()
-    handler = logging.StreamHandler(stream)
-    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s %(message)s"))
-    logger = logging.getLogger("cors_core")
-    old = logger.level
-    logger.addHandler(handler)
-    logger.setLevel(logging.DEBUG)
-    try:
-        yield stream
-    finally:
-        logger.removeHandler(handler)
-        logger.setLevel(old)
-
-
 def _expected_log_lines() -> list[str]:
     bad_origin = ORIGIN_MALFORMED.format(f"'https://a{HOSTILE_SHOWN}.example'")
     bad_method = METHOD_MALFORMED.format(f"'PUT{HOSTILE_SHOWN}'")
@@ -533,18 +517,18 @@ def _expected_log_lines() -> list[str]:
     ]
 
 
-def test_wsgi_rejection_log_is_one_printable_ascii_line(debug_log: io.StringIO) -> None:
+def test_wsgi_rejection_log_is_one_printable_ascii_line(log_lines: io.StringIO) -> None:
     policy = CORSPolicy(allow_origins=[APP], allow_methods=["GET", "PUT"])
     path = f"/p{HOSTILE}"
     call_wsgi(policy, f"GET{HOSTILE}", {"origin": f"https://a{HOSTILE}.example"}, path)
     call_wsgi(
         policy, "OPTIONS", {"origin": APP, "access-control-request-method": f"PUT{HOSTILE}"}, path
     )
-    lines = assert_printable_lines(debug_log.getvalue())
+    lines = assert_printable_lines(log_lines.getvalue())
     assert lines == _expected_log_lines()
 
 
-def test_asgi_rejection_log_is_one_printable_ascii_line(debug_log: io.StringIO) -> None:
+def test_asgi_rejection_log_is_one_printable_ascii_line(log_lines: io.StringIO) -> None:
     policy = CORSPolicy(allow_origins=[APP], allow_methods=["GET", "PUT"])
     path = f"/p{HOSTILE}"  # scope["path"] and scope["method"] are str: any code point
     as_utf8 = HOSTILE.encode("utf-8", "surrogatepass")  # headers are bytes, read as latin-1
@@ -554,7 +538,7 @@ def test_asgi_rejection_log_is_one_printable_ascii_line(debug_log: io.StringIO) 
     call_asgi(policy, f"GET{HOSTILE}", {"origin": b"https://a" + as_utf8 + b".example"}, path)
     headers = {"origin": APP.encode(), "access-control-request-method": b"PUT" + as_utf8}
     call_asgi(policy, "OPTIONS", headers, path)
-    lines = assert_printable_lines(debug_log.getvalue())
+    lines = assert_printable_lines(log_lines.getvalue())
     bad_origin = ORIGIN_MALFORMED.format(f"'https://a{utf8_shown}.example'")
     bad_method = METHOD_MALFORMED.format(f"'PUT{utf8_shown}'")
     assert lines == [

@@ -33,6 +33,7 @@ _HOST = b"host"
 _ACRM = b"access-control-request-method"
 _ACRH = b"access-control-request-headers"
 _MAX_ACRH = MAX_REQUEST_HEADERS_LENGTH
+_ACRH_CUT = MAX_REQUEST_HEADERS_LENGTH + 1
 _METHOD_CUT = MAX_METHOD_LENGTH + 1
 #: Response-header names apps commonly send that need no merge (skips ``lower()`` for them).
 _PLAIN = frozenset(
@@ -84,11 +85,20 @@ class CORSMiddleware:
         self._websockets = gate.websockets
         # Host is read only when the policy needs it (path rules, block_disallowed).
         self._wanted = ASGI_NAMES if gate.want_host else CORS_REQUEST_NAMES
+        # A second Origin line makes the request refused; unless it may be a preflight
+        # or Host is needed, the rest of the header list is not read (read_asgi's rule).
+        self._stop_early = not gate.want_host
         # The shared decide-and-log step, bound to ASGI scopes once.
         self._decide = gate.bind(asgi_path, asgi_scheme)
         # A request without Origin gets the policy's fixed answer (None for path rules,
         # whose answer depends on the path): decide() is skipped for it.
-        self._plain = gate.plain
+        self._plain = plain = gate.plain
+        # What that fixed answer adds to a response, if anything: (raw pairs, Vary: Origin).
+        self._plain_add = (
+            (plain.raw_headers, plain.vary_origin)
+            if plain is not None and plain.modifies_response
+            else None
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -110,6 +120,8 @@ class CORSMiddleware:
                     origin = value.decode("latin-1")
                 elif not origin_twice:  # already malformed: join two, skip the rest
                     origin, origin_twice = f"{origin}, {value.decode('latin-1')}", True
+                    if self._stop_early and scope["method"] != "OPTIONS":
+                        break  # not a preflight: nothing further can change the answer
             elif name == _HOST:
                 host = value.decode("latin-1")
             elif name == _ACRM:
@@ -118,42 +130,32 @@ class CORSMiddleware:
                 elif not method_twice:
                     request_method = f"{request_method}, {value.decode('latin-1')}"
                     method_twice = True
-            elif name == _ACRH:
-                text = value.decode("latin-1")
+            elif name == _ACRH:  # past the bound it is refused: never decode more than that
+                text = value[:_ACRH_CUT].decode("latin-1")
                 if request_headers is None:
                     request_headers = text
                 elif len(request_headers) <= _MAX_ACRH:  # past that it is refused anyway
                     request_headers = f"{request_headers},{text}"
             else:
                 pna = value.decode("latin-1").strip().lower() == "true"
-        plain = self._plain
-        if origin is None and plain is not None:
+        if origin is None and self._plain is not None:
             # No Origin: the policy's fixed answer, decide() skipped.
-            if not plain.modifies_response:
+            if self._plain_add is None:
                 await self.app(scope, receive, send)
             else:
-                await self.app(
-                    scope, receive, _with_headers(send, plain.raw_headers, plain.vary_origin)
-                )
+                await self.app(scope, receive, _with_headers(send, *self._plain_add))
             return
-        decision = self._decide(
+        # One unpacking instead of four attribute reads (a Decision is a named tuple).
+        action, _, _, _, raw_headers, vary, status, body, _, modifies = self._decide(
             scope["method"], origin, request_method, request_headers, pna, host, scope
         )
-        if decision.action is _RESPOND:
-            await send(
-                {
-                    "type": _START,
-                    "status": decision.status,
-                    "headers": list(decision.raw_headers),
-                }
-            )
-            await send({"type": "http.response.body", "body": decision.body})
-        elif not decision.modifies_response:
+        if action is _RESPOND:
+            await send({"type": _START, "status": status, "headers": list(raw_headers)})
+            await send({"type": "http.response.body", "body": body})
+        elif not modifies:
             await self.app(scope, receive, send)
         else:
-            await self.app(
-                scope, receive, _with_headers(send, decision.raw_headers, decision.vary_origin)
-            )
+            await self.app(scope, receive, _with_headers(send, raw_headers, vary))
 
     async def _websocket(self, scope: Scope, receive: Receive, send: Send) -> None:
         meta = read_asgi(scope["headers"])

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import IntEnum, StrEnum
+from typing import NamedTuple
 
 from cors_core._text import escape, quote
 
@@ -46,9 +46,10 @@ class ReasonCode(StrEnum):
     WEBSOCKET_ORIGIN = "websocket_origin_not_allowed"
 
 
-@dataclass(frozen=True, slots=True)
-class Reason:
+class Reason(NamedTuple):
     """Why the engine decided as it did: a stable ``code`` and a human ``message``.
+
+    An immutable named tuple ``(code, value, detail)``; ``message`` is built on demand.
 
     Messages name the offending value (quoted so control characters are escaped)
     and the option that would allow it. A message is always one line of printable
@@ -136,9 +137,11 @@ HeaderPairs = tuple[tuple[str, str], ...]
 RawHeaderPairs = tuple[tuple[bytes, bytes], ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Decision:
+class Decision(NamedTuple):
     """The engine's answer for one request; adapters only apply it.
+
+    An immutable named tuple: a decision is built for every never-seen origin, and a
+    tuple costs a fraction of a frozen dataclass to build.
 
     ``headers``/``raw_headers`` are the same pairs as ``str`` (WSGI) and ``bytes``
     (ASGI), prebuilt so adapters only append them. For :attr:`Action.ACTUAL` they

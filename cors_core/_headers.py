@@ -16,6 +16,7 @@ __all__ = [
     "RAW_SPECIAL_NAMES",
     "RESPONSE_HEADER_OPTIONS",
     "SPECIAL_NAMES",
+    "TOO_LONG",
     "RequestHeadersError",
     "merge_raw_response_headers",
     "merge_response_headers",
@@ -65,6 +66,11 @@ class RequestHeadersError:
         return f"{self.kind}:{self.detail}"
 
 
+#: The refusal of a value over :data:`MAX_REQUEST_HEADERS_LENGTH`: the same whatever the
+#: value's length, so an adapter may read no more of it than that.
+TOO_LONG = RequestHeadersError("too_long", f"more than {MAX_REQUEST_HEADERS_LENGTH} characters")
+
+
 def parse_request_headers(value: str) -> tuple[str, ...] | RequestHeadersError:
     """Parse ``Access-Control-Request-Headers`` into sorted, unique, lowercase names.
 
@@ -76,12 +82,10 @@ def parse_request_headers(value: str) -> tuple[str, ...] | RequestHeadersError:
     >>> parse_request_headers("X-B, ,x-a,,x-b")
     ('x-a', 'x-b')
     >>> str(parse_request_headers("a," * 3000))
-    'too_long:6000 characters, at most 4096'
+    'too_long:more than 4096 characters'
     """
     if len(value) > MAX_REQUEST_HEADERS_LENGTH:
-        return RequestHeadersError(
-            "too_long", f"{len(value)} characters, at most {MAX_REQUEST_HEADERS_LENGTH}"
-        )
+        return TOO_LONG
     items: set[str] = {i.strip(" \t") for i in _ITEM_RE.findall(value.lower())}
     items.discard("")
     names = sorted(items)

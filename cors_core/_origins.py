@@ -20,10 +20,12 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import idna
 
 from cors_core._errors import Problem
+from cors_core._regex_check import literal_affixes
 from cors_core._suffixes import is_public_suffix
 
 __all__ = [
@@ -35,6 +37,7 @@ __all__ = [
     "ParsedOrigin",
     "is_loopback_host",
     "is_potentially_trustworthy",
+    "origin_parts",
     "parse_config_origin",
     "parse_origin",
 ]
@@ -48,21 +51,36 @@ MAX_ORIGIN_LENGTH = 320
 MAX_HOST_LENGTH = 253
 MAX_LABEL_LENGTH = 63
 
+#: ``tuple.__new__``: builds a named tuple from a tuple without its ``__new__``'s
+#: argument handling (the hot path of a never-seen origin).
+_new_parsed = tuple.__new__
 # Host characters a browser may serialize: printable ASCII without the URL
 # standard's forbidden domain code points, and no uppercase (serializations are
 # lowercase). '_', '!', '`', '{' etc. are legal (Safari sends some of them).
 _HOST_CHARS = r"[a-z0-9\-._~!$&'()*+,;=`{}\"]"
 _HOST_RE = re.compile(_HOST_CHARS + "+")
+#: The last characters of a host that may be an IPv4 number: digits, hex digits, the
+#: ``x`` of ``0x``, and a final dot.
+_MAY_END_A_NUMBER = frozenset("0123456789abcdefx.")
+_LABEL_CHARS = r"[a-z0-9\-_~!$&'()*+,;=`{}\"]"  # the same, without the dot
+# A request's host: labels of 1 to 63 characters joined by dots, one optional final
+# dot (so no empty label and no over-long one: the regex screens what DNS refuses, in
+# one linear pass; only the whole name's length is left to check).
+# Possessive quantifiers: a label never gives characters back, so a near miss fails fast.
+_LABEL = rf"{_LABEL_CHARS}{{1,{MAX_LABEL_LENGTH}}}+"
+_REQUEST_HOST = rf"{_LABEL}(?:\.{_LABEL})*+\.?"
 _ORIGIN_RE = re.compile(
-    r"(?P<scheme>[a-z][a-z0-9+.\-]*)://"
-    r"(?P<host>\[[0-9a-f:.]+\]|" + _HOST_CHARS + r"+)"
-    r"(?::(?P<port>[1-9][0-9]{0,4}|0))?"
+    r"([a-z][a-z0-9+.\-]*)://"  # scheme
+    r"(\[[0-9a-f:.]+\]|" + _REQUEST_HOST + r")"  # host
+    r"(?::([1-9][0-9]{0,4}|0))?"  # port
 )
 
 
-@dataclass(frozen=True, slots=True)
-class ParsedOrigin:
-    """A parsed serialized origin (``port`` is ``None`` for the scheme's default)."""
+class ParsedOrigin(NamedTuple):
+    """A parsed serialized origin (``port`` is ``None`` for the scheme's default).
+
+    A named tuple (immutable; built once per never-seen origin, so it is cheap).
+    """
 
     scheme: str
     host: str
@@ -87,28 +105,42 @@ def parse_origin(value: str) -> ParsedOrigin | None:
     >>> parse_origin("https://app.example.com/") is None, parse_origin("http://127.1") is None
     (True, True)
     """
+    parts = origin_parts(value)
+    return None if parts is None else _new_parsed(ParsedOrigin, parts)
+
+
+def origin_parts(value: str) -> tuple[str, str, str | None] | None:
+    """:func:`parse_origin`'s answer as a plain ``(scheme, host, port)`` tuple: the same
+    checks, without building the named tuple (the engine's hot path for a new origin).
+
+    >>> origin_parts("https://app.example.com:8443"), origin_parts("https://a.com/")
+    (('https', 'app.example.com', '8443'), None)
+    """
     if len(value) > MAX_ORIGIN_LENGTH:
         return None
     m = _ORIGIN_RE.fullmatch(value)
     if m is None:
         return None
-    scheme, host, port = m.group("scheme", "host", "port")
+    parts: tuple[str, str, str | None] = m.groups()  # type: ignore[assignment]
+    scheme, host, port = parts
     if port is not None and (port == "0" or int(port) > 65535 or DEFAULT_PORTS.get(scheme) == port):
         return None
     if host[0] == "[":
         if _ipv6_serialize(host[1:-1]) != host[1:-1]:
             return None
     elif (
-        # Cheap screens first: most hosts are short, dotted names ending in a letter.
-        (len(host) > MAX_LABEL_LENGTH or ".." in host or host[0] == ".")
-        and _domain_problem(host) is not None
+        # Labels are screened by the regex; only a long name needs a closer look.
+        len(host) > MAX_HOST_LENGTH and _domain_problem(host) is not None
     ) or (
-        host.rstrip(".").rpartition(".")[2][:1].isdigit()
+        # Only a last label starting with a digit can be a number ("1", "0x1f"): a host
+        # ending in a letter no number ends with is not one (the common case, one test).
+        host[-1] in _MAY_END_A_NUMBER
+        and (name := host.rstrip("."))[name.rfind(".") + 1].isdigit()
         and _ends_in_number(host)
         and _ipv4_serialize(host) != host
     ):
         return None
-    return ParsedOrigin(scheme, host, port)
+    return parts
 
 
 # --------------------------------------------------------------------- host syntax
@@ -550,6 +582,9 @@ class OriginMatcher:
     predicate: Callable[[str], bool] | None
     #: Distinct numbers of dots in the ``.domain`` suffixes of ``*.`` patterns, ascending.
     suffix_dots: tuple[int, ...] = ()
+    #: Per regex: the literal prefix and suffix every full match has (a cheap screen),
+    #: and the regex's ``fullmatch``.
+    regex_screens: tuple[tuple[str, str, Callable[[str], re.Match[str] | None]], ...] = ()
 
     @classmethod
     def build(
@@ -570,13 +605,15 @@ class OriginMatcher:
             else:
                 any_port.add((e.scheme, e.host))
         dots = tuple(sorted({suffix.count(".") for _, suffix, _ in suffixes}))
+        compiled = tuple(regexes)
         return cls(
             frozenset(exact),
             frozenset(any_port),
             frozenset(suffixes),
-            tuple(regexes),
+            compiled,
             predicate,
             dots,
+            tuple((*literal_affixes(rx), rx.fullmatch) for rx in compiled),
         )
 
     @property
@@ -584,17 +621,25 @@ class OriginMatcher:
         """Whether anything beyond the exact set must be consulted."""
         return bool(self.any_port_hosts or self.suffixes or self.regexes)
 
-    def matches_patterns(self, origin: str, parsed: ParsedOrigin | None = None) -> bool:
+    def matches_patterns(
+        self, origin: str, parsed: tuple[str, str, str | None] | None = None
+    ) -> bool:
         """Patterns and regexes only (deterministic, hence cacheable).
 
-        ``parsed`` is ``parse_origin(origin)`` when the caller already has it.
+        ``parsed`` is ``origin_parts(origin)`` (or ``parse_origin(origin)``) when the
+        caller already has it.
         """
         if self.any_port_hosts or self.suffixes:
             if parsed is None:
-                parsed = parse_origin(origin)
-            if parsed is not None and self._matches_parsed(parsed):
+                parsed = origin_parts(origin)
+            if parsed is not None and self._matches_parsed(*parsed):
                 return True
-        return any(rx.fullmatch(origin) for rx in self.regexes)
+        # A loop, no generator per never-seen origin; the literal screen skips the regex
+        # for an origin that cannot match it (a near miss costs two C-level compares).
+        for prefix, suffix, fullmatch in self.regex_screens:
+            if origin.startswith(prefix) and origin.endswith(suffix) and fullmatch(origin):
+                return True
+        return False
 
     def suffix_probes(self, host: str) -> Iterator[str]:
         """The host suffixes worth looking up among the ``*.`` patterns.
@@ -616,14 +661,14 @@ class OriginMatcher:
                 dots += 1
             yield host[pos:]
 
-    def _matches_parsed(self, o: ParsedOrigin) -> bool:
-        if (o.scheme, o.host) in self.any_port_hosts:
+    def _matches_parsed(self, scheme: str, host: str, port: str | None) -> bool:
+        if (scheme, host) in self.any_port_hosts:
             return True
-        if not self.suffixes or _is_ip_host(o.host):
+        if not self.suffixes or _is_ip_host(host):
             return False
         suffixes = self.suffixes
-        for suffix in self.suffix_probes(o.host):
-            if (o.scheme, suffix, o.port) in suffixes or (o.scheme, suffix, "*") in suffixes:
+        for suffix in self.suffix_probes(host):
+            if (scheme, suffix, port) in suffixes or (scheme, suffix, "*") in suffixes:
                 return True
         return False
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 from typing import Any, Never
 
 from cors_core._cache import BoundedCache
@@ -18,9 +17,14 @@ from cors_core._config import (
 from cors_core._decision import Action, Decision, Reason, ReasonCode
 from cors_core._errors import ConfigError
 from cors_core._fetch import SAFELISTED_METHODS, is_token
-from cors_core._headers import RequestHeadersError, parse_request_headers
+from cors_core._headers import (
+    MAX_REQUEST_HEADERS_LENGTH,
+    TOO_LONG,
+    RequestHeadersError,
+    parse_request_headers,
+)
 from cors_core._log import logger
-from cors_core._origins import DEFAULT_PORTS, parse_origin
+from cors_core._origins import DEFAULT_PORTS, origin_parts, parse_origin
 from cors_core._rejection import (
     PREFLIGHT_VARY,
     header_refusal,
@@ -39,25 +43,22 @@ __all__ = ["CORSPolicy"]
 _PNA_VARY = ", Access-Control-Request-Private-Network"
 _OK = Reason(ReasonCode.OK)
 _ACTUAL = Action.ACTUAL
+_NOT_ALLOWED = ReasonCode.ORIGIN_NOT_ALLOWED
+_MALFORMED = ReasonCode.ORIGIN_MALFORMED
+#: ``tuple.__new__``: named tuples built from a tuple, skipping their ``__new__``'s
+#: argument handling (a never-seen origin builds a Reason and a Decision).
+_new = tuple.__new__
 #: Longest Access-Control-Request-Headers value kept as a cache key (browsers' lists are
 #: short); longer values are answered without caching.
 _MAX_CACHED_KEY = 1024
-#: Longest Origin kept as a cache key: a valid serialized origin (host of at most 253
-#: characters) is shorter; longer values are answered without caching.
-_MAX_CACHED_ORIGIN = 320
+#: Longest Origin kept as a cache key. Browsers' origins are short (long preview-deploy
+#: hosts stay under 100 characters); a longer one, valid (a host may have 253 characters)
+#: or not, is answered each time, never hashed or kept: memos hold what browsers repeat,
+#: and an attacker's long values neither fill them faster nor cost a lookup.
+_MAX_CACHED_ORIGIN = 128
 #: What each memo may hold, in characters of request-supplied text (answers are
 #: proportional): a few MB in all, whatever the request stream.
 _CACHE_BUDGET = 256 * 1024
-
-
-@dataclass(frozen=True, slots=True)
-class _OriginResult:
-    """Per-origin outcome, cached: the actual-request decision and the ACAO value."""
-
-    allowed: bool
-    reason: Reason
-    actual: Decision
-    acao: str
 
 
 class CORSPolicy:
@@ -133,9 +134,11 @@ class CORSPolicy:
         self._vary = not (s.allow_all_origins and not s.credentials)
         self._block = s.block_disallowed
         self._cacheable = s.matcher.predicate is None
-        self._origins: BoundedCache[str, _OriginResult] = BoundedCache(4096, _CACHE_BUDGET)
+        # Per origin, the answer to its actual requests (which also says whether it is
+        # allowed, and why): one Decision, reused by its preflights.
+        self._origins: BoundedCache[str, Decision] = BoundedCache(4096, _CACHE_BUDGET)
         # Origins only allow_origin_predicate can allow: (allowed, denied) results, prebuilt.
-        self._asked: BoundedCache[str, tuple[_OriginResult, _OriginResult]] = BoundedCache(
+        self._asked: BoundedCache[str, tuple[Decision, Decision]] = BoundedCache(
             4096, _CACHE_BUDGET
         )
         self._preflights: BoundedCache[tuple[Any, ...], Decision] = BoundedCache(
@@ -146,12 +149,18 @@ class CORSPolicy:
         )
         self._predicate_failures = 0
         self._patterns = s.matcher.has_patterns
-        # Allowed exact origins by host: the "scheme and port must match" hint is one lookup.
-        self._by_host: dict[str, str] = {}
+        self._matches_patterns = s.matcher.matches_patterns
+        self._predicate = s.matcher.predicate
+        self._exact = s.matcher.exact
+        self._allow_all = s.allow_all_origins
+        # Allowed exact origins by host: one lookup both finds an exact match and gives the
+        # "scheme and port must match" hint (one probe into one table, whatever its size).
+        by_host: dict[str, tuple[str, ...]] = {}
         for allowed in sorted(s.matcher.exact):
             parsed_allowed = parse_origin(allowed)
             if parsed_allowed is not None:
-                self._by_host.setdefault(parsed_allowed.host, allowed)
+                by_host[parsed_allowed.host] = (*by_host.get(parsed_allowed.host, ()), allowed)
+        self._by_host = by_host
         tail: list[tuple[str, str]] = []
         if s.credentials:
             tail.append(("Access-Control-Allow-Credentials", "true"))
@@ -174,6 +183,7 @@ class CORSPolicy:
         if s.preflight_status == 200:
             end += [("Content-Type", "text/plain"), ("Content-Length", "0")]
         self._preflight_tail = tuple(tail)
+        self._headers_too_long = self._reject(request_headers_refusal(TOO_LONG, ""))
         self._preflight_end = tuple(end)
         self._no_origin = Decision.build(
             Action.ACTUAL,
@@ -185,16 +195,10 @@ class CORSPolicy:
         #: The answer to every request without ``Origin`` (it depends on nothing else), so
         #: adapters may skip :meth:`decide` when a request carries no CORS header at all.
         self.no_origin_decision: Decision = self._no_origin
-        self._star = (
-            None
-            if self._vary
-            else _OriginResult(
-                True,
-                _OK,
-                Decision.build(Action.ACTUAL, True, _OK, self._no_origin.headers),
-                "*",
-            )
-        )
+        # Every allowed origin's answer when it is "*" (no credentials): one, shared.
+        self._star = None
+        if not self._vary:
+            self._star = Decision.build(Action.ACTUAL, True, _OK, self._no_origin.headers)
 
     # -- introspection -----------------------------------------------------------------
 
@@ -264,9 +268,12 @@ class CORSPolicy:
         # test holds the two to the same answer.
         if request_method is not None and method == "OPTIONS":
             return self.preflight(origin, request_method, request_headers, private_network)
-        result = self._origins.get(origin) or self._match(origin)
+        # An over-long origin is never cached: not even hashed for the lookup.
+        result = (len(origin) <= _MAX_CACHED_ORIGIN and self._origins.get(origin)) or self._match(
+            origin
+        )
         if result.allowed or not self._block:
-            return result.actual
+            return result
         return self._refuse(result, origin, host, scheme)
 
     def preflight(
@@ -287,7 +294,7 @@ class CORSPolicy:
             request_headers is not None and len(request_headers) > _MAX_CACHED_KEY
         ):  # never a browser's: answer without hashing or keeping the huge value
             return self._preflight(
-                self._origin(origin), request_method, request_headers, private_network
+                origin, self._origin(origin), request_method, request_headers, private_network
             )
         key: tuple[Any, ...] = (origin, request_method, request_headers, private_network)
         size = len(origin) + len(request_method) + len(request_headers or "")
@@ -302,9 +309,8 @@ class CORSPolicy:
             cached = self._preflights.get(key)
             if cached is not None:
                 return cached
-        return self._preflights.put(
-            key, self._preflight(result, request_method, request_headers, private_network), size
-        )
+        answer = self._preflight(origin, result, request_method, request_headers, private_network)
+        return self._preflights.put(key, answer, size)
 
     def decide_websocket(
         self, origin: str | None, host: str | None, scheme: str, *, path: str = ""
@@ -320,7 +326,7 @@ class CORSPolicy:
             return self._no_origin
         result = self._origin(origin)
         if result.allowed:
-            return result.actual
+            return result
         http_scheme = {"ws": "http", "wss": "https"}.get(scheme, scheme)
         if _same_origin(origin, http_scheme, host):
             return self._same_origin_pass(origin)
@@ -329,69 +335,71 @@ class CORSPolicy:
 
     # -- internals ---------------------------------------------------------------------
 
-    def _origin(self, origin: str) -> _OriginResult:
+    def _origin(self, origin: str) -> Decision:
         result = self._origins.get(origin)
         if result is not None:
             return result
         return self._match(origin)
 
-    def _match(self, origin: str) -> _OriginResult:
-        s = self._s
-        matcher = s.matcher
-        predicate = matcher.predicate
+    def _match(self, origin: str) -> Decision:
+        predicate = self._predicate
         if predicate is not None:
             asked = self._asked.get(origin)
             if asked is not None:  # only the predicate can allow it
                 return asked[0] if self._ask(predicate, origin) else asked[1]
-        if origin == "null":
-            allowed = s.allow_null or s.allow_all_origins
-            reason = _OK if allowed else Reason(ReasonCode.ORIGIN_NULL, origin)
-        elif (parsed := parse_origin(origin)) is None:
-            allowed, reason = (
-                False,
-                Reason(ReasonCode.ORIGIN_MALFORMED, origin, origin_hint(origin)),
-            )
-        elif (
-            s.allow_all_origins
-            or origin in matcher.exact
-            or (self._patterns and matcher.matches_patterns(origin, parsed))
+        parts = origin_parts(origin)
+        if parts is None:
+            if origin == "null":  # the opaque origin is no serialization: asked about here
+                if self._s.allow_null or self._allow_all:
+                    return self._keep(origin, self._allowed(origin))
+                return self._keep(origin, _denied(Reason(ReasonCode.ORIGIN_NULL, origin)))
+            reason = _new(Reason, (_MALFORMED, origin, origin_hint(origin)))
+            return self._keep(origin, _denied(reason))
+        same_host = self._by_host.get(parts[1])  # the exact origins with this host
+        if (
+            self._allow_all
+            or (same_host is not None and origin in same_host)
+            or (self._patterns and self._matches_patterns(origin, parts))
         ):
-            allowed, reason = True, _OK
-        elif predicate is not None:
+            return self._keep(origin, self._allowed(origin))
+        if predicate is not None:
             # Asked every time (its answer may change), but both outcomes are built once.
-            yes = self._result(origin, True, _OK)
-            no = self._result(origin, False, Reason(ReasonCode.ORIGIN_NOT_ALLOWED, origin))
+            yes = self._allowed(origin)
+            no = _denied(Reason(ReasonCode.ORIGIN_NOT_ALLOWED, origin))
             if len(origin) <= _MAX_CACHED_ORIGIN:
                 self._asked.put(origin, (yes, no), len(origin))
             return yes if self._ask(predicate, origin) else no
-        else:
-            hint = near_miss_hint(self._by_host.get(parsed.host))
-            allowed, reason = False, Reason(ReasonCode.ORIGIN_NOT_ALLOWED, origin, hint)
-        result = self._result(origin, allowed, reason)
-        if len(origin) > _MAX_CACHED_ORIGIN:  # no browser sends that: answer, keep nothing
+        # The hot path of a never-seen, denied origin: two tuples and one insert, and the
+        # hint from the same host lookup.
+        hint = near_miss_hint(same_host[0]) if same_host else ""
+        reason = _new(Reason, (_NOT_ALLOWED, origin, hint))
+        # _denied(reason), inlined
+        result = _new(Decision, (_ACTUAL, False, reason, (), (), True, 200, b"", False, True))
+        if len(origin) > _MAX_CACHED_ORIGIN:
             return result
         return self._origins.put(origin, result, len(origin))
 
-    def _result(self, origin: str, allowed: bool, reason: Reason) -> _OriginResult:
-        if allowed and self._star is not None:
+    def _keep(self, origin: str, result: Decision) -> Decision:
+        """``result``, cached for ``origin`` unless no browser sends an origin that long."""
+        if len(origin) > _MAX_CACHED_ORIGIN:
+            return result
+        return self._origins.put(origin, result, len(origin))
+
+    def _allowed(self, origin: str) -> Decision:
+        if self._star is not None:
             return self._star
-        if allowed:
-            actual = Decision.build(
-                Action.ACTUAL,
-                True,
-                _OK,
-                (("Access-Control-Allow-Origin", origin), *self._actual_tail),
-                vary_origin=self._vary,
-            )
-            return _OriginResult(True, reason, actual, origin)
-        # What Decision.build(ACTUAL, False, reason, vary_origin=True) gives, without its
-        # work: the hot path of a never-seen, denied origin.
-        actual = Decision(_ACTUAL, False, reason, (), (), True, 200, b"", False, True)
-        return _OriginResult(False, reason, actual, "")
+        return Decision.build(
+            Action.ACTUAL,
+            True,
+            _OK,
+            (("Access-Control-Allow-Origin", origin), *self._actual_tail),
+            vary_origin=self._vary,
+        )
 
     def _preflight(
-        self, result: _OriginResult, method: str, request_headers: str | None, pna: bool
+        self, origin: str, result: Decision, method: str, request_headers: str | None, pna: bool
     ) -> Decision:
+        """The preflight's answer; ``result`` is the origin's (its actual requests')."""
         s = self._s
         if not result.allowed:
             return self._reject(result.reason)
@@ -402,6 +410,8 @@ class CORSPolicy:
         names: tuple[str, ...] = ()
         if request_headers is not None:
             parsed: tuple[str, ...] | RequestHeadersError | None
+            if len(request_headers) > MAX_REQUEST_HEADERS_LENGTH:  # one answer, prebuilt
+                return self._headers_too_long
             if len(request_headers) > _MAX_CACHED_KEY:
                 parsed = parse_request_headers(request_headers)  # bounded work, not kept
             else:
@@ -423,7 +433,7 @@ class CORSPolicy:
         if pna and not s.private_network:
             return self._reject(Reason(ReasonCode.PRIVATE_NETWORK))
         headers: list[tuple[str, str]] = [
-            ("Access-Control-Allow-Origin", result.acao),
+            ("Access-Control-Allow-Origin", "*" if self._star is not None else origin),
             *self._preflight_tail,
             (
                 "Access-Control-Allow-Methods",
@@ -454,9 +464,7 @@ class CORSPolicy:
     def _reject(self, reason: Reason, status: int = 403, preflight: bool = True) -> Decision:
         return reject(reason, debug=self._s.debug, status=status, preflight=preflight)
 
-    def _refuse(
-        self, result: _OriginResult, origin: str, host: str | None, scheme: str
-    ) -> Decision:
+    def _refuse(self, result: Decision, origin: str, host: str | None, scheme: str) -> Decision:
         if _same_origin(origin, scheme, host):
             return self._same_origin_pass(origin)
         return self._reject(result.reason, preflight=False)
@@ -508,6 +516,12 @@ class CORSPolicy:
         >>> policy = CORSPolicy.from_toml("pyproject.toml")
         """
         return cls.from_mapping(read_toml(path))
+
+
+def _denied(reason: Reason) -> Decision:
+    """A denied origin's answer: what ``Decision.build(ACTUAL, False, reason,
+    vary_origin=True)`` gives, built as a plain tuple (no headers to encode)."""
+    return _new(Decision, (_ACTUAL, False, reason, (), (), True, 200, b"", False, True))
 
 
 def _validate_all(options: dict[str, Any], unknown: Mapping[str, Any]) -> Settings:

@@ -75,7 +75,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, Final, TypeAlias
 
-__all__ = ["MAX_ORIGIN_FOR_REGEX", "regex_problems"]
+__all__ = ["MAX_ORIGIN_FOR_REGEX", "literal_affixes", "regex_problems"]
 
 #: Longest ``Origin`` value a regex may be matched against (see the module docstring):
 #: ``scheme://`` + a 253-character host + ``:65535``, with room for long extension schemes.
@@ -789,6 +789,37 @@ def _literals(items: list[_Node]) -> str | None:
     for item in items:
         if not isinstance(item, _Char) or item.literal is None:
             return None
+        out.append(item.literal)
+    return "".join(out)
+
+
+def literal_affixes(pattern: re.Pattern[str]) -> tuple[str, str]:
+    r"""The literal text every full match of ``pattern`` starts with, and ends with.
+
+    A cheap screen before the regex runs: an origin that does not start with the prefix
+    or end with the suffix cannot ``fullmatch``. ``""`` where the pattern does not begin
+    (end) with plain case-sensitive ASCII literals.
+
+    >>> literal_affixes(re.compile(r"https://[a-z0-9-]+\.example\.com"))
+    ('https://', '.example.com')
+    >>> literal_affixes(re.compile(r"(?i)https://a\.com")), literal_affixes(re.compile("a|b"))
+    (('', ''), ('', ''))
+    """
+    try:
+        items = _flatten(_tree(pattern.pattern, pattern.flags).items)
+    except (_UnsupportedError, re.error):
+        return "", ""
+    return _literal_run(items), _literal_run(items[::-1])[::-1]
+
+
+def _literal_run(items: Iterable[_Node]) -> str:
+    """The plain ASCII literals at the start of ``items`` (each matching one character)."""
+    out = []
+    for item in items:
+        if not isinstance(item, _Char) or item.literal is None:
+            break
+        if not (0 < ord(item.literal) < 128) or item.mask != 1 << ord(item.literal):
+            break  # case-folded or not ASCII: not one fixed character
         out.append(item.literal)
     return "".join(out)
 

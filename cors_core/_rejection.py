@@ -112,6 +112,22 @@ def reject(reason: Reason, *, debug: bool, status: int = 403, preflight: bool = 
     >>> reject(Reason(ReasonCode.PRIVATE_NETWORK), debug=False).status
     403
     """
+    if not debug:  # the answer depends on the code only: built once per code, then reused
+        key = (reason.code, status, preflight)
+        same = _ANSWERS.get(key)
+        if same is None:
+            same = _ANSWERS[key] = _build_refusal(reason, False, status, preflight)
+        return _new(Decision, (_RESPOND, False, reason, *same[3:]))
+    return _build_refusal(reason, True, status, preflight)
+
+
+#: Prebuilt non-debug refusals by (code, status, preflight): a handful of entries.
+_ANSWERS: dict[tuple[str, int, bool], Decision] = {}
+_RESPOND = Action.RESPOND
+_new = tuple.__new__
+
+
+def _build_refusal(reason: Reason, debug: bool, status: int, preflight: bool) -> Decision:
     raw = rejection_body("preflight" if preflight else "request", reason, debug)
     headers: HeaderPairs = (
         _TEXT,

@@ -83,33 +83,51 @@ def is_preflight(method: str, origin: str | None, request_method: str | None) ->
     return method == "OPTIONS" and origin is not None and request_method is not None
 
 
-def read_asgi(headers: Iterable[tuple[bytes, bytes]], want_host: bool = True) -> RequestMeta:
+def read_asgi(
+    headers: Iterable[tuple[bytes, bytes]], want_host: bool = True, *, method: str | None = None
+) -> RequestMeta:
     """Pick the CORS headers out of an ASGI header list in one pass.
 
     A repeated ``Origin`` or ``Access-Control-Request-Method`` line makes the value
     malformed: the first two are joined with ``", "`` (so it is refused) and the rest are
     skipped. Repeated ``Access-Control-Request-Headers`` lines are joined with ``","``
-    until the value is longer than any accepted one. Time is linear in the header list.
+    until the value is longer than any accepted one, and no line is read past that
+    length (such a value is refused whatever follows). Time is linear in the header list.
     ``want_host=False`` skips decoding ``Host`` (``host`` is then ``None``): the
     engine needs it only to recognise same-origin requests for ``block_disallowed``.
 
+    ``method`` is the request's method when known: a request that cannot be a preflight
+    (any method but ``OPTIONS``) and needs no ``Host`` stops reading at a second
+    ``Origin`` line, since nothing after it can change its answer (a malformed origin is
+    refused whatever else the request holds).
+
     >>> read_asgi([(b"origin", b"https://a.com"), (b"host", b"api.a.com")]).origin
     'https://a.com'
+    >>> twice = [(b"origin", b"https://a.com")] * 2 + [(b"access-control-request-method", b"PUT")]
+    >>> read_asgi(twice, False, method="GET")[:2], read_asgi(twice, False, method="OPTIONS")[:2]
+    (('https://a.com, https://a.com', None), ('https://a.com, https://a.com', 'PUT'))
     """
-    return _new_meta(RequestMeta, scan_asgi(headers, _WANTED if want_host else _CORS_NAMES))
+    stop = method is not None and method != "OPTIONS" and not want_host
+    wanted = _WANTED if want_host else _CORS_NAMES
+    return _new_meta(RequestMeta, _scan(headers, wanted, _RAW, _latin1, stop))
 
 
-def scan_asgi(headers: Iterable[tuple[bytes, bytes]], wanted: frozenset[bytes] = _WANTED) -> _Meta:
+def scan_asgi(
+    headers: Iterable[tuple[bytes, bytes]],
+    wanted: frozenset[bytes] = _WANTED,
+    stop_at_second_origin: bool = False,
+) -> _Meta:
     """:func:`read_asgi` as a plain tuple, for adapters that unpack it at once.
 
     ``wanted`` is :data:`ASGI_NAMES` (``Host`` too) or :data:`CORS_REQUEST_NAMES`
     (``Host`` skipped). One tight Python loop over the headers, and nothing is allocated
-    for a non-CORS request.
+    for a non-CORS request. ``stop_at_second_origin``: read no further than a second
+    ``Origin`` line (for a request that cannot be a preflight and needs no ``Host``).
 
     >>> scan_asgi([(b"origin", b"https://a.com"), (b"host", b"a.com")])
     ('https://a.com', None, None, False, 'a.com')
     """
-    return _scan(headers, wanted, _RAW, _latin1)
+    return _scan(headers, wanted, _RAW, _latin1, stop_at_second_origin)
 
 
 def read_pairs(headers: Iterable[tuple[str, str]]) -> RequestMeta:
@@ -132,6 +150,7 @@ def _scan(
     wanted: frozenset[AnyStr],
     names: _Names[AnyStr],
     text: Callable[[AnyStr], str],
+    stop_at_second_origin: bool = False,
 ) -> _Meta:
     """The one reading rule (the ASGI adapter inlines it for ``bytes``; a test ties them)."""
     origin_name, host_name, method_name, names_name, _ = names
@@ -145,6 +164,8 @@ def _scan(
                 origin = text(value)
             elif not origin_twice:  # already malformed: join two, skip the rest (linear time)
                 origin, origin_twice = f"{origin}, {text(value)}", True
+                if stop_at_second_origin:  # nothing after this changes the answer
+                    break
         elif name == host_name:
             host = text(value)
         elif name == method_name:
@@ -152,8 +173,8 @@ def _scan(
                 method = text(value[: MAX_METHOD_LENGTH + 1])
             elif not method_twice:
                 method, method_twice = f"{method}, {text(value)}", True
-        elif name == names_name:
-            value_text = text(value)
+        elif name == names_name:  # past the bound it is refused: never decode more than that
+            value_text = text(value[: MAX_REQUEST_HEADERS_LENGTH + 1])
             if request_headers is None:
                 request_headers = value_text
             elif len(request_headers) <= MAX_REQUEST_HEADERS_LENGTH:  # refused past that anyway

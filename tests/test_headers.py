@@ -49,17 +49,16 @@ def test_parse_request_headers_refuses_non_tokens(value: str, bad: str) -> None:
 def test_comma_flood_is_refused_as_too_long() -> None:
     flood = "," * 1_000_000
     assert str(parse_request_headers(flood)) == (
-        f"too_long:1000000 characters, at most {MAX_REQUEST_HEADERS_LENGTH}"
+        f"too_long:more than {MAX_REQUEST_HEADERS_LENGTH} characters"
     )
-    assert str(parse_request_headers("a," * 500_000)).startswith("too_long:1000000 ")
+    assert parse_request_headers("a," * 500_000) == parse_request_headers(flood)
 
 
 def test_length_limit_is_inclusive() -> None:
     value = "x" * MAX_REQUEST_HEADERS_LENGTH
     assert parse_request_headers(value) == (value,)
     assert str(parse_request_headers(value + "x")) == (
-        f"too_long:{MAX_REQUEST_HEADERS_LENGTH + 1} characters, at most "
-        f"{MAX_REQUEST_HEADERS_LENGTH}"
+        f"too_long:more than {MAX_REQUEST_HEADERS_LENGTH} characters"
     )
 
 

@@ -311,7 +311,9 @@ def test_huge_origins_and_header_lists_are_answered_but_never_kept() -> None:
     assert len(p._preflights) == 1 and len(p._request_headers) == 1
 
 
-def _adapter_reads(headers: list[tuple[bytes, bytes]], want_host: bool) -> RequestMeta:
+def _adapter_reads(
+    headers: list[tuple[bytes, bytes]], want_host: bool, method: str = "GET"
+) -> RequestMeta:
     """What the ASGI adapter's inlined header loop hands to decide() for these headers."""
     import asyncio
 
@@ -333,20 +335,20 @@ def _adapter_reads(headers: list[tuple[bytes, bytes]], want_host: bool) -> Reque
         return None
 
     mw.app = app
-    scope = {"type": "http", "method": "GET", "headers": headers, "path": "/", "scheme": "http"}
+    scope = {"type": "http", "method": method, "headers": headers, "path": "/", "scheme": "http"}
     asyncio.run(mw(scope, None, None))  # type: ignore[arg-type]
     if not seen:  # no Origin: decide() is skipped, the fixed no-Origin answer is used
         return RequestMeta(None, None, None, False, None)
     return seen[0]
 
 
-@given(header_lists, st.booleans())
+@given(header_lists, st.booleans(), st.sampled_from(["GET", "OPTIONS", "POST"]))
 def test_asgi_adapter_reads_headers_exactly_like_read_asgi(
-    headers: list[tuple[bytes, bytes]], want_host: bool
+    headers: list[tuple[bytes, bytes]], want_host: bool, method: str
 ) -> None:
     """The adapter inlines cors_core._request.scan_asgi for speed: the two must never differ."""
-    expected = read_asgi(headers, want_host)
-    got = _adapter_reads(headers, want_host)
+    expected = read_asgi(headers, want_host, method=method)
+    got = _adapter_reads(headers, want_host, method)
     if expected.origin is None:
         assert got.origin is None
     else:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cors_core._errors import Problem
 from cors_core._origins import (
@@ -362,3 +364,56 @@ def test_public_suffix_check(host: str, public: bool) -> None:
     assert is_public_suffix(host) is public
     assert check_wildcard_suffix(OriginPattern("https", host, None, True)) is public
     assert not check_wildcard_suffix(OriginPattern("https", host, "*", False))
+
+
+# ------------------------------------------------------------ the regexes' literal screen
+
+_SCREENED = [
+    r"https://[a-z0-9-]+\.example\.com",
+    r"https://(app|api)\.example\.com",
+    r"(https|http)://a\.example(:[0-9]+)?",
+    r"https://a\.example\.com$",
+    r"https?://[a-z]+\.ex(?i:AMPLE)\.com",
+    r"(?i)https://A\.example\.com",
+    r"https://a\.exam(?=ple)ple\.com",
+    r"https://(?:a\.)?example\.com",
+    r"http://\[::1\]:[0-9]+",
+]
+
+
+@pytest.mark.parametrize("pattern", _SCREENED)
+@given(
+    st.one_of(
+        st.sampled_from(
+            [
+                "https://a.example.com",
+                "https://app.example.com",
+                "https://a.example.com\n",
+                "https://a.EXAMPLE.com",
+                "https://a.example.comx",
+                "http://a.example:8080",
+                "https://example.com",
+                "http://[::1]:3000",
+                "HTTPS://A.EXAMPLE.COM",
+            ]
+        ),
+        st.from_regex(r"https?://[a-zA-Z.:\[\]0-9]{0,20}", fullmatch=True),
+    )
+)
+def test_the_literal_screen_never_changes_what_a_regex_matches(pattern: str, origin: str) -> None:
+    rx = re.compile(pattern)
+    matcher = OriginMatcher.build([], [rx], None)
+    assert matcher.matches_patterns(origin) == (rx.fullmatch(origin) is not None)
+
+
+def test_the_literal_screen_reads_plain_literals_only() -> None:
+    from cors_core._regex_check import literal_affixes
+
+    assert literal_affixes(re.compile(r"https://[a-z0-9-]+\.example\.com")) == (
+        "https://",
+        ".example.com",
+    )
+    assert literal_affixes(re.compile(r"https://a\.example\.com$")) == ("https://a.example.com", "")
+    assert literal_affixes(re.compile(r"https?://a\.com")) == ("http", "://a.com")
+    assert literal_affixes(re.compile(r"(?i)https://a\.com")) == ("", "")
+    assert literal_affixes(re.compile(r"https://(?:a|b)\.com")) == ("https://", ".com")

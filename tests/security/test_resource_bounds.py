@@ -15,17 +15,19 @@ generous bounds), so a loaded machine cannot make them fail.
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import logging
 import tracemalloc
 import warnings
+from typing import Any
 
 import pytest
 
 import cors_core._origins as origins_module
 import cors_core._policy as policy_module
 from adapters.asgi import CORSMiddleware as ASGICORS
-from cors_core import CORSPolicy
+from cors_core import CORSPolicy, PathRules
 from cors_core._headers import MAX_REQUEST_HEADERS_LENGTH
 from cors_core._request import MAX_METHOD_LENGTH, read_asgi, scan_asgi
 from tests.security.support import (
@@ -84,16 +86,31 @@ def test_every_cache_key_part_is_bounded_and_the_caches_stay_small() -> None:
     )
     names = ",".join(f"x-h{i:04d}" for i in range(140))[:1000]  # just under the cached-key cap
     for n in range(6000):
-        origin = f"https://{'a' * 200}{n}.example.com"  # allowed, long, fresh
+        origin = f"https://{'a' * 100}{n}.example.com"  # allowed, long, fresh
         policy.decide("OPTIONS", origin, f"M{n:05d}" + "X" * 50, names + f",x-{n}")
-        policy.decide("GET", f"https://{'b' * 250}{n}.evil.example")
+        policy.decide("GET", f"https://{'b' * 100}{n}.evil.example")
+        policy.decide("GET", f"https://{'c' * 250}{n}.evil.example")  # answered, never kept
+    assert policy._origins and policy._preflights  # the bounded values were kept
     for key in policy._preflights:
         origin, method, request_headers, _ = key[:4]
-        assert len(origin) <= 320 and len(method) <= MAX_METHOD_LENGTH
+        assert len(origin) <= 128 and len(method) <= MAX_METHOD_LENGTH
         assert request_headers is None or len(request_headers) <= 1024
     for cache in (policy._preflights, policy._origins, policy._request_headers, policy._asked):
         assert cache.size <= cache.max_size <= 256 * 1024
         assert len(cache) <= cache.maxsize
+
+
+def test_a_long_origin_is_answered_every_time_and_never_kept() -> None:
+    """Over 128 characters, an origin (even a valid, allowed one) is decided afresh each time."""
+    long_allowed = f"https://{'a' * 63}.{'b' * 63}.example.com"
+    policy = _quiet(allow_origins=["https://*.example.com"])
+    for _ in range(3):
+        decision = policy.decide("GET", long_allowed)
+        assert decision.allowed
+        assert dict(decision.headers)["Access-Control-Allow-Origin"] == long_allowed
+        assert policy.decide("OPTIONS", long_allowed, "GET").status == 204
+        assert not policy.decide("GET", long_allowed.replace("example", "evil")).allowed
+    assert not policy._origins and not policy._preflights
 
 
 def test_retained_memory_is_bounded_after_an_adversarial_stream() -> None:
@@ -159,6 +176,61 @@ def test_fifty_thousand_origin_lines_through_the_asgi_adapter() -> None:
     preflight = [*headers, ("Access-Control-Request-Method", "GET")]
     status, got, body = call_asgi(middleware, "OPTIONS", "/x", preflight)
     assert status == 403 and body == b"CORS preflight rejected (origin_malformed)\n"
+
+
+class _CountingHeaders:
+    """A header list that counts how many lines the reader took from it."""
+
+    def __init__(self, lines: list[tuple[bytes, bytes]]) -> None:
+        self.lines, self.taken = lines, 0
+
+    def __iter__(self) -> Any:
+        for line in self.lines:
+            self.taken += 1
+            yield line
+
+
+@pytest.mark.parametrize(
+    ("method", "rules", "read"),
+    [
+        ("GET", False, 2),  # not a preflight, Host not needed: stops at the second Origin
+        ("POST", False, 2),
+        ("OPTIONS", False, 50_001),  # may be a preflight: Access-Control-Request-Method read
+        ("GET", True, 50_001),  # path rules read Host too: the whole list is read
+    ],
+)
+def test_the_asgi_adapter_stops_reading_at_a_second_origin_line_when_nothing_else_counts(
+    method: str, rules: bool, read: int
+) -> None:
+    policy = CORSPolicy(allow_origins=[APP])
+    engine = PathRules({"/x": policy}) if rules else policy
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:  # reads no header itself
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"ok"})
+
+    middleware = ASGICORS(app, policy=engine)
+    lines = [(b"origin", APP.encode())] * 50_000 + [(b"access-control-request-method", b"GET")]
+    headers = _CountingHeaders(lines)
+    scope = {"type": "http", "method": method, "path": "/x", "headers": headers, "scheme": "http"}
+    sent: list[Any] = []
+
+    async def receive() -> Any:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: Any) -> None:
+        sent.append(message)
+
+    asyncio.run(middleware(scope, receive, send))
+    assert headers.taken == read
+    start = sent[0]
+    names = [name for name, _ in start["headers"]]
+    assert start["status"] == (403 if method == "OPTIONS" else 200)
+    assert b"access-control-allow-origin" not in names
+    # Reading less never changes the answer: the full read gives the same decision.
+    full = read_asgi(lines, rules)
+    short = read_asgi(lines, rules, method=method)
+    assert policy.decide(method, *short[:4]) == policy.decide(method, *full[:4])
 
 
 # ------------------------------------------------ never-seen origins and the allow-list

@@ -6,8 +6,9 @@ apply. Every rejection carries a :class:`Reason`.
 
 The public API is ``__all__`` here plus the documented submodules:
 :mod:`cors_core.integration` (the adapters' interface), :mod:`cors_core.loading`
-(configuration files), :mod:`cors_core.audit`, :mod:`cors_core.browser` (the browser's
-side of CORS), :mod:`cors_core.testing` and :mod:`cors_core.cli`. Modules whose name
+(configuration files), :mod:`cors_core.audit`, :mod:`cors_core.buckets` (S3 and GCS CORS
+rules), :mod:`cors_core.browser` (the browser's side of CORS), :mod:`cors_core.testing`
+and :mod:`cors_core.cli`. Modules whose name
 starts with ``_`` are internal.
 
 Example::

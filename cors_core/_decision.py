@@ -49,7 +49,8 @@ class ReasonCode(StrEnum):
 class Reason(NamedTuple):
     """Why the engine decided as it did: a stable ``code`` and a human ``message``.
 
-    An immutable named tuple ``(code, value, detail)``; ``message`` is built on demand.
+    An immutable named tuple ``(code, value, detail, sentence)``; ``message`` is built on
+    demand.
 
     Messages name the offending value (quoted so control characters are escaped)
     and the option that would allow it. A message is always one line of printable
@@ -69,11 +70,16 @@ class Reason(NamedTuple):
     code: ReasonCode
     value: str | None = None
     detail: str = ""
+    #: The whole sentence, when the engine words its own (bucket rules name their
+    #: entries, not CORSPolicy's options); empty: built from ``code``, ``value``, ``detail``.
+    sentence: str = ""
 
     @property
     def message(self) -> str:
         """The human sentence for this reason (computed on demand, never on the hot path)."""
-        text = _MESSAGES.get(self.code, "{detail}").format(v=quote(self.value), detail=self.detail)
+        text = self.sentence or _MESSAGES.get(self.code, "{detail}").format(
+            v=quote(self.value), detail=self.detail
+        )
         # ``v`` is quoted already; ``detail`` is the engine's text, which may repeat a
         # request value (e.g. a malformed request-header name): escape what is left.
         return escape(text, backslash=False)

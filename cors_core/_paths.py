@@ -3,14 +3,35 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import Any, TypeAlias
 
 from cors_core._decision import Action, Decision, Reason, ReasonCode
 from cors_core._errors import ConfigError, Problem
 from cors_core._policy import CORSPolicy
 
-__all__ = ["PathRules", "normalize_path"]
+__all__ = ["PathPolicy", "PathRules", "is_engine", "normalize_path"]
+
+#: What a path may map to: a :class:`CORSPolicy`, or any other engine with the same
+#: ``decide``/``decide_websocket`` methods and ``websocket_origins`` (a
+#: :class:`cors_core.buckets.BucketPolicy`, another :class:`PathRules` ...). Spelt
+#: ``CORSPolicy | Any`` so that code written for ``CORSPolicy`` values keeps type-checking;
+#: :class:`PathRules` checks the members when it is built.
+PathPolicy: TypeAlias = CORSPolicy | Any
 
 _NO_CORS = Decision.build(Action.PASS, True, Reason(ReasonCode.NO_CORS_FOR_PATH))
+
+
+def is_engine(value: object) -> bool:
+    """Whether ``value`` decides requests as a :class:`CORSPolicy` does (duck-typed).
+
+    >>> is_engine(CORSPolicy()), is_engine("https://a.example")
+    (True, False)
+    """
+    return (
+        callable(getattr(value, "decide", None))
+        and callable(getattr(value, "decide_websocket", None))
+        and hasattr(value, "websocket_origins")
+    )
 
 
 def normalize_path(path: str) -> str:
@@ -54,6 +75,8 @@ class PathRules:
     ``/api/%69nternal`` is ``/api/internal``), case-sensitive, ``+`` kept, after dot
     segments are resolved and repeated slashes collapsed (:func:`normalize_path`), so one
     configuration gives one answer on every server. Paths no rule covers use ``default``.
+    A path may map to any policy kind: a :class:`CORSPolicy`, a bucket's rules
+    (:func:`cors_core.buckets.from_s3`), another engine (see :data:`PathPolicy`), or ``None``.
 
     Example::
 
@@ -71,26 +94,27 @@ class PathRules:
 
     def __init__(
         self,
-        rules: Mapping[str, CORSPolicy | None] | Iterable[tuple[str, CORSPolicy | None]],
-        default: CORSPolicy | None = None,
+        rules: Mapping[str, PathPolicy | None] | Iterable[tuple[str, PathPolicy | None]],
+        default: PathPolicy | None = None,
     ) -> None:
         items = list(rules.items() if isinstance(rules, Mapping) else rules)
         problems: list[Problem] = []
-        exact: dict[str, CORSPolicy | None] = {}
-        prefixes: dict[str, CORSPolicy | None] = {}
+        exact: dict[str, PathPolicy | None] = {}
+        prefixes: dict[str, PathPolicy | None] = {}
         for pattern, policy in items:
             if not isinstance(pattern, str) or not pattern.startswith("/"):
                 problems.append(
                     Problem("paths", repr(pattern), "is not a path", "start it with '/'")
                 )
                 continue
-            if policy is not None and not isinstance(policy, CORSPolicy):
+            if policy is not None and not is_engine(policy):
                 problems.append(
                     Problem(
                         "paths",
                         repr(pattern),
                         "maps to something other than a CORSPolicy",
-                        "map it to CORSPolicy(...) or None (no CORS)",
+                        "map it to CORSPolicy(...), another policy such as "
+                        "cors_core.buckets.from_s3(...), or None (no CORS)",
                     )
                 )
                 continue
@@ -110,6 +134,10 @@ class PathRules:
                 problems.append(Problem("paths", repr(pattern), "is listed twice", "keep one"))
                 continue
             table[key] = policy
+        if default is not None and not is_engine(default):
+            problems.append(
+                Problem("default", repr(default), "is not a policy", "pass CORSPolicy(...) or None")
+            )
         if problems:
             raise ConfigError(problems)
         self._exact = exact
@@ -117,7 +145,20 @@ class PathRules:
         self._prefixes = sorted(prefixes.items(), key=lambda kv: len(kv[0]), reverse=True)
         self._default = default
 
-    def for_path(self, path: str) -> CORSPolicy | None:
+    def rules(self) -> tuple[tuple[str, PathPolicy | None], ...]:
+        """Every rule as ``(pattern, policy)``, patterns as written, most specific first
+        (exact paths, then prefixes by length); the default last, as ``("default", ...)``.
+
+        >>> PathRules({"/api/*": None, "/health": None}).rules()
+        (('/health', None), ('/api/*', None), ('default', None))
+        """
+        return (
+            *self._exact.items(),
+            *((f"{prefix}/*", policy) for prefix, policy in self._prefixes),
+            ("default", self._default),
+        )
+
+    def for_path(self, path: str) -> PathPolicy | None:
         """The policy that governs the routed (decoded) ``path`` (``None``: CORS is off there)."""
         path = normalize_path(path)
         if path in self._exact:

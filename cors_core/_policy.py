@@ -353,7 +353,7 @@ class CORSPolicy:
                 if self._s.allow_null or self._allow_all:
                     return self._keep(origin, self._allowed(origin))
                 return self._keep(origin, _denied(Reason(ReasonCode.ORIGIN_NULL, origin)))
-            reason = _new(Reason, (_MALFORMED, origin, origin_hint(origin)))
+            reason = _new(Reason, (_MALFORMED, origin, origin_hint(origin), ""))
             return self._keep(origin, _denied(reason))
         same_host = self._by_host.get(parts[1])  # the exact origins with this host
         if (
@@ -372,7 +372,7 @@ class CORSPolicy:
         # The hot path of a never-seen, denied origin: two tuples and one insert, and the
         # hint from the same host lookup.
         hint = near_miss_hint(same_host[0]) if same_host else ""
-        reason = _new(Reason, (_NOT_ALLOWED, origin, hint))
+        reason = _new(Reason, (_NOT_ALLOWED, origin, hint, ""))
         # _denied(reason), inlined
         result = _new(Decision, (_ACTUAL, False, reason, (), (), True, 200, b"", False, True))
         if len(origin) > _MAX_CACHED_ORIGIN:

@@ -19,7 +19,7 @@ from functools import cache
 
 from publicsuffixlist import PublicSuffixList
 
-__all__ = ["PROBED_HOSTING_SUFFIXES", "hosting_suffix", "is_public_suffix"]
+__all__ = ["PROBED_HOSTING_SUFFIXES", "hosting_suffix", "is_public_suffix", "registrable_domain"]
 
 # Special-use names (RFC 6761, RFC 8375, ICANN's ".internal") that no registry hands
 # out, so '*.test' or '*.internal' only covers the operator's own hosts. The list itself
@@ -106,3 +106,22 @@ def hosting_suffix(host: str) -> str | None:
     if public is None or public == _icann_list().publicsuffix(host):
         return None
     return public
+
+
+def registrable_domain(host: str) -> str | None:
+    """The domain one registers to own ``host``: its public suffix and one more label.
+
+    Read from the list alone (special-use names included: ``a.b.example`` is on
+    ``b.example``), because the question is which text a registrant chooses, not whether
+    the name resolves. ``None`` for a public suffix itself.
+
+    >>> registrable_domain("a.b.example.co.uk"), registrable_domain("evil.github.io")
+    ('example.co.uk', 'evil.github.io')
+    >>> registrable_domain("github.io") is None
+    True
+    """
+    host = host.strip(".").lower()
+    if not host:
+        return None
+    found: str | None = _full_list().privatesuffix(host)
+    return found

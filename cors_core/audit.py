@@ -7,7 +7,13 @@ each one, and reports every origin that gets in as a :class:`Finding` with a sev
 It also flags risky but valid settings (``null``, user-content hosts such as
 ``github.io``, public-suffix and any-port patterns, ``debug=True``).
 
-Nothing is sent over the network: the probes go through :meth:`CORSPolicy.decide`.
+:func:`audit_bucket` checks a bucket's CORS rules (S3 ``CORSRules``, GCS ``cors``, parsed
+JSON) the same way, plus what is particular to buckets: every site allowed to write, ``*``
+request headers, S3's ``*`` matching across dots, rules shadowed by an earlier one,
+sensitive headers exposed. It reads rules that :func:`cors_core.buckets.from_s3` would
+refuse (they are usually live already): each refused entry is a ``high`` finding.
+
+Nothing is sent over the network: the probes go through the policy's own ``decide``.
 
 Example::
 
@@ -22,17 +28,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
-from cors_core._origins import (
-    OriginPattern,
-    ParsedOrigin,
-    is_loopback_host,
-    is_potentially_trustworthy,
-    parse_config_origin,
-    parse_origin,
+from cors_core._bucket_audit import audit_bucket
+from cors_core._findings import (
+    EVIL,
+    SEVERITIES,
+    Finding,
+    allowed,
+    exact_origin_findings,
+    pattern_findings,
 )
+from cors_core._origins import OriginPattern, ParsedOrigin, parse_config_origin, parse_origin
 from cors_core._policy import CORSPolicy
 from cors_core._suffixes import PROBED_HOSTING_SUFFIXES, hosting_suffix, is_public_suffix
 
@@ -40,13 +48,11 @@ __all__ = [
     "SEVERITIES",
     "USER_CONTENT_SUFFIXES",
     "Finding",
+    "audit_bucket",
     "audit_policies",
     "audit_policy",
     "near_misses",
 ]
-
-#: Severities, most severe first.
-SEVERITIES = ("high", "medium", "low", "info")
 
 #: Shared hosting domains where anyone can publish a page (and so own an origin), probed
 #: whatever the configuration names. Which domains are shared comes from the Public Suffix
@@ -55,32 +61,9 @@ SEVERITIES = ("high", "medium", "low", "info")
 #: :data:`cors_core._suffixes.PROBED_HOSTING_SUFFIXES`.
 USER_CONTENT_SUFFIXES = PROBED_HOSTING_SUFFIXES
 
-_EVIL = "evil-cors-probe.example"
 #: Characters some browsers accept in a host, used after the allowed host by scanners.
 _SPECIAL_CHARS = ("_", "`", "%60", "{", "}", "!", "~", "$", "&", "'", "(", "*", "+", ",", ";", "=")
 _REGEX_HOST = re.compile(r"(?:[a-z0-9-]+(?:\\\.|\[\.\]|\.))+[a-z]{2,}", re.IGNORECASE)
-
-
-@dataclass(frozen=True, slots=True)
-class Finding:
-    """One audit result: ``severity`` (high/medium/low/info), a stable ``check`` id,
-    the policy it concerns (``where``: ``"*"`` or a path pattern), the probe
-    ``origin`` that got in (if any), what it means and the fix.
-
-    >>> Finding("high", "null_origin", "*", "null", "'null' is allowed", "remove it").severity
-    'high'
-    """
-
-    severity: str
-    check: str
-    where: str
-    origin: str | None
-    message: str
-    fix: str
-
-    def as_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict."""
-        return asdict(self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,11 +114,6 @@ def _bases(policy: CORSPolicy) -> list[_Base]:
     return list(out.values())
 
 
-def _allowed(policy: CORSPolicy, origin: str) -> bool:
-    decision = policy.decide("GET", origin)
-    return decision.allowed and any(k == "Access-Control-Allow-Origin" for k, _ in decision.headers)
-
-
 def _acao(policy: CORSPolicy, origin: str) -> str | None:
     for k, v in policy.decide("GET", origin).headers:
         if k == "Access-Control-Allow-Origin":
@@ -146,12 +124,12 @@ def _acao(policy: CORSPolicy, origin: str) -> str | None:
 def _probes(base: _Base) -> Iterable[tuple[str, str, str]]:
     """(check, origin, what it shows) for one allow-list host."""
     h = base.host
-    yield "host_prefix", base.origin(f"{h}.{_EVIL}"), f"{h!r} is matched as a prefix"
+    yield "host_prefix", base.origin(f"{h}.{EVIL}"), f"{h!r} is matched as a prefix"
     yield "host_suffix", base.origin(f"evil{h}"), f"{h!r} is matched as a suffix"
     yield "host_suffix", base.origin(f"evil-{h}"), f"{h!r} is matched as a suffix"
     yield (
         "host_substring",
-        base.origin(f"evil{h}x.{_EVIL}"),
+        base.origin(f"evil{h}x.{EVIL}"),
         f"{h!r} is matched anywhere in the host",
     )
     for i, ch in enumerate(h):
@@ -164,7 +142,7 @@ def _probes(base: _Base) -> Iterable[tuple[str, str, str]]:
     for ch in _SPECIAL_CHARS:
         yield (
             "special_chars",
-            base.origin(f"{h}{ch}.{_EVIL}"),
+            base.origin(f"{h}{ch}.{EVIL}"),
             f"{ch!r} after the host is accepted (Safari and others send such hosts)",
         )
     if base.source != "pattern" and not is_public_suffix(h):
@@ -196,7 +174,7 @@ def _probe_findings(policy: CORSPolicy, where: str, creds: bool) -> list[Finding
             )
         special: list[str] = []
         for check, origin, what in probes:
-            if origin in seen or not _allowed(policy, origin):
+            if origin in seen or not allowed(policy, origin):
                 continue
             seen.add(origin)
             if check == "special_chars":
@@ -238,42 +216,12 @@ def _setting_findings(policy: CORSPolicy, where: str, creds: bool) -> list[Findi
     for entry in _as_list(options.get("allow_origins")):
         parsed = parse_config_origin(entry)
         if isinstance(parsed, OriginPattern):
-            findings.extend(_pattern_findings(policy, parsed, where, creds))
+            findings += pattern_findings(policy, parsed, where, creds)
         elif isinstance(parsed, str) and parsed != "null":
             po = parse_origin(parsed)
             if po is None:
                 continue
-            shared = hosting_suffix(po.host)
-            if shared is not None and po.host.rstrip(".") != shared:
-                findings.append(
-                    Finding(
-                        "low",
-                        "user_content_origin",
-                        where,
-                        parsed,
-                        f"{parsed!r} is on the shared hosting domain {shared!r} (Public Suffix "
-                        "List, private section): the platform, and every page published "
-                        "under that origin (other repositories, paths), share it",
-                        "serve the trusted frontend from your own domain",
-                    )
-                )
-            if creds and not is_potentially_trustworthy(po.scheme, po.host):
-                what = (
-                    "is plain http"
-                    if po.scheme == "http"
-                    else f"uses the {po.scheme!r} scheme, which nothing authenticates,"
-                )
-                findings.append(
-                    Finding(
-                        "medium",
-                        "http_origin_with_credentials",
-                        where,
-                        parsed,
-                        f"{parsed!r} {what} with allow_credentials=True: a network "
-                        "attacker can impersonate it and read credentialed responses",
-                        "use https",
-                    )
-                )
+            findings += exact_origin_findings(parsed, po, where, creds)
     if options.get("debug") is True:
         findings.append(
             Finding(
@@ -312,61 +260,6 @@ def _setting_findings(policy: CORSPolicy, where: str, creds: bool) -> list[Findi
     return findings
 
 
-def _pattern_findings(
-    policy: CORSPolicy, pattern: OriginPattern, where: str, creds: bool
-) -> list[Finding]:
-    entry = str(pattern)
-    if pattern.subdomains:
-        probe = f"{pattern.scheme}://evil-cors-probe.{pattern.host}" + (
-            f":{pattern.port}" if pattern.port and pattern.port != "*" else ""
-        )
-        if is_public_suffix(pattern.host) and _allowed(policy, probe):
-            return [
-                Finding(
-                    "high",
-                    "public_suffix_wildcard",
-                    where,
-                    probe,
-                    f"{entry!r} sits on the public suffix {pattern.host!r}: anyone can "
-                    f"register a site there, e.g. {probe!r}",
-                    "list your own subdomains instead",
-                )
-            ]
-        return [
-            Finding(
-                "medium" if creds else "low",
-                "subdomain_wildcard",
-                where,
-                probe,
-                f"{entry!r} trusts every subdomain of {pattern.host!r}: a taken-over or "
-                "user-controlled subdomain can read "
-                + ("credentialed " if creds else "")
-                + "responses",
-                "list the subdomains you serve, if they are few",
-            )
-        ]
-    if pattern.port == "*":
-        loop = is_loopback_host(pattern.host)
-        return [
-            Finding(
-                ("low" if creds else "info") if loop else "medium",
-                "any_port",
-                where,
-                None,
-                f"{entry!r} trusts every port on {pattern.host!r}"
-                + (
-                    ": any local development server or tool can read the responses"
-                    if loop
-                    else ": any service on that host can read the responses"
-                ),
-                "keep localhost ports for development settings only"
-                if loop
-                else "list the port(s) you use",
-            )
-        ]
-    return []
-
-
 def audit_policy(policy: CORSPolicy, where: str = "*") -> list[Finding]:
     """Probe one policy; findings sorted by severity (most severe first).
 
@@ -374,7 +267,7 @@ def audit_policy(policy: CORSPolicy, where: str = "*") -> list[Finding]:
     []
     """
     creds = policy.allow_credentials
-    foreign = f"https://{_EVIL}"
+    foreign = f"https://{EVIL}"
     acao = _acao(policy, foreign)
     findings: list[Finding] = []
     if acao == "*":
@@ -402,7 +295,7 @@ def audit_policy(policy: CORSPolicy, where: str = "*") -> list[Finding]:
             )
         )
         return findings
-    if _allowed(policy, "null"):
+    if allowed(policy, "null"):
         findings.append(
             Finding(
                 "high" if creds else "medium",
@@ -415,7 +308,7 @@ def audit_policy(policy: CORSPolicy, where: str = "*") -> list[Finding]:
         )
     for suffix in _hosting_probes(policy):
         probe = f"https://evil-cors-probe.{suffix}"
-        if _allowed(policy, probe):
+        if allowed(policy, probe):
             findings.append(
                 Finding(
                     "high",

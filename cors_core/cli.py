@@ -1,4 +1,4 @@
-"""The ``cors-core`` command: check a live server, explain a config, audit a config.
+"""The ``cors-core`` command: check a live server, explain, audit or export a config.
 
 Usage (also ``python -m cors_core ...``)::
 
@@ -7,17 +7,29 @@ Usage (also ``python -m cors_core ...``)::
     cors-core explain --config FILE --origin ORIGIN [--path /p] [--method M] [-H ...]
                       [--credentials] [--private-network] [--json]
     cors-core audit --config FILE [--fail-on high|medium|low|info] [--json]
+    cors-core export --to s3|gcs --config FILE
     cors-core demo [ARGS...]
 
 ``check`` does what a browser does (:func:`cors_core.browser.simulate` with an httpx
 client): decides whether a preflight is needed, sends it, checks it, sends the actual
 request, checks it, and prints each step, the verdict, the rule that failed and a fix.
 ``explain`` gives the same verdict offline, sending the trip through the policy of a
-TOML configuration file. ``audit`` probes a configuration with attacker origins.
+configuration file. ``audit`` probes a configuration with attacker origins. ``export``
+prints a configuration as an S3 (``{"CORSRules": [...]}``) or GCS (``[{"origin": ...}]``)
+bucket CORS document, or says what the bucket cannot express.
+
+``--config FILE`` is a TOML file (``[tool.cors]``, ``[cors]`` or top-level options, see
+:mod:`cors_core.loading`) or a bucket's CORS rules as JSON: S3's ``{"CORSRules": [...]}``
+(what ``aws s3api get-bucket-cors`` prints) or GCS's ``[{"origin": [...], "method":
+[...]}]`` list (alone or as ``{"cors": [...]}``), recognised by their shape
+(:func:`cors_core.buckets.detect_provider`). ``audit`` reads a bucket file even where
+:func:`cors_core.buckets.from_s3` would refuse it (such rules are usually live already):
+every refused entry is a ``high`` finding at its location (``CORSRules[1].AllowedMethods[0]``).
 
 Exit status: ``check``/``explain``: 0 allowed, 1 blocked, 2 error (unreachable host,
 bad arguments, invalid configuration). ``audit``: 0 clean, 1 when a finding reaches
-``--fail-on`` (default ``high``), 2 error.
+``--fail-on`` (default ``high``), 2 error (a file it cannot read or parse). ``export``:
+0 printed, 2 error (invalid configuration, or one the bucket cannot express).
 
 httpx is needed by ``check`` only (``pip install 'cors-core[cli]'``).
 
@@ -46,23 +58,36 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+import warnings
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TextIO
+from pathlib import Path
+from typing import Any, TextIO, TypeVar
 
 from cors_core._cli_demo import run_demo
 from cors_core._decision import Action, Decision, ReasonCode
-from cors_core._errors import ConfigError
+from cors_core._errors import ConfigError, CORSConfigWarning, Problem
 from cors_core._paths import PathRules
 from cors_core._policy import CORSPolicy
 from cors_core._rejection import REASON_HEADER, parse_reason_header, parse_rejection
 from cors_core._text import escape, quote
-from cors_core.audit import SEVERITIES, audit_policies, near_misses
+from cors_core.audit import SEVERITIES, Finding, audit_bucket, audit_policies, near_misses
 from cors_core.browser import Exchange, Response, Trip, simulate
+from cors_core.buckets import (
+    BucketPolicy,
+    Provider,
+    detect_provider,
+    from_gcs,
+    from_s3,
+    to_gcs,
+    to_s3,
+)
 from cors_core.integration import merge_response_headers, read_pairs
 from cors_core.loading import load_policies, read_toml, rules_from_mapping
 
 __all__ = ["main"]
+
+T = TypeVar("T")
 
 EXIT_ALLOWED = 0
 EXIT_BLOCKED = 1
@@ -308,15 +333,101 @@ def _trip_method(trip: Trip, method: str) -> str:
     return trip.actual.method if trip.actual is not None else method.upper()
 
 
+# ------------------------------------------------------------------------- config files
+
+_PROVIDER_NAMES = {"s3": "S3", "gcs": "GCS"}
+_NOT_A_BUCKET = (
+    'is JSON, but neither S3 CORS rules ({"CORSRules": [...]}) nor GCS ones '
+    '([{"origin": [...], "method": [...]}])'
+)
+
+
+@dataclass(frozen=True)
+class _Config:
+    """A ``--config`` file: TOML options (``provider`` None) or a bucket's JSON rules."""
+
+    path: str
+    provider: Provider | None
+    data: Any
+
+    @property
+    def label(self) -> str:
+        """How the output names the file: ``config cors.toml``, ``S3 rules cors.json``."""
+        kind = "config" if self.provider is None else f"{_PROVIDER_NAMES[self.provider]} rules"
+        return f"{kind} {self.path}"
+
+
+def _file_problem(path: str, problem: str, fix: str) -> ConfigError:
+    return ConfigError([Problem("config file", repr(path), problem, fix)])
+
+
+def _read_json(path: str) -> Any:
+    """The parsed JSON of ``path``; a :class:`ConfigError` when it cannot be read or parsed."""
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise _file_problem(path, f"cannot be read ({exc.strerror})", "check the path") from None
+    try:
+        return json.loads(raw)
+    except RecursionError:
+        raise _file_problem(path, "is not valid JSON (nested too deeply)", "fix it") from None
+    except ValueError as exc:  # JSONDecodeError, or bytes that are not UTF-8/16/32
+        raise _file_problem(path, f"is not valid JSON ({exc})", "fix the syntax") from None
+
+
+def _bucket_config(path: str, data: Any) -> _Config:
+    provider = detect_provider(data)
+    if provider is None:
+        raise _file_problem(
+            path, _NOT_A_BUCKET, "give a TOML file, or the bucket's CORS rules as JSON"
+        )
+    return _Config(path, provider, data)
+
+
+def _read_config(path: str) -> _Config:
+    """A ``.json`` file is a bucket's rules; anything else is TOML, unless it is not TOML
+    but a bucket's rules (``aws s3api get-bucket-cors > cors`` names no extension)."""
+    if path.lower().endswith(".json"):
+        return _bucket_config(path, _read_json(path))
+    try:
+        return _Config(path, None, read_toml(path))
+    except ConfigError as not_toml:
+        try:
+            data = _read_json(path)
+        except ConfigError:
+            raise not_toml from None
+        if detect_provider(data) is None:
+            raise
+        return _bucket_config(path, data)
+
+
+def _policy(config: _Config, command: str) -> CORSPolicy | PathRules | BucketPolicy:
+    if config.provider is None:
+        return _warned(command, lambda: rules_from_mapping(config.data))
+    build = from_s3 if config.provider == "s3" else from_gcs
+    return _warned(command, lambda: build(config.data))
+
+
+def _warned(command: str, build: Callable[[], T]) -> T:
+    """``build()``, each :class:`CORSConfigWarning` it emits printed as one escaped
+    ``cors-core COMMAND: warning: ...`` line on stderr (other warnings pass through)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", CORSConfigWarning)
+        result = build()
+    for w in caught:
+        if issubclass(w.category, CORSConfigWarning):
+            _say(f"cors-core {command}: warning: {w.message}", sys.stderr)
+        else:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    return result
+
+
 # ------------------------------------------------------------------------------ explain
 
 
-def _load(path: str) -> CORSPolicy | PathRules:
-    return rules_from_mapping(read_toml(path))
-
-
 def _explain(args: argparse.Namespace, out: TextIO) -> int:
-    policy = _load(args.config)
+    config = _read_config(args.config)
+    policy = _policy(config, "explain")
     kwargs = _trip_kwargs(args)
     path: str = args.path
     decisions: list[Decision] = []
@@ -334,14 +445,14 @@ def _explain(args: argparse.Namespace, out: TextIO) -> int:
         trip = simulate(send, **kwargs)
     except ValueError as exc:
         raise _UsageError(f"a browser would refuse to send this request: {exc}") from None
-    target = f"{path} (config {args.config})"
+    target = f"{path} ({config.label})"
     report = _Report("explain", target, args.origin, args.method.upper(), args.credentials, trip)
     refused = [
         d for d in decisions if not d.allowed or d.reason.code == ReasonCode.NO_CORS_FOR_PATH
     ]
     report.server_reasons = [f"[{d.reason.code}] {d.reason.message}" for d in refused]
     governing = policy.for_path(path)
-    if governing is not None and refused:
+    if isinstance(governing, CORSPolicy) and refused:
         said = " ".join(report.server_reasons)
         report.notes += [
             h for h in near_misses(governing, args.origin) if h[: h.find("'", 1) + 1] not in said
@@ -357,14 +468,18 @@ def _explain(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _audit(args: argparse.Namespace, out: TextIO) -> int:
-    policies = load_policies(read_toml(args.config))
-    findings = audit_policies(policies)
+    config = _read_config(args.config)
+    if config.provider is None:
+        findings = audit_policies(_warned("audit", lambda: load_policies(config.data)))
+    else:
+        findings = audit_bucket(config.data, config.provider)
     limit = SEVERITIES.index(args.fail_on)
     failing = [f for f in findings if SEVERITIES.index(f.severity) <= limit]
     if args.json:
         doc = {
             "config": args.config,
-            "findings": [f.as_dict() for f in findings],
+            "format": config.provider or "toml",
+            "findings": [_shown_finding(f) for f in findings],
             "counts": {s: sum(f.severity == s for f in findings) for s in SEVERITIES},
             "fail_on": args.fail_on,
             "failed": bool(failing),
@@ -373,12 +488,39 @@ def _audit(args: argparse.Namespace, out: TextIO) -> int:
     else:
         _say(f"cors-core audit: {args.config}", out)
         for f in findings:
-            where = "" if f.where == "*" else f" [path {f.where}]"
+            where = _where(f.where)
             _say(f"[{f.severity.upper()}] {f.check}{where}: {f.message}", out)
             _say(f"    fix: {f.fix}", out)
         counts = ", ".join(f"{sum(f.severity == s for f in findings)} {s}" for s in SEVERITIES)
         _say(f"{len(findings)} finding(s): {counts}", out)
     return EXIT_BLOCKED if failing else EXIT_ALLOWED
+
+
+def _where(where: str) -> str:
+    """`` [path /x]`` for a path rule, `` [CORSRules[0]...]`` for a place in a bucket file."""
+    if where == "*":
+        return ""
+    return f" [path {where}]" if where.startswith("/") else f" [{where}]"
+
+
+def _shown_finding(finding: Finding) -> dict[str, Any]:
+    """A finding for ``--json``: its sentences escaped like the text output's."""
+    doc = finding.as_dict()
+    for key in ("where", "message", "fix"):
+        doc[key] = _shown(doc[key])
+    return doc
+
+
+# ------------------------------------------------------------------------------- export
+
+
+def _export(args: argparse.Namespace, out: TextIO) -> int:
+    policy = _policy(_read_config(args.config), "export")
+    write = to_s3 if args.to == "s3" else to_gcs
+    doc = _warned("export", lambda: write(policy))
+    # ensure_ascii: whatever a configuration holds, the output is printable ASCII.
+    print(json.dumps(doc, indent=2, ensure_ascii=True), file=out)
+    return EXIT_ALLOWED
 
 
 # --------------------------------------------------------------------------------- demo
@@ -394,7 +536,8 @@ def _demo(args: argparse.Namespace, out: TextIO) -> int:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="cors-core",
-        description="Explain CORS: check a server like a browser, explain or audit a config.",
+        description="Explain CORS: check a server like a browser; explain, audit or export "
+        "a config (TOML, or a bucket's S3/GCS CORS rules).",
     )
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -427,19 +570,45 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--timeout", type=float, default=10.0, help="seconds (default 10)")
     check.set_defaults(run=_check)
 
-    explain = sub.add_parser("explain", help="the browser's verdict from a config file, offline")
-    explain.add_argument(
-        "--config", required=True, help="TOML file ([tool.cors], [cors] or top level)"
+    config_help = (
+        "TOML file ([tool.cors], [cors] or top level), or a bucket's CORS rules as JSON "
+        '(S3 {"CORSRules": [...]} or GCS [{"origin": [...], ...}], told apart by shape)'
     )
+    explain = sub.add_parser("explain", help="the browser's verdict from a config file, offline")
+    explain.add_argument("--config", required=True, help=config_help)
     explain.add_argument("--path", default="/", help="request path, for per-path rules (default /)")
     trip_options(explain)
     explain.set_defaults(run=_explain)
 
-    audit = sub.add_parser("audit", help="probe a config with scanner/attacker origins")
-    audit.add_argument("--config", required=True)
-    audit.add_argument("--fail-on", choices=SEVERITIES, default="high")
-    audit.add_argument("--json", action="store_true")
+    audit = sub.add_parser(
+        "audit",
+        help="probe a config with scanner/attacker origins; check a bucket's CORS rules",
+        description="Probe a configuration the way scanners and attackers do. A bucket's "
+        "rules are read even where cors_core would refuse them: each refused entry is a "
+        "high finding at its place in the file.",
+    )
+    audit.add_argument("--config", required=True, help=config_help)
+    audit.add_argument(
+        "--fail-on",
+        choices=SEVERITIES,
+        default="high",
+        help="exit 1 when a finding is this severe or more (default high)",
+    )
+    audit.add_argument("--json", action="store_true", help="machine-readable output")
     audit.set_defaults(run=_audit)
+
+    export = sub.add_parser(
+        "export",
+        help="print a config as a bucket's CORS rules (S3 or GCS JSON)",
+        description="Print the configuration as the JSON an S3 bucket (aws s3api "
+        "put-bucket-cors --cors-configuration file://cors.json) or a GCS bucket (gcloud "
+        "storage buckets update --cors-file=cors.json) takes. Exits 2, naming each "
+        "setting, when the bucket cannot express the configuration (per-path rules, "
+        "regexes, predicates, private network access, methods such as PATCH, ...).",
+    )
+    export.add_argument("--to", required=True, choices=("s3", "gcs"), help="the bucket's provider")
+    export.add_argument("--config", required=True, help=config_help)
+    export.set_defaults(run=_export)
 
     demo = sub.add_parser("demo", help="run the interactive demo (adapters.demo)")
     demo.add_argument("args", nargs=argparse.REMAINDER)

@@ -116,7 +116,8 @@ __all__ = [
 @runtime_checkable
 class Engine(Protocol):
     """What every policy kind offers adapters: :class:`~cors_core.CORSPolicy`,
-    :class:`~cors_core.PathRules` (and any object with these members).
+    :class:`~cors_core.PathRules`, :class:`cors_core.buckets.BucketPolicy` (and any object
+    with these members).
 
     ``no_origin_decision`` is the fixed answer for requests without ``Origin`` (``None``
     when it depends on the path); ``uses_path`` / ``uses_host`` say whether :meth:`decide`
@@ -373,7 +374,15 @@ def resolve_policy(
             )
         if not hasattr(policy, "decide") or not hasattr(policy, "for_path"):
             raise ConfigError(
-                [Problem("policy", repr(policy), "is not a CORSPolicy or PathRules", "pass one")]
+                [
+                    Problem(
+                        "policy",
+                        repr(policy)[:200],
+                        "is not a policy (no decide() and for_path())",
+                        "pass CORSPolicy(...), PathRules(...) or a bucket's rules "
+                        "(cors_core.buckets.from_s3(...) / from_gcs(...))",
+                    )
+                ]
             )
         return policy
     return CORSPolicy(**options)  # unknown names are reported with every other problem

@@ -38,6 +38,7 @@ PUBLIC = {
     "cors_core.integration",
     "cors_core.loading",
     "cors_core.audit",
+    "cors_core.buckets",
     "cors_core.browser",
     "cors_core.testing",
     "cors_core.cli",

@@ -562,7 +562,8 @@ def test_resolve_policy_refuses_policy_and_options() -> None:
     assert info.value.problems[0].option == "policy"
     with pytest.raises(ConfigError) as info:
         resolve_policy("not a policy")
-    assert info.value.problems[0].problem == "is not a CORSPolicy or PathRules"
+    assert info.value.problems[0].problem == "is not a policy (no decide() and for_path())"
+    assert "cors_core.buckets.from_s3" in info.value.problems[0].fix
 
 
 def test_every_option_name_is_a_constructor_keyword() -> None:

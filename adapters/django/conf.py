@@ -33,8 +33,8 @@ from typing import Any
 
 from django.core.signals import setting_changed  # type: ignore[import-untyped]
 
-from cors_core import ConfigError, CORSConfigWarning, CORSPolicy, PathRules, Problem
-from cors_core.integration import suggest, unknown_options
+from cors_core import ConfigError, CORSConfigWarning, CORSPolicy, Problem
+from cors_core.integration import Engine, suggest, unknown_options
 
 __all__ = [
     "DEFAULT_HEADERS",
@@ -269,7 +269,7 @@ class DjangoCORSConfig:
     problems can be reported under the name the developer wrote.
     """
 
-    policy: CORSPolicy | PathRules
+    policy: Engine
     urls_regex: re.Pattern[str] | None
     settings_used: Mapping[str, str]
 
@@ -328,12 +328,14 @@ def _import(path: str) -> Any:
         ) from None
 
 
-def _policy_setting(value: Any) -> CORSPolicy | PathRules:
+def _policy_setting(value: Any) -> Engine:
+    """A ready policy of any kind (``CORSPolicy``, ``PathRules``, a bucket's
+    ``cors_core.buckets.BucketPolicy`` ...), a factory of one, or its dotted path."""
     if isinstance(value, str):
         value = _import(value)
-    if not isinstance(value, CORSPolicy | PathRules) and callable(value):
+    if not isinstance(value, Engine) and callable(value):
         value = value()
-    if not isinstance(value, CORSPolicy | PathRules):
+    if not isinstance(value, Engine):
         raise ConfigError(
             [
                 Problem(
@@ -464,7 +466,7 @@ def _build(settings: Any, policy: Any) -> DjangoCORSConfig:
     return DjangoCORSConfig(engine, urls_regex, used)
 
 
-def _engine(settings: Any, policy: Any) -> tuple[CORSPolicy | PathRules, dict[str, str]]:
+def _engine(settings: Any, policy: Any) -> tuple[Engine, dict[str, str]]:
     if policy is not None:
         return _policy_setting(policy), {}
     if hasattr(settings, POLICY_SETTING):

@@ -81,7 +81,7 @@ class CORSMiddleware:
         seen = _generation.cors
         config = _conf.load_quietly(type(self).policy)  # a ConfigError: asked again next time
         #: The project's policy (from settings, ``CORS_POLICY`` or :attr:`policy`).
-        self.cors_policy: CORSPolicy | PathRules = config.policy
+        self.cors_policy: Engine = config.policy
         self._gate = _Policy(config.policy)
         self._urls = config.urls_regex
         self._seen = seen

@@ -12,7 +12,8 @@ Sources: ``docs/*.md``, ``README.md`` and ``CONTRIBUTING.md``.
   Keep those few.
 - A block right after a ``<!-- file: NAME -->`` line is data, not code: it is written to
   ``NAME`` in the working directory of every sample of the same page, so a sample can load
-  the TOML file shown just above it.
+  the TOML file shown just above it. A data block may be a ``--8<-- "path"`` line (the
+  site includes that file of the repository there): the file's text is written.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ SOURCES = [*sorted((ROOT / "docs").glob("*.md")), ROOT / "README.md", ROOT / "CO
 
 NO_RUN = "<!-- no-run -->"
 _FILE = re.compile(r"<!--\s*file:\s*(\S+)\s*-->")
+_SNIPPET = re.compile(r'-{2}8<-{2}\s+"([^"]+)"')
 _FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<lang>[\w+-]*)")
 
 
@@ -87,8 +89,21 @@ NOT_RUN = [b for b in ALL if b.lang in ("python", "py") and b.marker == NO_RUN]
 PYCON = [b for b in ALL if b.lang == "pycon" and b.marker != NO_RUN]
 
 
+def data(block: Block) -> str:
+    """A data block's text: its code, or the repository file a ``--8<--`` line includes."""
+    included = _SNIPPET.fullmatch(block.code.strip())
+    if included is None:
+        return block.code
+    return (ROOT / included.group(1)).read_text(encoding="utf-8")
+
+
+def page_files(source: Path) -> dict[str, str]:
+    """The data blocks of a page, by the file name they are written to."""
+    return {b.file_name: data(b) for b in ALL if b.source == source and b.file_name}
+
+
 def _page_files(block: Block) -> dict[str, str]:
-    return {b.file_name: b.code for b in ALL if b.source == block.source and b.file_name}
+    return page_files(block.source)
 
 
 @pytest.fixture

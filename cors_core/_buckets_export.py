@@ -264,24 +264,20 @@ def _convert(
             "never sends",
             "use '*' for a public bucket, or keep these rules on S3",
         )
-    for o in rule.origins:
-        if o != "*" and "*" in o:
-            _problem(
-                errors,
-                f"{r.where}.{keys[0]}",
-                repr(o),
-                "is a pattern, and GCS matches origins exactly (only '*' alone is a wildcard)",
-                "list each origin",
-            )
-    for h in rule.allowed_headers:
-        if h != "*" and "*" in h:
-            _problem(
-                errors,
-                f"{r.where}.AllowedHeaders",
-                repr(h),
-                "is a header pattern, and GCS lists header names (or '*' alone)",
-                "list the header names",
-            )
+    patterns = (
+        (keys[0], rule.origins, "GCS matches origins exactly (only '*' alone is a wildcard)"),
+        ("AllowedHeaders", rule.allowed_headers, "GCS lists header names (or '*' alone)"),
+    )
+    for key, values, why in patterns:
+        for value in values:
+            if value != "*" and "*" in value:
+                _problem(
+                    errors,
+                    f"{r.where}.{key}",
+                    repr(value),
+                    f"is a pattern, and {why}",
+                    "list each one",
+                )
 
 
 def _warn(option: str, entry: str, problem: str, fix: str) -> None:

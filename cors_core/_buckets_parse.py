@@ -102,18 +102,7 @@ class _Format:
     keys: tuple[str, ...]
 
 
-_S3 = _Format(
-    "s3",
-    "S3",
-    _S3_LIST_KEY,
-    "AllowedOrigins",
-    "AllowedMethods",
-    "AllowedHeaders",
-    "ExposeHeaders",
-    "MaxAgeSeconds",
-    "ID",
-    S3_KEYS,
-)
+_S3 = _Format("s3", "S3", _S3_LIST_KEY, *S3_KEYS, keys=S3_KEYS)  # S3_KEYS is in field order
 _GCS = _Format(
     "gcs",
     "GCS",

@@ -85,9 +85,9 @@ Google Cloud Storage
       no ``Access-Control-Allow-Credentials``, so this module never sends it for GCS rules
       (credentialed requests fail, as with cookie-authenticated
       ``storage.cloud.google.com`` downloads, which allow no CORS at all).
-    - A preflight no entry matches gets ``200`` without CORS headers (nodejs-storage
-      issue 1145). The **first entry** matching the origin and the method answers ("the
-      first Cors configuration matching the Origin and Method",
+    - A preflight no entry matches gets ``200`` without CORS headers (the same
+      googleapis/nodejs-storage thread). The **first entry** matching the origin and the
+      method answers ("the first Cors configuration matching the Origin and Method",
       https://cloud.google.com/storage/docs/xml-api/get-bucket-cors), as with S3.
 
 Deliberate differences (this module is Fetch-exact first, provider-faithful second)

@@ -486,3 +486,47 @@ def test_hostile_preflights_through_both_adapters(
     res = call(app, Request("OPTIONS", "/uploads/a", headers))
     assert (res.status, res.body, res.cors()) == (status, body, {})
     assert res.get("vary") == PREFLIGHT_VARY
+
+
+# ------------------------------------------------------------- encoded and odd paths
+
+
+@pytest.mark.parametrize("kind", ["asgi", "wsgi"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/uploads/a.png",
+        "/%75ploads/a.png",  # an encoded letter
+        "/uploads%2Fa.png",  # an encoded slash
+        "/UPLOADS/../uploads/a.png",
+        "/api/%2e%2e/uploads/a.png",  # encoded dot segments
+        "//uploads//a.png",  # repeated slashes
+    ],
+)
+def test_an_encoded_path_gets_the_bucket_rules_of_the_path_the_app_routes(
+    kind: str, path: str
+) -> None:
+    """The app routes the decoded path: so do the rules, whatever the request line says."""
+    from tests.security.support import stack as security_stack
+
+    call = security_stack(kind, _mixed_rules())
+    origin = [("Origin", APP)]
+    status, headers, body = call(
+        "OPTIONS", path, [*origin, ("Access-Control-Request-Method", "PATCH")]
+    )
+    assert (status, body) == (403, b"CORS preflight rejected (method_not_allowed)\n")
+    assert not [n for n, _ in headers if n.lower().startswith("access-control-allow")]
+    status, headers, _ = call(
+        "OPTIONS",
+        path,
+        [
+            *origin,
+            ("Access-Control-Request-Method", "PUT"),
+            ("Access-Control-Request-Headers", "x-amz-meta-a"),
+        ],
+    )
+    assert status == 200
+    allowed = {n.lower(): v for n, v in headers}
+    assert allowed["access-control-allow-origin"] == APP
+    assert allowed["access-control-allow-credentials"] == "true"
+    assert allowed["access-control-allow-headers"] == "x-amz-meta-a"

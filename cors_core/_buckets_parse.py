@@ -263,6 +263,17 @@ def _rule_list(c: _Collector, f: _Format, data: object) -> tuple[str, list[objec
                 'write [{...}] or {"CORSRules": [{...}]}',
             )
             return None
+        if keys == {"rules"}:  # Cloudflare's R2 API shape: say so, with the S3 shape R2 takes
+            c.error(
+                "rules",
+                "",
+                "is Cloudflare's R2 API shape ({'rules': [{'allowed': {...}}]}), not S3's",
+                "give the S3 shape that R2's dashboard and its S3 API also take: "
+                "[{'AllowedOrigins': allowed.origins, 'AllowedMethods': allowed.methods, "
+                "'AllowedHeaders': allowed.headers, 'ExposeHeaders': exposeHeaders, "
+                "'MaxAgeSeconds': maxAgeSeconds}]",
+            )
+            return None
         for key in unknown:
             c.error(
                 key,

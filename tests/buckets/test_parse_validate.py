@@ -624,3 +624,40 @@ def test_detect_provider(data: Any, provider: str | None) -> None:
 
 def test_the_example_file_is_detected_as_s3() -> None:
     assert detect_provider(json.loads(EXAMPLE.read_text())) == "s3"
+
+
+# ------------------------------------------------------------ S3-compatible stores
+
+
+def test_s3_compatible_stores_use_the_s3_shape() -> None:
+    """R2's dashboard JSON and DigitalOcean Spaces' S3 API take S3's rules as they are."""
+    r2_dashboard = [
+        {
+            "AllowedOrigins": ["https://app.example.com"],
+            "AllowedMethods": ["GET", "PUT"],
+            "AllowedHeaders": ["content-type"],
+            "ExposeHeaders": ["ETag"],
+            "MaxAgeSeconds": 3600,
+        }
+    ]
+    policy = from_s3(r2_dashboard)
+    put = policy.decide("OPTIONS", "https://app.example.com", "PUT", "content-type")
+    assert put.status == 200 and dict(put.headers)["Access-Control-Max-Age"] == "3600"
+
+
+def test_cloudflare_r2_api_shape_is_named_with_the_s3_shape_as_the_fix() -> None:
+    r2_api = {
+        "rules": [
+            {
+                "allowed": {"origins": ["https://app.example.com"], "methods": ["GET"]},
+                "exposeHeaders": ["ETag"],
+                "maxAgeSeconds": 60,
+            }
+        ]
+    }
+    with pytest.raises(ConfigError) as info:
+        from_s3(r2_api)
+    (problem,) = info.value.problems
+    assert problem.option == "rules"
+    assert problem.problem.startswith("is Cloudflare's R2 API shape")
+    assert "'AllowedOrigins': allowed.origins" in problem.fix

@@ -143,19 +143,27 @@ class CORSMiddleware:
             if self._plain_add is None:
                 await self.app(scope, receive, send)
             else:
-                await self.app(scope, receive, _with_headers(send, *self._plain_add))
+                add, vary = self._plain_add
+                await self.app(scope, receive, _with_headers(send, add, vary))
             return
-        # One unpacking instead of four attribute reads (a Decision is a named tuple).
-        action, _, _, _, raw_headers, vary, status, body, _, modifies = self._decide(
+        decision = self._decide(
             scope["method"], origin, request_method, request_headers, pna, host, scope
         )
-        if action is _RESPOND:
-            await send({"type": _START, "status": status, "headers": list(raw_headers)})
-            await send({"type": "http.response.body", "body": body})
-        elif not modifies:
+        if decision.action is _RESPOND:
+            await send(
+                {
+                    "type": _START,
+                    "status": decision.status,
+                    "headers": list(decision.raw_headers),
+                }
+            )
+            await send({"type": "http.response.body", "body": decision.body})
+        elif not decision.modifies_response:
             await self.app(scope, receive, send)
         else:
-            await self.app(scope, receive, _with_headers(send, raw_headers, vary))
+            await self.app(
+                scope, receive, _with_headers(send, decision.raw_headers, decision.vary_origin)
+            )
 
     async def _websocket(self, scope: Scope, receive: Receive, send: Send) -> None:
         meta = read_asgi(scope["headers"])

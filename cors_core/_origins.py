@@ -59,9 +59,10 @@ _new_parsed = tuple.__new__
 # lowercase). '_', '!', '`', '{' etc. are legal (Safari sends some of them).
 _HOST_CHARS = r"[a-z0-9\-._~!$&'()*+,;=`{}\"]"
 _HOST_RE = re.compile(_HOST_CHARS + "+")
-#: The last characters of a host that may be an IPv4 number: digits, hex digits, the
-#: ``x`` of ``0x``, and a final dot.
-_MAY_END_A_NUMBER = frozenset("0123456789abcdefx.")
+#: How a host that may be an IPv4 number ends: a digit or a final dot, or (after "0x")
+#: a hex letter or the ``x`` itself.
+_DIGIT_OR_DOT = frozenset("0123456789.")
+_HEX_LETTER_OR_X = frozenset("abcdefx")
 _LABEL_CHARS = r"[a-z0-9\-_~!$&'()*+,;=`{}\"]"  # the same, without the dot
 # A request's host: labels of 1 to 63 characters joined by dots, one optional final
 # dot (so no empty label and no over-long one: the regex screens what DNS refuses, in
@@ -133,8 +134,9 @@ def origin_parts(value: str) -> tuple[str, str, str | None] | None:
         len(host) > MAX_HOST_LENGTH and _domain_problem(host) is not None
     ) or (
         # Only a last label starting with a digit can be a number ("1", "0x1f"): a host
-        # ending in a letter no number ends with is not one (the common case, one test).
-        host[-1] in _MAY_END_A_NUMBER
+        # ending in a letter is one only as hex, which needs "0x" (the common case: one
+        # or two C-level tests).
+        (host[-1] in _DIGIT_OR_DOT or ("0x" in host and host[-1] in _HEX_LETTER_OR_X))
         and (name := host.rstrip("."))[name.rfind(".") + 1].isdigit()
         and _ends_in_number(host)
         and _ipv4_serialize(host) != host

@@ -14,7 +14,7 @@ from cors_core._config import (
     unknown_options,
     validate,
 )
-from cors_core._decision import Action, Decision, Reason, ReasonCode
+from cors_core._decision import Action, Decision, Reason, ReasonCode, denied
 from cors_core._errors import ConfigError
 from cors_core._fetch import SAFELISTED_METHODS, is_token
 from cors_core._headers import (
@@ -45,8 +45,8 @@ _OK = Reason(ReasonCode.OK)
 _ACTUAL = Action.ACTUAL
 _NOT_ALLOWED = ReasonCode.ORIGIN_NOT_ALLOWED
 _MALFORMED = ReasonCode.ORIGIN_MALFORMED
-#: ``tuple.__new__``: named tuples built from a tuple, skipping their ``__new__``'s
-#: argument handling (a never-seen origin builds a Reason and a Decision).
+#: ``tuple.__new__``: a :class:`Reason` built from a tuple, skipping its ``__new__``'s
+#: argument handling (a never-seen origin builds one).
 _new = tuple.__new__
 #: Longest Access-Control-Request-Headers value kept as a cache key (browsers' lists are
 #: short); longer values are answered without caching.
@@ -352,9 +352,9 @@ class CORSPolicy:
             if origin == "null":  # the opaque origin is no serialization: asked about here
                 if self._s.allow_null or self._allow_all:
                     return self._keep(origin, self._allowed(origin))
-                return self._keep(origin, _denied(Reason(ReasonCode.ORIGIN_NULL, origin)))
+                return self._keep(origin, denied(Reason(ReasonCode.ORIGIN_NULL, origin)))
             reason = _new(Reason, (_MALFORMED, origin, origin_hint(origin), ""))
-            return self._keep(origin, _denied(reason))
+            return self._keep(origin, denied(reason))
         same_host = self._by_host.get(parts[1])  # the exact origins with this host
         if (
             self._allow_all
@@ -365,19 +365,25 @@ class CORSPolicy:
         if predicate is not None:
             # Asked every time (its answer may change), but both outcomes are built once.
             yes = self._allowed(origin)
-            no = _denied(Reason(ReasonCode.ORIGIN_NOT_ALLOWED, origin))
+            no = denied(Reason(ReasonCode.ORIGIN_NOT_ALLOWED, origin))
             if len(origin) <= _MAX_CACHED_ORIGIN:
                 self._asked.put(origin, (yes, no), len(origin))
             return yes if self._ask(predicate, origin) else no
-        # The hot path of a never-seen, denied origin: two tuples and one insert, and the
-        # hint from the same host lookup.
+        # The hot path of a never-seen, denied origin: a Reason, a Decision and one insert,
+        # and the hint from the same host lookup.
         hint = near_miss_hint(same_host[0]) if same_host else ""
-        reason = _new(Reason, (_NOT_ALLOWED, origin, hint, ""))
-        # _denied(reason), inlined
-        result = _new(Decision, (_ACTUAL, False, reason, (), (), True, 200, b"", False, True))
-        if len(origin) > _MAX_CACHED_ORIGIN:
+        result = denied(_new(Reason, (_NOT_ALLOWED, origin, hint, "")))
+        size = len(origin)
+        if size > _MAX_CACHED_ORIGIN:
             return result
-        return self._origins.put(origin, result, len(origin))
+        # BoundedCache.put, inlined (one call less per never-seen origin).
+        cache = self._origins
+        if len(cache) >= cache.maxsize or cache.size + size > cache.max_size:
+            cache.clear()
+            cache.size = 0
+        cache[origin] = result
+        cache.size += size
+        return result
 
     def _keep(self, origin: str, result: Decision) -> Decision:
         """``result``, cached for ``origin`` unless no browser sends an origin that long."""
@@ -516,12 +522,6 @@ class CORSPolicy:
         >>> policy = CORSPolicy.from_toml("pyproject.toml")
         """
         return cls.from_mapping(read_toml(path))
-
-
-def _denied(reason: Reason) -> Decision:
-    """A denied origin's answer: what ``Decision.build(ACTUAL, False, reason,
-    vary_origin=True)`` gives, built as a plain tuple (no headers to encode)."""
-    return _new(Decision, (_ACTUAL, False, reason, (), (), True, 200, b"", False, True))
 
 
 def _validate_all(options: dict[str, Any], unknown: Mapping[str, Any]) -> Settings:

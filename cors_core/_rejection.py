@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from typing import Literal, NamedTuple
 
-from cors_core._decision import Action, Decision, HeaderPairs, Reason, ReasonCode
+from cors_core._decision import Action, Decision, HeaderPairs, Reason, ReasonCode, make_decision
 from cors_core._headers import RequestHeadersError
 from cors_core._origins import MAX_ORIGIN_LENGTH
 from cors_core._request import MAX_METHOD_LENGTH
@@ -117,14 +117,24 @@ def reject(reason: Reason, *, debug: bool, status: int = 403, preflight: bool = 
         same = _ANSWERS.get(key)
         if same is None:
             same = _ANSWERS[key] = _build_refusal(reason, False, status, preflight)
-        return _new(Decision, (_RESPOND, False, reason, *same[3:]))
+        return make_decision(
+            _RESPOND,
+            False,
+            reason,
+            same.headers,
+            same.raw_headers,
+            same.vary_origin,
+            status,
+            same.body,
+            preflight,
+            False,
+        )
     return _build_refusal(reason, True, status, preflight)
 
 
 #: Prebuilt non-debug refusals by (code, status, preflight): a handful of entries.
 _ANSWERS: dict[tuple[str, int, bool], Decision] = {}
 _RESPOND = Action.RESPOND
-_new = tuple.__new__
 
 
 def _build_refusal(reason: Reason, debug: bool, status: int, preflight: bool) -> Decision:

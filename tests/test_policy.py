@@ -556,3 +556,25 @@ def test_policy_repr_and_for_path() -> None:
     )
     assert policy.for_path("/anything") is policy
     assert policy.options["allow_origins"] == [A]
+
+
+def test_a_decision_is_immutable_comparable_hashable_and_picklable() -> None:
+    import pickle
+
+    from cors_core import Decision
+
+    policy = CORSPolicy(allow_origins=["https://app.example.com"])
+    allowed = policy.decide("GET", "https://app.example.com")
+    refused = policy.decide("GET", "https://evil.example")  # built by the fast path
+    for decision in (allowed, refused):
+        assert type(decision) is Decision
+        with pytest.raises(AttributeError, match="Decision is immutable"):
+            decision.allowed = not decision.allowed  # type: ignore[misc]
+        with pytest.raises(AttributeError, match="Decision is immutable"):
+            del decision.reason
+        copy = pickle.loads(pickle.dumps(decision))
+        assert copy == decision and hash(copy) == hash(decision)
+        assert repr(copy).startswith("Decision(action=<Action.ACTUAL: 1>, allowed=")
+    assert refused == Decision.build(refused.action, False, refused.reason, vary_origin=True)
+    assert refused != allowed
+    assert Decision(allowed.action, True, allowed.reason, allowed.headers) != allowed

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import IntEnum, StrEnum
 from typing import Any, NamedTuple
 
 from cors_core._text import escape, quote
 
-__all__ = ["Action", "Decision", "Reason", "ReasonCode", "denied", "make_decision"]
+__all__ = ["Action", "Decision", "Reason", "ReasonCode", "denied", "make_decision", "refused"]
 
 
 class Action(IntEnum):
@@ -206,14 +207,15 @@ _set_class = object.__setattr__
 
 
 class _DeniedFields(_Fields):
-    """The answer to an actual request from a refused origin: only the reason varies."""
+    """The answer to an actual request from a refused origin: only the reason varies
+    (given, or to be worked out: see :func:`refused`)."""
 
     __slots__ = ()
 
-    def __init__(self, reason: Reason) -> None:  # the others are constants
+    def __init__(self, reason: object) -> None:  # the others are constants
         self.action = Action.ACTUAL
         self.allowed = False
-        self.reason = reason
+        self.reason = reason  # type: ignore[assignment]  # or (explain, origin): see refused()
         self.headers = ()
         self.raw_headers = ()
         self.vary_origin = True
@@ -228,6 +230,17 @@ def denied(reason: Reason) -> Decision:
     engine's hot path for a never-seen, refused origin)."""
     made: Any = _DeniedFields(reason)
     _set_class(made, "__class__", Decision)
+    return made  # type: ignore[no-any-return]
+
+
+def refused(explain: Callable[[str], Reason], origin: str) -> Decision:
+    """:func:`denied` for ``origin``, its reason worked out by ``explain(origin)`` the first
+    time it is read: saying why (a malformed origin, or a well-formed one not allowed, and
+    the near-miss hint) means parsing the origin, which costs as much as the rest of the
+    answer, and an actual request's reason is read only to log it or to refuse a preflight.
+    """
+    made: Any = _DeniedFields((explain, origin))
+    _set_class(made, "__class__", _Refused)
     return made  # type: ignore[no-any-return]
 
 
@@ -337,7 +350,7 @@ class Decision(_Fields):
         return tuple(getattr(self, name) for name in _FIELDS)
 
     def __eq__(self, other: object) -> bool:
-        if type(other) is not Decision:
+        if not isinstance(other, Decision):
             return NotImplemented
         return self._values() == other._values()
 
@@ -370,3 +383,22 @@ class Decision(_Fields):
         return make_decision(
             action, allowed, reason, headers, raw, vary_origin, status, body, preflight, modifies
         )
+
+
+_REASON = _Fields.__dict__["reason"]  # the slot itself, read and set below Decision's guard
+
+
+class _Refused(Decision):
+    """A refused origin's answer (see :func:`refused`): a Decision whose ``reason`` is
+    worked out when first read, then kept."""
+
+    __slots__ = ()
+
+    @property
+    def reason(self) -> Reason:  # type: ignore[override]
+        value = _REASON.__get__(self, _Refused)
+        if type(value) is not Reason:
+            explain, origin = value
+            value = explain(origin)
+            _REASON.__set__(self, value)
+        return value  # type: ignore[no-any-return]

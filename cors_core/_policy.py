@@ -14,7 +14,7 @@ from cors_core._config import (
     unknown_options,
     validate,
 )
-from cors_core._decision import Action, Decision, Reason, ReasonCode, denied
+from cors_core._decision import Action, Decision, Reason, ReasonCode, denied, refused
 from cors_core._errors import ConfigError
 from cors_core._fetch import SAFELISTED_METHODS, is_token
 from cors_core._headers import (
@@ -150,6 +150,10 @@ class CORSPolicy:
         self._predicate_failures = 0
         self._patterns = s.matcher.has_patterns
         self._matches_patterns = s.matcher.matches_patterns
+        # Whether matching needs the parsed origin ('*.' / ':*' patterns, a predicate).
+        self._parse_to_match = s.matcher.predicate is not None or bool(
+            s.matcher.any_port_hosts or s.matcher.suffixes
+        )
         self._predicate = s.matcher.predicate
         self._exact = s.matcher.exact
         self._allow_all = s.allow_all_origins
@@ -347,12 +351,35 @@ class CORSPolicy:
             asked = self._asked.get(origin)
             if asked is not None:  # only the predicate can allow it
                 return asked[0] if self._ask(predicate, origin) else asked[1]
+        if origin == "null":  # the opaque origin: no serialization, allowed only on request
+            if self._s.allow_null or self._allow_all:
+                return self._keep(origin, self._allowed(origin))
+            return self._keep(origin, denied(Reason(ReasonCode.ORIGIN_NULL, origin)))
+        if not self._parse_to_match:
+            # Exact origins and regexes only: a match needs no parsing first (exact entries
+            # are serializations; a regex's match is confirmed well formed here), and a
+            # never-seen, refused origin is answered without parsing it at all: why it is
+            # refused is worked out only if someone reads the reason.
+            if origin in self._exact or (
+                (self._allow_all or (self._patterns and self._matches_patterns(origin, None)))
+                and origin_parts(origin) is not None
+            ):
+                return self._keep(origin, self._allowed(origin))
+            result = refused(self._why_refused, origin)
+            size = len(origin)
+            if size > _MAX_CACHED_ORIGIN:
+                return result
+            # BoundedCache.put, inlined (one call less per never-seen origin).
+            cache = self._origins
+            if len(cache) >= cache.maxsize or cache.size + size > cache.max_size:
+                cache.clear()
+                cache.size = 0
+            cache[origin] = result
+            cache.size += size
+            return result
+        # '*.' or ':*' patterns, or a predicate: matching needs the parsed origin.
         parts = origin_parts(origin)
         if parts is None:
-            if origin == "null":  # the opaque origin is no serialization: asked about here
-                if self._s.allow_null or self._allow_all:
-                    return self._keep(origin, self._allowed(origin))
-                return self._keep(origin, denied(Reason(ReasonCode.ORIGIN_NULL, origin)))
             reason = _new(Reason, (_MALFORMED, origin, origin_hint(origin), ""))
             return self._keep(origin, denied(reason))
         same_host = self._by_host.get(parts[1])  # the exact origins with this host
@@ -369,21 +396,18 @@ class CORSPolicy:
             if len(origin) <= _MAX_CACHED_ORIGIN:
                 self._asked.put(origin, (yes, no), len(origin))
             return yes if self._ask(predicate, origin) else no
-        # The hot path of a never-seen, denied origin: a Reason, a Decision and one insert,
-        # and the hint from the same host lookup.
         hint = near_miss_hint(same_host[0]) if same_host else ""
-        result = denied(_new(Reason, (_NOT_ALLOWED, origin, hint, "")))
-        size = len(origin)
-        if size > _MAX_CACHED_ORIGIN:
-            return result
-        # BoundedCache.put, inlined (one call less per never-seen origin).
-        cache = self._origins
-        if len(cache) >= cache.maxsize or cache.size + size > cache.max_size:
-            cache.clear()
-            cache.size = 0
-        cache[origin] = result
-        cache.size += size
-        return result
+        return self._keep(origin, denied(_new(Reason, (_NOT_ALLOWED, origin, hint, ""))))
+
+    def _why_refused(self, origin: str) -> Reason:
+        """Why a non-null origin no allow-list entry matched is refused: malformed (with what
+        one look tells), or well formed and not listed (with the near-miss hint)."""
+        parts = origin_parts(origin)
+        if parts is None:
+            return _new(Reason, (_MALFORMED, origin, origin_hint(origin), ""))
+        same_host = self._by_host.get(parts[1])
+        hint = near_miss_hint(same_host[0]) if same_host else ""
+        return _new(Reason, (_NOT_ALLOWED, origin, hint, ""))
 
     def _keep(self, origin: str, result: Decision) -> Decision:
         """``result``, cached for ``origin`` unless no browser sends an origin that long."""

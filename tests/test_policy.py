@@ -567,7 +567,7 @@ def test_a_decision_is_immutable_comparable_hashable_and_picklable() -> None:
     allowed = policy.decide("GET", "https://app.example.com")
     refused = policy.decide("GET", "https://evil.example")  # built by the fast path
     for decision in (allowed, refused):
-        assert type(decision) is Decision
+        assert isinstance(decision, Decision)
         with pytest.raises(AttributeError, match="Decision is immutable"):
             decision.allowed = not decision.allowed  # type: ignore[misc]
         with pytest.raises(AttributeError, match="Decision is immutable"):

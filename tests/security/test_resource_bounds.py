@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
+import re
 import tracemalloc
 import warnings
 from typing import Any
@@ -294,3 +295,59 @@ def test_the_prebuilt_denial_equals_the_built_one() -> None:
 
     decision = CORSPolicy(allow_origins=[APP]).decide("GET", "https://fresh.evil.example")
     assert decision == Decision.build(Action.ACTUAL, False, decision.reason, vary_origin=True)
+
+
+# ------------------------------------------- a refused origin's reason, worked out lazily
+
+_REFUSED = [
+    "https://evil.example",  # well formed, not listed
+    "http://app.example.com",  # a near miss: the hint names the listed origin
+    "https://app.example.com/",  # malformed: trailing slash
+    "HTTPS://APP.EXAMPLE.COM",  # malformed: uppercase
+    "https://a..example.com",  # malformed: empty label
+    f"https://{'a' * 64}.example.com",  # malformed: a label over 63 characters
+    "https://a.example.com, https://b.example.com",  # two Origin lines
+    "http://127.1",  # malformed: an IPv4 address in another form
+]
+
+
+@pytest.mark.parametrize("origin", _REFUSED)
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"allow_origins": ["https://app.example.com"]},
+        {"allow_origin_regex": r"https://[a-z]+\.example\.com"},
+    ],
+)
+def test_a_refused_origin_is_answered_unparsed_and_its_reason_is_the_eager_one(
+    origin: str, options: dict[str, object], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Exact origins and regexes match without parsing: a refused origin is parsed only when
+    its reason is read, and then says exactly what the parsing path says."""
+    lazy = _quiet(**options)
+    # The same policy with a '*.' pattern that matches nothing here: it parses first.
+    eager = _quiet(
+        allow_origins=[*options.get("allow_origins", []), "https://*.unrelated.example"],  # type: ignore[list-item]
+        allow_origin_regex=options.get("allow_origin_regex"),
+    )
+    expected = eager.decide("GET", origin).reason
+    expected_body = eager.decide("OPTIONS", origin, "GET").body
+    calls: list[str] = []
+    real = policy_module.origin_parts
+
+    def counting(value: str) -> object:
+        calls.append(value)
+        return real(value)
+
+    monkeypatch.setattr(policy_module, "origin_parts", counting)
+    decision = lazy.decide("GET", origin)
+    assert (decision.allowed, decision.headers, decision.vary_origin) == (False, (), True)
+    # Answered without parsing the origin (a regex match is confirmed well formed first).
+    regex = options.get("allow_origin_regex")
+    confirmed = int(isinstance(regex, str) and re.fullmatch(regex, origin) is not None)
+    assert len(calls) == confirmed
+    assert decision.reason == expected
+    assert decision.reason.message == expected.message
+    assert len(calls) == confirmed + 1  # the reason was worked out once, and kept
+    assert lazy.decide("GET", origin) is decision  # the cached answer
+    assert lazy.decide("OPTIONS", origin, "GET").body == expected_body

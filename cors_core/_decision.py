@@ -8,7 +8,7 @@ from typing import Any, NamedTuple
 
 from cors_core._text import escape, quote
 
-__all__ = ["Action", "Decision", "Reason", "ReasonCode", "denied", "make_decision", "refused"]
+__all__ = ["Action", "Decision", "Reason", "ReasonCode", "denied", "refused"]
 
 
 class Action(IntEnum):
@@ -244,35 +244,6 @@ def refused(explain: Callable[[str], Reason], origin: str) -> Decision:
     return made  # type: ignore[no-any-return]
 
 
-def make_decision(
-    action: Action,
-    allowed: bool,
-    reason: Reason,
-    headers: HeaderPairs,
-    raw_headers: RawHeaderPairs,
-    vary_origin: bool,
-    status: int,
-    body: bytes,
-    preflight: bool,
-    modifies_response: bool,
-) -> Decision:
-    """A :class:`Decision` from all its fields, positionally (the engine's fast path)."""
-    made: Any = _Fields(
-        action,
-        allowed,
-        reason,
-        headers,
-        raw_headers,
-        vary_origin,
-        status,
-        body,
-        preflight,
-        modifies_response,
-    )
-    _set_class(made, "__class__", Decision)
-    return made  # type: ignore[no-any-return]
-
-
 class Decision(_Fields):
     """The engine's answer for one request; adapters only apply it. Immutable.
 
@@ -324,7 +295,7 @@ class Decision(_Fields):
         preflight: bool = False,
         modifies_response: bool = False,
     ) -> Decision:
-        return make_decision(
+        made: Any = _Fields(
             action,
             allowed,
             reason,
@@ -336,6 +307,8 @@ class Decision(_Fields):
             preflight,
             modifies_response,
         )
+        _set_class(made, "__class__", cls)  # the fields are set: now it is immutable
+        return made  # type: ignore[no-any-return]
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         """Nothing: ``__new__`` has set every field."""
@@ -362,7 +335,7 @@ class Decision(_Fields):
         return f"Decision({fields})"
 
     def __reduce__(self) -> tuple[object, tuple[object, ...]]:
-        return (make_decision, self._values())
+        return (Decision, self._values())
 
     @classmethod
     def build(
@@ -380,7 +353,7 @@ class Decision(_Fields):
         """Make a decision, encoding ``headers`` once (latin-1, as HTTP/1.1 carries them)."""
         raw = tuple((k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers)
         modifies = action is Action.ACTUAL and bool(headers or vary_origin)
-        return make_decision(
+        return cls(
             action, allowed, reason, headers, raw, vary_origin, status, body, preflight, modifies
         )
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from typing import Literal, NamedTuple
 
-from cors_core._decision import Action, Decision, HeaderPairs, Reason, ReasonCode, make_decision
+from cors_core._decision import Action, Decision, HeaderPairs, Reason, ReasonCode
 from cors_core._headers import RequestHeadersError
 from cors_core._origins import MAX_ORIGIN_LENGTH
 from cors_core._request import MAX_METHOD_LENGTH
@@ -117,7 +117,7 @@ def reject(reason: Reason, *, debug: bool, status: int = 403, preflight: bool = 
         same = _ANSWERS.get(key)
         if same is None:
             same = _ANSWERS[key] = _build_refusal(reason, False, status, preflight)
-        return make_decision(
+        return Decision(
             _RESPOND,
             False,
             reason,

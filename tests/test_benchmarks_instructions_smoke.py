@@ -1,0 +1,31 @@
+"""The instruction-count benchmark counts something sensible (no speed is asserted)."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from benchmarks import instructions
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("valgrind") is None, reason="valgrind is not installed")
+def test_a_cached_answer_costs_fewer_instructions_than_a_never_seen_origin(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert instructions.main(["--requests", "200", "--only", "denied"]) == 0
+    printed = capsys.readouterr().out.splitlines()
+    assert printed[:2] == ["| scenario | instructions per request |", "|---|---:|"]
+    assert printed[2].startswith("| denied | ")
+    denied = instructions.per_request("denied", 200)
+    fresh = instructions.per_request("fresh", 200)
+    assert 0 < denied < fresh
+
+
+def test_without_valgrind_it_says_how_to_get_it(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(instructions.shutil, "which", lambda name: None)
+    assert instructions.main([]) == 2
+    assert "apt-get install valgrind" in capsys.readouterr().err

@@ -50,6 +50,7 @@ from typing import Any
 from benchmarks import scenarios as sc
 from benchmarks.harness import Message, Scope, asgi_call, asgi_scope
 from benchmarks.suites import bare_asgi
+from benchmarks.suites import starlette_asgi as starlette
 
 App = Any
 Runner = Callable[[int], int]
@@ -149,22 +150,6 @@ def ours_policy_error(allow: list[str], **extra: Any) -> BaseException | None:
     except Exception as exc:  # ConfigError expected; anything else is reported as is
         return exc
     return None
-
-
-def starlette(allow: list[str], regex: str | None = None) -> App:
-    """starlette's CORSMiddleware around the bare app, same policy."""
-    from starlette.middleware.cors import CORSMiddleware
-
-    return CORSMiddleware(
-        bare_asgi,
-        allow_origins=allow,
-        allow_origin_regex=regex,
-        allow_methods=sc.METHODS,
-        allow_headers=sc.HEADERS,
-        expose_headers=sc.EXPOSE,
-        allow_credentials=True,
-        max_age=sc.MAX_AGE,
-    )
 
 
 # -- requests -------------------------------------------------------------------------

@@ -4,8 +4,9 @@
 
 Timings on a shared machine move by a few percent between runs and even between builds
 (code and object layout); instruction counts do not. Each scenario runs in a fresh
-interpreter under ``valgrind --tool=callgrind`` twice, with ``N`` and ``5 N`` requests; the
-difference divided by ``4 N`` is what one request costs, start-up excluded. Scenarios:
+interpreter (started in the project's root) under ``valgrind --tool=callgrind`` twice, with
+``N`` and ``5 N`` requests; the difference divided by ``4 N`` is what one request costs,
+start-up excluded. Scenarios:
 ``no-origin``, ``allowed`` and ``denied`` (one origin, repeated: cached answers) and
 ``fresh`` (a never-seen origin on every request), against a policy of one exact origin and
 a bare ASGI app. Needs ``valgrind`` on the PATH (Debian: ``apt-get install valgrind``).
@@ -18,21 +19,19 @@ import re
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
+ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ("no-origin", "allowed", "denied", "fresh")
 
 #: The measured program: builds the scopes first, then runs them through the middleware.
 _PROGRAM = r"""
 import sys
 from adapters.asgi import CORSMiddleware
+from benchmarks.suites import bare_asgi as bare
 from cors_core import CORSPolicy
 
 kind, count = sys.argv[1], int(sys.argv[2])
-
-async def bare(scope, receive, send):
-    await send({"type": "http.response.start", "status": 200,
-                "headers": [(b"content-type", b"text/plain")]})
-    await send({"type": "http.response.body", "body": b"ok"})
 
 async def receive():
     return {"type": "http.request", "body": b"", "more_body": False}
@@ -78,6 +77,7 @@ def count_instructions(kind: str, requests: int) -> int:
         capture_output=True,
         text=True,
         check=True,
+        cwd=ROOT,  # the program imports the project's packages
     )
     found = re.search(r"Collected\s*:\s*(\d+)", run.stderr)
     if found is None:

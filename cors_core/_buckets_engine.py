@@ -15,12 +15,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from cors_core._buckets_parse import S3_METHODS, BucketRule, Provider, label, rule_keys
-from cors_core._cache import BoundedCache
+from cors_core._cache import CACHE_BUDGET as _CACHE_BUDGET
+from cors_core._cache import MAX_CACHED_HEADERS as _MAX_CACHED_HEADERS
+from cors_core._cache import MAX_CACHED_ORIGIN, BoundedCache
 from cors_core._config import HeaderPattern, header_pattern_matches
-from cors_core._decision import Action, Decision, HeaderPairs, Reason, ReasonCode
+from cors_core._decision import Action, Decision, HeaderPairs, Reason, ReasonCode, denied
 from cors_core._fetch import is_token
 from cors_core._headers import RequestHeadersError, parse_request_headers
-from cors_core._origins import MAX_ORIGIN_LENGTH, parse_origin
+from cors_core._origins import parse_origin
 from cors_core._rejection import (
     PREFLIGHT_VARY,
     header_refusal,
@@ -35,10 +37,6 @@ from cors_core._text import quote
 
 __all__ = ["BucketPolicy"]
 
-#: Longest ``Access-Control-Request-Headers`` value kept as a cache key.
-_MAX_CACHED_HEADERS = 1024
-#: What each memo may hold, in characters of request-supplied text.
-_CACHE_BUDGET = 256 * 1024
 _ACAO = "Access-Control-Allow-Origin"
 _ACAC = ("Access-Control-Allow-Credentials", "true")
 _PASS = Decision.build(Action.PASS, True, Reason(ReasonCode.OK))
@@ -226,7 +224,7 @@ class BucketPolicy:
             return cached
         found = self._match_actual(origin, method)
         if isinstance(found, Reason):
-            decision = Decision.build(Action.ACTUAL, False, found, vary_origin=True)
+            decision = denied(found)
         else:
             r = self._compiled[found]
             decision = Decision.build(
@@ -236,7 +234,7 @@ class BucketPolicy:
                 ((_ACAO, "*" if r.star else origin), *r.actual_tail),
                 vary_origin=True,
             )
-        if len(origin) <= MAX_ORIGIN_LENGTH and len(method) <= MAX_METHOD_LENGTH:
+        if len(origin) <= MAX_CACHED_ORIGIN and len(method) <= MAX_METHOD_LENGTH:
             self._actual.put(key, decision, len(origin) + len(method))
         return decision
 
@@ -257,7 +255,7 @@ class BucketPolicy:
         """
         if len(request_method) > MAX_METHOD_LENGTH:  # refused before it is cached or echoed
             return reject(method_too_long(request_method), debug=False)
-        cacheable = len(origin) <= MAX_ORIGIN_LENGTH and (
+        cacheable = len(origin) <= MAX_CACHED_ORIGIN and (
             request_headers is None or len(request_headers) <= _MAX_CACHED_HEADERS
         )
         key = (origin, request_method, request_headers, private_network)
@@ -337,7 +335,7 @@ class BucketPolicy:
                 ):
                     indices.add(i)
             found = tuple(sorted(indices))
-        if len(origin) <= MAX_ORIGIN_LENGTH:
+        if len(origin) <= MAX_CACHED_ORIGIN:
             self._origins.put(origin, found, len(origin))
         return found
 

@@ -4,6 +4,18 @@ from __future__ import annotations
 
 from typing import Generic, TypeVar
 
+#: Longest Origin kept as a cache key. Browsers' origins are short (long preview-deploy
+#: hosts stay under 100 characters); a longer one, valid (a host may have 253 characters)
+#: or not, is answered each time, never hashed or kept: memos hold what browsers repeat,
+#: and an attacker's long values neither fill them faster nor cost a lookup.
+MAX_CACHED_ORIGIN = 128
+#: Longest Access-Control-Request-Headers value kept as a cache key (browsers' lists are
+#: short); longer values are answered without caching.
+MAX_CACHED_HEADERS = 1024
+#: What each memo may hold, in characters of request-supplied text (answers are
+#: proportional): a few MB in all, whatever the request stream.
+CACHE_BUDGET = 256 * 1024
+
 K = TypeVar("K")
 V = TypeVar("V")
 

@@ -6,6 +6,9 @@ import os
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Never
 
+from cors_core._cache import CACHE_BUDGET as _CACHE_BUDGET
+from cors_core._cache import MAX_CACHED_HEADERS as _MAX_CACHED_KEY
+from cors_core._cache import MAX_CACHED_ORIGIN as _MAX_CACHED_ORIGIN
 from cors_core._cache import BoundedCache
 from cors_core._config import (
     Settings,
@@ -48,17 +51,6 @@ _MALFORMED = ReasonCode.ORIGIN_MALFORMED
 #: ``tuple.__new__``: a :class:`Reason` built from a tuple, skipping its ``__new__``'s
 #: argument handling (a never-seen origin builds one).
 _new = tuple.__new__
-#: Longest Access-Control-Request-Headers value kept as a cache key (browsers' lists are
-#: short); longer values are answered without caching.
-_MAX_CACHED_KEY = 1024
-#: Longest Origin kept as a cache key. Browsers' origins are short (long preview-deploy
-#: hosts stay under 100 characters); a longer one, valid (a host may have 253 characters)
-#: or not, is answered each time, never hashed or kept: memos hold what browsers repeat,
-#: and an attacker's long values neither fill them faster nor cost a lookup.
-_MAX_CACHED_ORIGIN = 128
-#: What each memo may hold, in characters of request-supplied text (answers are
-#: proportional): a few MB in all, whatever the request stream.
-_CACHE_BUDGET = 256 * 1024
 
 
 class CORSPolicy:

@@ -8,11 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.diagnostics import test_cli as diagnostics
-from tests.diagnostics.test_cli import Run
-
-#: ``run(*argv)`` -> (exit code, stdout, stderr): the CLI run in-process.
-run = diagnostics.run
+from tests.conftest import Run
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = str(ROOT / "examples" / "buckets" / "s3-cors.json")

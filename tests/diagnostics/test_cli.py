@@ -10,23 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from cors_core.cli import main
+from tests.conftest import Run
 from tests.diagnostics.apps import APP_ORIGIN
 from tests.servers import free_port
-
-Run = Callable[..., tuple[int, str, str]]
-
-
-@pytest.fixture
-def run(capsys: pytest.CaptureFixture[str]) -> Run:
-    """Run the CLI in-process: (exit code, stdout, stderr)."""
-
-    def go(*argv: str) -> tuple[int, str, str]:
-        code = main(list(argv))
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return go
 
 
 def run_json(run: Run, *argv: str) -> tuple[int, dict]:

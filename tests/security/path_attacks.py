@@ -42,7 +42,7 @@ from adapters.asgi import CORSMiddleware as ASGICORSMiddleware
 from adapters.django import CORSMiddleware as DjangoCORSMiddleware
 from adapters.flask import CORS
 from cors_core import CORSPolicy, PathRules
-from tests.security.support import APP, Result, raw_http
+from tests.security.support import APP, Result, call_wsgi_environ, raw_http
 from tests.servers import free_port
 
 Scope = MutableMapping[str, Any]
@@ -211,24 +211,8 @@ def call_asgi_app(app: Any, scope: dict[str, Any]) -> Result:
     return int(sent[0]["status"]), headers, b"".join(m.get("body", b"") for m in sent[1:])
 
 
-def call_wsgi_app(app: Any, environ: dict[str, Any]) -> Result:
-    """One request through a WSGI app in-process; ``(status, headers, body)`` (names lowercase)."""
-    started: list[tuple[str, list[tuple[str, str]]]] = []
-
-    def start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
-        started.append((status, headers))
-        return lambda data: None
-
-    result = app(environ, start_response)
-    try:
-        body = b"".join(result)
-    finally:
-        close = getattr(result, "close", None)
-        if close is not None:
-            close()
-    assert len(started) == 1, started
-    status, headers = started[0]
-    return int(status[:3]), [(n.lower(), v) for n, v in headers], body
+#: One request, as an environ, through a WSGI app in-process (names lowercase).
+call_wsgi_app = call_wsgi_environ
 
 
 # ------------------------------------------------------------------------------ the apps

@@ -172,6 +172,11 @@ def wsgi_environ(method: str, path: str, headers: RequestHeaders) -> dict[str, A
 
 def call_wsgi(mw: Any, method: str, path: str = "/", headers: RequestHeaders = ()) -> Result:
     """One request through a WSGI app, in-process (start_response must be called once)."""
+    return call_wsgi_environ(mw, wsgi_environ(method, path, headers))
+
+
+def call_wsgi_environ(app: Any, environ: dict[str, Any]) -> Result:
+    """One request, as ``environ``, through a WSGI app in-process; header names lowercase."""
     started: list[tuple[str, list[tuple[str, str]]]] = []
 
     def start_response(status: str, hdrs: list[tuple[str, str]], exc_info: Any = None) -> Any:
@@ -179,7 +184,7 @@ def call_wsgi(mw: Any, method: str, path: str = "/", headers: RequestHeaders = (
         started.append((status, hdrs))
         return lambda data: None
 
-    result = mw(wsgi_environ(method, path, headers), start_response)
+    result = app(environ, start_response)
     try:
         body = b"".join(result)
     finally:

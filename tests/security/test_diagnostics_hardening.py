@@ -30,7 +30,7 @@ from adapters.asgi import CORSMiddleware as ASGICORS
 from adapters.wsgi import CORSMiddleware as WSGICORS
 from cors_core import CORSPolicy
 from cors_core._text import escape, quote
-from cors_core.cli import main
+from tests.conftest import Run
 
 APP = "https://app.example.com"
 PRINTABLE_LINE = re.compile(r"[\x20-\x7e]*")
@@ -137,21 +137,6 @@ def hostile_url() -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=10)
-
-
-Run = Callable[..., tuple[int, str, str]]
-
-
-@pytest.fixture
-def run(capsys: pytest.CaptureFixture[str]) -> Run:
-    """Run the CLI in-process: (exit code, stdout, stderr)."""
-
-    def go(*argv: str) -> tuple[int, str, str]:
-        code = main(list(argv))
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return go
 
 
 def test_check_escapes_a_hostile_reason_in_text_output(run: Run, hostile_url: str) -> None:
@@ -440,25 +425,28 @@ def _check_log(stream: io.StringIO, rejections: int) -> None:
         assert text == ""
 
 
-def test_wsgi_debug_answers_unencodable_values_with_clean_403(cors_log: io.StringIO) -> None:
+def _check_clean_403s(
+    call: Callable[..., Result], preflights: list[Any], origin: Any, method: Any, log: io.StringIO
+) -> None:
+    """Each hostile value: the exact debug refusal, and no crash, on either adapter."""
     policy, blocking = _policy(), _policy(block_disallowed=True)
     rejected = 0
-    for name, value, reason in WSGI_PREFLIGHTS:
-        headers = {"origin": APP, "access-control-request-method": "PUT", name: value}
+    for name, value, reason in preflights:
+        headers = {"origin": origin, "access-control-request-method": method, name: value}
         # The preflight: refused with the exact debug answer, the reason printable ASCII.
         expected_headers, expected_body = rejection(reason)
-        assert call_wsgi(policy, "OPTIONS", headers) == (403, expected_headers, expected_body)
+        assert call(policy, "OPTIONS", headers) == (403, expected_headers, expected_body)
         rejected += 1
         # The actual request: a bad Origin is refused (block_disallowed) or gets no CORS
         # headers; bad Access-Control-Request-* on a GET change nothing.
         if name == "origin":
-            assert call_wsgi(policy, "GET", headers) == (
+            assert call(policy, "GET", headers) == (
                 200,
                 [("x-app", "1"), ("vary", "Origin")],
                 b"app",
             )
             expected_headers, expected_body = rejection(reason, "request")
-            assert call_wsgi(blocking, "GET", headers) == (403, expected_headers, expected_body)
+            assert call(blocking, "GET", headers) == (403, expected_headers, expected_body)
             rejected += 2
         else:
             allowed = [
@@ -466,37 +454,17 @@ def test_wsgi_debug_answers_unencodable_values_with_clean_403(cors_log: io.Strin
                 ("access-control-allow-origin", APP),
                 ("vary", "Origin"),
             ]
-            assert call_wsgi(policy, "GET", headers) == (200, allowed, b"app")
-            assert call_wsgi(blocking, "GET", headers) == (200, allowed, b"app")
-    _check_log(cors_log, rejected)
+            assert call(policy, "GET", headers) == (200, allowed, b"app")
+            assert call(blocking, "GET", headers) == (200, allowed, b"app")
+    _check_log(log, rejected)
+
+
+def test_wsgi_debug_answers_unencodable_values_with_clean_403(cors_log: io.StringIO) -> None:
+    _check_clean_403s(call_wsgi, WSGI_PREFLIGHTS, APP, "PUT", cors_log)
 
 
 def test_asgi_debug_answers_undecodable_values_with_clean_403(cors_log: io.StringIO) -> None:
-    policy, blocking = _policy(), _policy(block_disallowed=True)
-    rejected = 0
-    for name, value, reason in ASGI_PREFLIGHTS:
-        headers = {"origin": APP.encode(), "access-control-request-method": b"PUT", name: value}
-        expected_headers, expected_body = rejection(reason)
-        assert call_asgi(policy, "OPTIONS", headers) == (403, expected_headers, expected_body)
-        rejected += 1
-        if name == "origin":
-            assert call_asgi(policy, "GET", headers) == (
-                200,
-                [("x-app", "1"), ("vary", "Origin")],
-                b"app",
-            )
-            expected_headers, expected_body = rejection(reason, "request")
-            assert call_asgi(blocking, "GET", headers) == (403, expected_headers, expected_body)
-            rejected += 2
-        else:
-            allowed = [
-                ("x-app", "1"),
-                ("access-control-allow-origin", APP),
-                ("vary", "Origin"),
-            ]
-            assert call_asgi(policy, "GET", headers) == (200, allowed, b"app")
-            assert call_asgi(blocking, "GET", headers) == (200, allowed, b"app")
-    _check_log(cors_log, rejected)
+    _check_clean_403s(call_asgi, ASGI_PREFLIGHTS, APP.encode(), b"PUT", cors_log)
 
 
 # ----------------------------------------------------- 3. one printable line per rejection

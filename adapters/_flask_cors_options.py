@@ -196,7 +196,9 @@ class ResourceRules(PathRules):
 
     A key matches when ``re.match(key, path)`` does (flask-cors's rule: ``r"/api/*"``
     covers every path starting with ``/api``) on the path the engine is given (the
-    routed, percent-decoded ``SCRIPT_NAME + PATH_INFO``), case-sensitively. Paths no key
+    routed, percent-decoded ``PATH_INFO``), case-sensitively, every reading of a path with
+    dot segments or repeated slashes (:func:`cors_core._paths.path_readings`), the stricter
+    winning. Paths no key
     matches get no CORS headers.
     """
 
@@ -205,8 +207,8 @@ class ResourceRules(PathRules):
         ordered = sorted(rules, key=lambda rule: len(rule[0]), reverse=True)
         self._rules = [(re.compile(key), policy) for key, policy in ordered]
 
-    def for_path(self, path: str) -> CORSPolicy | None:
-        """The policy of the first (longest) key matching ``path``."""
+    def _lookup(self, path: str) -> CORSPolicy | None:
+        """The policy of the first (longest) key matching one reading of ``path``."""
         for pattern, policy in self._rules:
             if pattern.match(path):
                 return policy

@@ -9,7 +9,7 @@ from cors_core._decision import Action, Decision, Reason, ReasonCode
 from cors_core._errors import ConfigError, Problem
 from cors_core._policy import CORSPolicy
 
-__all__ = ["PathPolicy", "PathRules", "is_engine", "normalize_path"]
+__all__ = ["PathPolicy", "PathRules", "is_engine", "normalize_path", "path_readings"]
 
 #: What a path may map to: a :class:`CORSPolicy`, or any other engine with the same
 #: ``decide``/``decide_websocket`` methods and ``websocket_origins`` (a
@@ -35,33 +35,72 @@ def is_engine(value: object) -> bool:
 
 
 def normalize_path(path: str) -> str:
-    """The routed path with ``.``/``..`` segments resolved and repeated slashes collapsed.
+    """``path`` with ``.``/``..`` segments resolved and repeated slashes collapsed.
 
-    ``path`` is the path the application routes, already percent-decoded once by the
-    server (``scope["path"]``, ``PATH_INFO``): nothing is decoded again (``%2e`` here is a
-    literal ``%2e``, sent as ``%252e``), ``+`` stays ``+`` and case is kept (flask-cors
-    CVE-2024-6844, CVE-2024-6866). ``/api/../admin`` is judged as ``/admin``
-    (CVE-2020-25032) and ``/api//internal`` as ``/api/internal``, the most
-    restrictive reading of what a router may do with them.
+    One of the readings :class:`PathRules` judges (see :func:`path_readings`): what a
+    proxy or a server that normalises paths would route. ``path`` is already
+    percent-decoded once by the server (``scope["path"]``, ``PATH_INFO``): nothing is
+    decoded again (``%2e`` here is a literal ``%2e``, sent as ``%252e``), ``+`` stays
+    ``+`` and case is kept.
 
     >>> normalize_path("/api/x/../internal//secrets")
     '/api/internal/secrets'
     >>> normalize_path("/api/%2e%2e/admin")
     '/api/%2e%2e/admin'
     """
-    if "//" not in path and "/." not in path:
-        return path or "/"
-    segments = path.split("/")
+    return _resolve(path, dots=True, collapse=True) if _odd(path) else path or "/"
+
+
+def _odd(path: str) -> bool:
+    """Whether some router or proxy may read ``path`` differently (dot segments, ``//``)."""
+    return "//" in path or "/." in path
+
+
+def _resolve(path: str, *, dots: bool, collapse: bool) -> str:
+    """``path`` with dot segments resolved (RFC 3986 ``remove_dot_segments``: ``..``
+    also removes an empty segment) and/or repeated slashes collapsed."""
+    segments = path.split("/")[1:] if path.startswith("/") else path.split("/")
     out: list[str] = []
     for seg in segments:
-        if seg == ".." and out:
-            out.pop()
-        elif seg not in ("", ".", ".."):
+        if dots and seg == "..":
+            if out:
+                out.pop()
+        elif not ((dots and seg == ".") or (collapse and seg == "")):
             out.append(seg)
+    last = segments[-1] if segments else ""
     result = "/" + "/".join(out)
-    if segments[-1] in ("", ".", "..") and result != "/":
+    if (last == "" or (dots and last in (".", ".."))) and not result.endswith("/"):
         result += "/"
     return result
+
+
+def path_readings(path: str) -> tuple[str, ...]:
+    """Every path a router may serve for the routed path ``path``, ``path`` itself first.
+
+    Routers (Starlette, werkzeug, Django) route the decoded path as it is, dot segments
+    and repeated slashes included (``/internal/../public`` reaches a catch-all under
+    ``/internal``); a proxy or server in front may resolve them (``/public``) or
+    collapse slashes only (werkzeug redirects ``/a//b`` to ``/a/b``). :class:`PathRules`
+    judges every reading and applies the strictest answer.
+
+    >>> path_readings("/internal/../public")
+    ('/internal/../public', '/public')
+    >>> path_readings("/a//./b")
+    ('/a//./b', '/a/./b', '/a//b', '/a/b')
+    >>> path_readings("/api/users")
+    ('/api/users',)
+    """
+    if not _odd(path):
+        return (path or "/",)
+    readings = dict.fromkeys(
+        (
+            path,
+            _resolve(path, dots=False, collapse=True),
+            _resolve(path, dots=True, collapse=False),
+            _resolve(path, dots=True, collapse=True),
+        )
+    )
+    return tuple(readings)
 
 
 class PathRules:
@@ -87,7 +126,6 @@ class PathRules:
         ... )
         >>> rules.for_path("/api/internal/x") is None
         True
-        >>> app = CORSMiddleware(app, policy=rules)
     """
 
     uses_path = True
@@ -144,6 +182,8 @@ class PathRules:
         # Longest prefix first: the most specific rule wins regardless of input order.
         self._prefixes = sorted(prefixes.items(), key=lambda kv: len(kv[0]), reverse=True)
         self._default = default
+        # Paths whose slash twin has an exact rule (see match()).
+        self._twinned = frozenset(_twin(key) for key in exact if key != "/")
 
     def rules(self) -> tuple[tuple[str, PathPolicy | None], ...]:
         """Every rule as ``(pattern, policy)``, patterns as written, most specific first
@@ -159,8 +199,36 @@ class PathRules:
         )
 
     def for_path(self, path: str) -> PathPolicy | None:
-        """The policy that governs the routed (decoded) ``path`` (``None``: CORS is off there)."""
-        path = normalize_path(path)
+        """The policy that governs the routed (decoded) ``path`` (``None``: CORS is off there).
+
+        Every reading of ``path`` a router may serve is judged (:func:`path_readings`), and
+        an exact rule also covers its path's slash twin (an exact ``/x`` covers ``/x/`` and
+        the reverse: routers such as Flask with ``strict_slashes=False`` or a Django
+        ``re_path(r"^x/?$")`` serve both from one view). When their rules differ, the
+        stricter answer wins: ``None`` beats any policy, and between policies each request
+        gets the strictest of their decisions.
+
+        >>> rules = PathRules({"/internal/*": None, "/health": None},
+        ...                   default=CORSPolicy(allow_origins=["*"]))
+        >>> rules.for_path("/internal/../public") is None, rules.for_path("/health/") is None
+        (True, True)
+        """
+        if not _odd(path) and path not in self._twinned:
+            return self._lookup(path or "/")
+        return _strictest(self._candidates(path))
+
+    def _candidates(self, path: str) -> tuple[PathPolicy | None, ...]:
+        """The rules of every reading of ``path``, each once, the routed reading's first."""
+        found: dict[int, PathPolicy | None] = {}
+        for reading in path_readings(path):
+            policy = self._lookup(reading)
+            found.setdefault(id(policy), policy)
+            if reading in self._twinned:
+                twin = self._exact[_twin(reading)]
+                found.setdefault(id(twin), twin)
+        return tuple(found.values())
+
+    def _lookup(self, path: str) -> PathPolicy | None:
         if path in self._exact:
             return self._exact[path]
         for prefix, policy in self._prefixes:
@@ -203,11 +271,23 @@ class PathRules:
     def decide_websocket(
         self, origin: str | None, host: str | None, scheme: str, *, path: str = ""
     ) -> Decision:
-        """Websocket check with the policy that governs ``path``."""
-        policy = self.for_path(path)
-        if policy is None:
-            return _NO_CORS
-        return policy.decide_websocket(origin, host, scheme)
+        """Websocket check with the policies that govern ``path``. A handshake is
+        refused if any reading of the path has a policy that refuses it: for websockets
+        the strict answer is the check, not its absence (``None`` rules check nothing).
+
+        >>> rules = PathRules({"/ws/*": CORSPolicy(allow_origins=["https://a.example"])})
+        >>> rules.decide_websocket("https://evil.example", "h", "wss", path="/x/../ws/c").status
+        403
+        """
+        answer = _NO_CORS
+        for policy in self._candidates(path):
+            if policy is not None:
+                decision = policy.decide_websocket(origin, host, scheme, path=path)
+                if not decision.allowed:
+                    return decision
+                if answer is _NO_CORS:
+                    answer = decision
+        return answer
 
     #: Path rules pass host, scheme and path to the policies they hold.
     uses_host = True
@@ -219,3 +299,106 @@ class PathRules:
         """Whether any rule checks websocket origins."""
         policies = [p for _, p in self._prefixes] + list(self._exact.values()) + [self._default]
         return any(p is not None and p.websocket_origins for p in policies)
+
+
+def _twin(path: str) -> str:
+    """``/x`` for ``/x/`` and ``/x/`` for ``/x``."""
+    return path[:-1] if path.endswith("/") else path + "/"
+
+
+def _strictest(policies: tuple[PathPolicy | None, ...]) -> PathPolicy | None:
+    """The strictest of the rules of several readings of one path: ``None`` if any reading
+    has no CORS, the one policy if they agree, else :class:`_Strictest` of them."""
+    distinct = tuple({id(p): p for p in policies}.values())
+    if len(distinct) == 1:
+        return distinct[0]
+    if any(p is None for p in distinct):
+        return None
+    return _Strictest(distinct)
+
+
+class _Strictest:
+    """Several policies that may each govern a path (one per reading): each request gets
+    the strictest of their decisions. A refusal (the first, in reading order) beats any
+    answer; if every policy allows the request but their answers differ (other headers,
+    credentials, methods), the request gets no CORS: no answer can be proven no wider
+    than each policy's own."""
+
+    uses_path = True
+    uses_host = True
+    no_origin_decision: Decision | None = None
+
+    def __init__(self, policies: tuple[PathPolicy, ...]) -> None:
+        self.policies = policies
+
+    @property
+    def websocket_origins(self) -> bool:
+        return any(p.websocket_origins for p in self.policies)
+
+    def decide(
+        self,
+        method: str,
+        origin: str | None,
+        request_method: str | None = None,
+        request_headers: str | None = None,
+        private_network: bool = False,
+        *,
+        path: str = "",
+        host: str | None = None,
+        scheme: str = "http",
+    ) -> Decision:
+        decisions = [
+            p.decide(
+                method,
+                origin,
+                request_method,
+                request_headers,
+                private_network,
+                path=path,
+                host=host,
+                scheme=scheme,
+            )
+            for p in self.policies
+        ]
+        return _strictest_decision(decisions, origin is None)
+
+    def decide_websocket(
+        self, origin: str | None, host: str | None, scheme: str, *, path: str = ""
+    ) -> Decision:
+        decisions = [p.decide_websocket(origin, host, scheme, path=path) for p in self.policies]
+        return _strictest_decision(decisions, origin is None)
+
+    def __repr__(self) -> str:
+        return f"strictest of {list(self.policies)!r}"
+
+
+def _strictest_decision(decisions: list[Decision], no_origin: bool) -> Decision:
+    for decision in decisions:
+        if not decision.allowed or decision.reason.code is ReasonCode.NO_CORS_FOR_PATH:
+            return decision
+    first = decisions[0]
+    if no_origin:  # no CORS headers either way: keep a Vary: Origin any of them asks for
+        return next((d for d in decisions if d.vary_origin), first)
+    if all(
+        (d.action, d.headers, d.vary_origin, d.status)
+        == (first.action, first.headers, first.vary_origin, first.status)
+        for d in decisions
+    ):
+        return first
+    return _DIFFERENT
+
+
+_DIFFERENT = Decision.build(
+    Action.PASS,
+    True,
+    Reason(
+        ReasonCode.NO_CORS_FOR_PATH,
+        detail="readings",
+        sentence=(
+            "this path can be routed in several ways (dot segments, repeated or trailing "
+            "slashes) whose path rules answer differently, so it gets no CORS headers, the "
+            "strictest reading; give those paths one rule, or request the path as the app "
+            "routes it"
+        ),
+    ),
+)

@@ -216,19 +216,27 @@ def read_environ(environ: Mapping[str, Any], want_host: bool = True) -> RequestM
 
 
 def asgi_path(scope: Mapping[str, Any]) -> str:
-    """The path the application routes: ``scope["path"]`` (percent-decoded by the server),
-    with the mount point (``root_path``) in front, never the raw request line.
+    """The path the application routes: ``scope["path"]`` (percent-decoded by the server)
+    below the mount point, never the raw request line.
 
-    Starlette, FastAPI and Django route this decoded path, so per-path rules judge it
-    too: ``/api/%69nternal`` is ``/api/internal`` here as it is for the router.
+    Starlette, FastAPI and Django route ``path`` with ``root_path`` taken off its front
+    (Starlette's ``get_route_path``, Django's ``path_info``), so per-path rules are written
+    for, and judge, that path: ``/api/%69nternal`` is ``/api/internal`` here as it is for
+    the router, and an app mounted at ``/v1`` judges ``/v1/users`` as ``/users``.
 
     >>> asgi_path({"path": "/api/internal", "raw_path": b"/api/%69nternal"})
     '/api/internal'
+    >>> asgi_path({"path": "/v1/users", "root_path": "/v1"})
+    '/users'
     """
     path: str = scope.get("path") or "/"
     root: str = scope.get("root_path") or ""
-    if root and not path.startswith(root):  # servers that leave the mount point out of path
-        path = root + path
+    if root and path.startswith(root):  # servers that leave it out of path: routed as is
+        rest = path[len(root) :]
+        if not rest:
+            return "/"
+        if rest[0] == "/":
+            return rest
     return path
 
 
@@ -253,19 +261,21 @@ def wsgi_scheme(environ: Mapping[str, Any]) -> str:
 
 
 def wsgi_path(environ: Mapping[str, Any]) -> str:
-    """The path the application routes: ``SCRIPT_NAME + PATH_INFO``, decoded as routers do.
+    """The path the application routes: ``PATH_INFO``, decoded as routers do.
 
     PEP 3333 servers put the percent-decoded bytes in ``PATH_INFO`` as latin-1 text;
     they are read as UTF-8 (invalid bytes become U+FFFD, as werkzeug reads them). The
-    raw request line (``RAW_URI``, ``REQUEST_URI``) is never used: the app does not
-    route it, so a rule matched on it could be skipped with ``%69`` for ``i``.
+    mount point (``SCRIPT_NAME``) is not part of it: Flask and Django route ``PATH_INFO``
+    alone, and some servers take ``SCRIPT_NAME`` from a request header. The raw request
+    line (``RAW_URI``, ``REQUEST_URI``) is never used: the app does not route it, so a
+    rule matched on it could be skipped with ``%69`` for ``i``.
 
     >>> wsgi_path({"PATH_INFO": "/api/internal", "RAW_URI": "/api/%69nternal"})
     '/api/internal'
     >>> wsgi_path({"SCRIPT_NAME": "/app", "PATH_INFO": "/caf\xc3\xa9"})
-    '/app/café'
+    '/café'
     """
-    path: str = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
+    path: str = environ.get("PATH_INFO", "")
     if not path.isascii():
         # (A str beyond latin-1 is already text: a test client put it there.)
         with contextlib.suppress(UnicodeEncodeError):

@@ -15,7 +15,10 @@ NAMES = {id(A): "A", id(B): "B", id(C): "C", id(D): "D", id(None): "None"}
 
 
 def which(rules: PathRules, path: str) -> str:
-    return NAMES[id(rules.for_path(path))]
+    """The rule's name; ``"A+B"`` when readings of the path fall to several rules (the
+    strictest of them applies)."""
+    found = rules.for_path(path)
+    return "+".join(NAMES[id(p)] for p in getattr(found, "policies", (found,)))
 
 
 @pytest.mark.parametrize("order", [1, -1])
@@ -29,7 +32,8 @@ def test_precedence_regardless_of_order(order: int) -> None:
     assert which(rules, "/api/v1") == "B"
     assert which(rules, "/api/v1/users") == "B"
     assert which(rules, "/api/v1/status") == "C"  # exact beats prefix
-    assert which(rules, "/api/v1/status/") == "B"
+    # Routers may serve /api/v1/status/ from the /api/v1/status view: both rules apply.
+    assert which(rules, "/api/v1/status/") == "B+C"
     assert which(rules, "/api/v1/status?x=1") == "B"  # a decoded '?' (%3F) is part of the path
     assert which(rules, "/off/x") == "None"
     assert which(rules, "/other") == "D"
@@ -79,12 +83,13 @@ def test_decide_forwards_preflight_arguments() -> None:
         ("/ADMIN/x", "A"),
         ("/admin", "B"),
         ("/admin/x", "B"),
-        ("/api/../admin", "B"),
+        # Routers serve the path as it is, a proxy may resolve it: both readings apply.
+        ("/api/../admin", "A+B"),
         ("/api/%2e%2e/admin", "A"),  # a literal '%2e%2e' (sent as %252e%252e), not a dot
-        ("/api//../admin/x", "B"),
+        ("/api//../admin/x", "A+B"),
         ("/api/./x", "A"),
-        ("/admin/../api/x", "A"),
-        ("//admin/x", "B"),  # repeated slashes collapse, as werkzeug merges them
+        ("/admin/../api/x", "B+A"),
+        ("//admin/x", "A+B"),  # werkzeug merges repeated slashes (and redirects)
         ("/api//admin", "A"),
         ("/admin//x", "B"),
         ("/admin%2Fx", "A"),  # a literal '%2F' (sent as %252F) is not a separator
@@ -152,3 +157,103 @@ def test_websocket_origins_any_rule() -> None:
     assert PathRules({"/ws": ws}).websocket_origins
     assert PathRules({"/x/*": A}, default=ws).websocket_origins
     assert not PathRules({"/x/*": A, "/y": None}).websocket_origins
+
+
+# ------------------------------------------- readings: the stricter answer wins
+
+
+def test_an_exact_rule_covers_its_slash_twin() -> None:
+    """Flask (strict_slashes=False) and Django (re_path(r"^internal/?$")) serve /internal/
+    from the /internal view: its rule applies there too, and the reverse."""
+    rules = PathRules({"/internal": None, "/status/": A}, default=C)
+    assert which(rules, "/internal") == "None"
+    assert which(rules, "/internal/") == "None"
+    assert which(rules, "/internal/x") == "C"
+    assert which(rules, "/status/") == "A"
+    assert which(rules, "/status") == "C+A"
+    assert which(rules, "/") == "C"
+    d = rules.decide("GET", "https://evil.example", path="/internal/")
+    assert (d.action, d.headers, d.reason.code) == (Action.PASS, (), ReasonCode.NO_CORS_FOR_PATH)
+
+
+def test_dot_segments_after_an_encoded_slash_are_judged_as_routed() -> None:
+    """``/internal/..%2Fpublic`` reaches the app as ``/internal/../public``, which routers
+    serve from a catch-all under /internal: no CORS, not the default's ``*``."""
+    rules = PathRules({"/internal/*": None}, default=C)
+    d = rules.decide("GET", "https://evil.example", path="/internal/../public")
+    assert (d.action, d.headers) == (Action.PASS, ())
+    assert rules.decide("GET", "https://evil.example", path="/public").headers == (
+        ("Access-Control-Allow-Origin", "*"),
+    )
+
+
+def test_policies_that_disagree_give_the_strictest_decision() -> None:
+    rules = PathRules({"/a/*": A, "/b/*": B})
+    # A refusal under any reading is the answer (the routed reading's first).
+    d = rules.decide("GET", "https://a.example", path="/a/../b/x")
+    assert (d.allowed, d.reason.code) == (False, ReasonCode.ORIGIN_NOT_ALLOWED)
+    d = rules.decide("OPTIONS", "https://b.example", "GET", path="/a/../b/x")
+    assert (d.status, d.allowed, d.reason.value) == (403, False, "https://b.example")
+    # Allowed under both, but with different answers: no CORS at all.
+    both = CORSPolicy(allow_origins=["https://a.example"], allow_credentials=True)
+    rules = PathRules({"/a/*": A, "/b/*": both})
+    d = rules.decide("GET", "https://a.example", path="/a/../b/x")
+    assert (d.action, d.headers, d.reason.code) == (Action.PASS, (), ReasonCode.NO_CORS_FOR_PATH)
+    assert "several ways" in d.reason.message
+    # Allowed with the same answer: that answer.
+    same = CORSPolicy(allow_origins=["https://a.example"])
+    rules = PathRules({"/a/*": A, "/b/*": same})
+    d = rules.decide("GET", "https://a.example", path="/a/../b/x")
+    assert d.headers == (("Access-Control-Allow-Origin", "https://a.example"),)
+    # No Origin: no CORS headers either way, and a Vary: Origin any reading needs is kept.
+    rules = PathRules({"/a/*": CORSPolicy(allow_origins=["*"]), "/b/*": A})
+    assert rules.decide("GET", None, path="/a/../b/x").vary_origin is True
+    assert rules.decide("GET", None, path="/b/../a/x").vary_origin is True
+
+
+def test_nested_rules_see_the_path_and_a_none_reading_wins() -> None:
+    inner = PathRules({"/api/private/*": None}, default=A)
+    rules = PathRules({"/api/*": inner}, default=C)
+    assert rules.decide("GET", "https://a.example", path="/api/private/x").headers == ()
+    assert rules.decide("GET", "https://a.example", path="/api/x").headers == (
+        ("Access-Control-Allow-Origin", "https://a.example"),
+    )
+    d = rules.decide("GET", "https://a.example", path="/api/private/../x")
+    assert (d.action, d.headers) == (Action.PASS, ())
+
+
+def test_websocket_handshakes_are_checked_if_any_reading_checks_them() -> None:
+    """For websockets the strict answer is the origin check, not its absence."""
+    chat = CORSPolicy(allow_origins=["https://a.example"])
+    rules = PathRules({"/ws/*": chat, "/open/*": None})
+    for path in ("/ws/c", "/open/../ws/c", "/ws/../open/c", "/ws//c", "//ws/c"):
+        d = rules.decide_websocket("https://evil.example", "h", "wss", path=path)
+        assert (d.status, d.allowed) == (403, False), path
+        d = rules.decide_websocket("https://a.example", "h", "wss", path=path)
+        assert d.allowed, path
+    d = rules.decide_websocket("https://evil.example", "h", "wss", path="/open/c")
+    assert (d.action, d.reason.code) == (Action.PASS, ReasonCode.NO_CORS_FOR_PATH)
+    # A nested engine gets the path for websockets too.
+    nested = PathRules({"/x/*": PathRules({"/x/ws/*": chat})})
+    d = nested.decide_websocket("https://evil.example", "h", "wss", path="/x/ws/c")
+    assert (d.status, d.allowed) == (403, False)
+    d = nested.decide_websocket("https://evil.example", "h", "wss", path="/x/other")
+    assert d.reason.code == ReasonCode.NO_CORS_FOR_PATH
+
+
+@pytest.mark.parametrize(
+    ("path", "readings"),
+    [
+        ("/api/users", ("/api/users",)),
+        ("", ("/",)),
+        ("/internal/../public", ("/internal/../public", "/public")),
+        ("/a//../b", ("/a//../b", "/a/../b", "/a/b", "/b")),
+        ("/a/./b/", ("/a/./b/", "/a/b/")),
+        ("/..", ("/..", "/")),
+        ("/a/b/..", ("/a/b/..", "/a/")),
+    ],
+)
+def test_path_readings(path: str, readings: tuple[str, ...]) -> None:
+    from cors_core._paths import path_readings
+
+    assert path_readings(path) == readings

@@ -222,8 +222,8 @@ class CORSMiddleware:
 
 
 class _Policy:
-    """One engine for Django requests: its :class:`Gate`, bound once to ``request.path``
-    (the decoded path Django routes, SCRIPT_NAME + PATH_INFO, on WSGI and ASGI servers
+    """One engine for Django requests: its :class:`Gate`, bound once to ``request.path_info``
+    (the decoded path Django routes, below the mount point SCRIPT_NAME, on WSGI and ASGI servers
     alike) and ``request.scheme``, read only when the engine or a rejection's log needs them."""
 
     __slots__ = ("_decide", "engine", "plain", "want_host")
@@ -242,7 +242,7 @@ class _Policy:
         )
 
 
-_path = operator.attrgetter("path")
+_path = operator.attrgetter("path_info")
 _scheme = operator.attrgetter("scheme")
 
 
@@ -297,7 +297,7 @@ def _allowing_any_origin(gate: _Policy, request: Any) -> _Policy | None:
     """``gate``'s policy (for ``request``'s path), but allowing any well-formed origin: the
     same answer a listed origin gets, methods and headers still checked."""
     engine = gate.engine
-    policy = engine.for_path(request.path) if isinstance(engine, PathRules) else engine
+    policy = engine.for_path(request.path_info) if isinstance(engine, PathRules) else engine
     if not isinstance(policy, CORSPolicy):
         return None  # a path with CORS turned off, or an engine of another kind
     variant = _variants.get(policy)

@@ -289,17 +289,18 @@ TRAVERSALS = [
 
 
 @pytest.mark.parametrize("path", TRAVERSALS)
-def test_cve_2020_25032_traversal_judged_after_normalisation(kind: str, path: str) -> None:
+def test_cve_2020_25032_traversal_judged_by_the_stricter_reading(kind: str, path: str) -> None:
     s = path_stack(kind)
     _, headers, _ = s("GET", path, [("Origin", EVIL)])
-    assert cors_names(headers) == set(), (path, headers)  # judged as /admin/x: no CORS
+    assert cors_names(headers) == set(), (path, headers)  # /admin/x is one reading: no CORS
     status, headers, _ = s(
         "OPTIONS", path, [("Origin", EVIL), ("Access-Control-Request-Method", "DELETE")]
     )
     assert cors_names(headers) == set() and status == 200  # reached the app, no CORS
-    # and the other way round: a traversal *into* an open path is judged by that path
+    # and the other way round: a traversal *into* an open path is served as it is by
+    # routers (a catch-all under /admin): that reading has no CORS, and it wins
     _, headers, _ = s("GET", "/admin/../public/x", [("Origin", EVIL)])
-    assert values(headers, ACAO) == ["*"]
+    assert cors_names(headers) == set(), headers
 
 
 @pytest.mark.parametrize("path", TRAVERSALS[:4])

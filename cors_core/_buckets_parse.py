@@ -4,16 +4,23 @@ Every problem is reported at its place in the file (``CORSRules[1].AllowedMethod
 ``cors[0].origin[2]``), all at once; nothing here raises on a bad shape. The rules the
 provider itself applies (which methods exist, how many ``*`` an origin may hold) come
 with the sources listed in :mod:`cors_core.buckets`.
+
+Every bound is checked before the work it bounds: the size of JSON text before it is
+decoded (:data:`MAX_FILE_BYTES`), the number of rules before any rule is validated
+(:data:`S3_MAX_RULES`, :data:`GCS_MAX_RULES`), so a hostile file costs no more than the
+largest one accepted.
 """
 
 from __future__ import annotations
 
 import json
 import os
+from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
+from cors_core._config import MAX_MAX_AGE
 from cors_core._errors import Problem
 from cors_core._fetch import FORBIDDEN_METHODS, is_token
 from cors_core._origins import (
@@ -27,12 +34,15 @@ from cors_core._text import quote, suggest
 
 __all__ = [
     "GCS_KEYS",
+    "GCS_MAX_RULES",
+    "MAX_FILE_BYTES",
     "S3_KEYS",
     "S3_MAX_RULES",
     "S3_METHODS",
     "BucketRule",
     "Provider",
     "bucket_problems",
+    "decode_json",
     "detect_provider",
     "label",
     "load_data",
@@ -47,6 +57,12 @@ Provider = Literal["s3", "gcs"]
 S3_METHODS = ("GET", "PUT", "HEAD", "POST", "DELETE")
 #: Most rules in one S3 CORS configuration.
 S3_MAX_RULES = 100
+#: Most entries read from one GCS CORS configuration. GCS documents no limit; real
+#: configurations hold a handful, and this bounds the work a hostile file can ask for.
+GCS_MAX_RULES = 1000
+#: Largest JSON text read (bytes; characters for a ``str``), checked before decoding:
+#: many times a real configuration, which is a few kilobytes.
+MAX_FILE_BYTES = 1024 * 1024
 #: Longest S3 rule ``ID``.
 S3_MAX_ID = 255
 #: The keys of one S3 rule (``aws s3api put-bucket-cors``) and of one GCS entry.
@@ -116,6 +132,8 @@ _GCS = _Format(
     GCS_KEYS,
 )
 _FORMATS: Mapping[str, _Format] = {"s3": _S3, "gcs": _GCS}
+#: Keys whose value is a list: a key written twice is fixed by merging the two lists.
+_LIST_KEYS = frozenset({_S3_LIST_KEY, *_GCS_LIST_KEYS, *S3_KEYS[:4], *GCS_KEYS[:3]})
 
 
 def rule_keys(provider: Provider) -> tuple[str, str, str]:
@@ -205,6 +223,47 @@ def detect_provider(data: object) -> Provider | None:
 # ------------------------------------------------------------------------- loading
 
 
+class _RepeatedKeys(dict[str, Any]):
+    """A decoded JSON object that writes some keys more than once (the last value kept,
+    as every JSON reader, the providers' tools included, keeps it); ``repeated`` says
+    how many times each such key was written, in the file's order."""
+
+    __slots__ = ("repeated",)
+
+    def __init__(self, pairs: list[tuple[str, Any]], repeated: dict[str, int]) -> None:
+        super().__init__(pairs)
+        self.repeated = repeated
+
+
+def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    obj = dict(pairs)
+    if len(obj) == len(pairs):
+        return obj
+    counts = Counter(key for key, _ in pairs)
+    return _RepeatedKeys(pairs, {key: n for key, n in counts.items() if n > 1})
+
+
+def decode_json(text: str | bytes) -> Any:
+    """``json.loads`` that remembers keys written twice in one object, so that
+    :func:`parse_rules` can warn that JSON silently kept only the last value.
+
+    >>> rule = decode_json('{"AllowedOrigins": ["https://a.example"], "AllowedOrigins": ["*"]}')
+    >>> rule["AllowedOrigins"], rule.repeated
+    (['*'], {'AllowedOrigins': 2})
+    """
+    return json.loads(text, object_pairs_hook=_json_object)
+
+
+def _too_big(where: str, entry: str) -> Problem:
+    return Problem(
+        where,
+        entry,
+        f"is larger than 1 MiB ({MAX_FILE_BYTES} bytes), the most read as a bucket's CORS "
+        "rules (a real configuration is a few kilobytes)",
+        "give the bucket's CORS configuration alone (what get-bucket-cors prints)",
+    )
+
+
 def load_data(config: object, provider: Provider) -> tuple[object, list[Problem]]:
     """The parsed JSON of ``config``: JSON text (``str``/``bytes``), a file to read
     (``os.PathLike``), or data already parsed (returned as is).
@@ -213,25 +272,32 @@ def load_data(config: object, provider: Provider) -> tuple[object, list[Problem]
     ([{'origin': ['*']}], [])
     >>> print(load_data("[{", "s3")[1][0])
     CORSRules is not valid JSON (Expecting property name ...); fix: ...
+
+    Text longer than :data:`MAX_FILE_BYTES` is refused before it is decoded (a file is
+    read no further than that).
     """
     where = _FORMATS[provider].list_key
     text: str | bytes
     if isinstance(config, os.PathLike):
         try:
             with open(config, "rb") as handle:
-                text = handle.read()
+                text = handle.read(MAX_FILE_BYTES + 1)
         except OSError as exc:
             return None, [
                 Problem(where, quote(os.fspath(config)), f"cannot be read ({exc.strerror})", "")
             ]
+        if len(text) > MAX_FILE_BYTES:
+            return None, [_too_big(where, quote(os.fspath(config)))]
         hint = "fix the file's JSON syntax"
     elif isinstance(config, str | bytes):
         text = config
+        if len(text) > MAX_FILE_BYTES:
+            return None, [_too_big(where, "")]
         hint = "fix the JSON syntax (a str is JSON text: pass pathlib.Path(...) to read a file)"
     else:
         return config, []
     try:
-        return json.loads(text), []
+        return decode_json(text), []
     except json.JSONDecodeError as exc:
         where_in = f"line {exc.lineno} column {exc.colno}"
         return None, [Problem(where, "", f"is not valid JSON ({exc.msg}, {where_in})", hint)]
@@ -242,6 +308,22 @@ def load_data(config: object, provider: Provider) -> tuple[object, list[Problem]
 # --------------------------------------------------------------------- validation
 
 
+def _warn_repeated(c: _Collector, obj: object, where: str, keys: tuple[str, ...]) -> None:
+    """Warn about each of ``keys`` that the decoded object ``obj`` wrote more than once."""
+    if not isinstance(obj, _RepeatedKeys):
+        return
+    for key, times in obj.repeated.items():
+        if key not in keys:
+            continue
+        c.warn(
+            f"{where}.{key}" if where else key,
+            "",
+            f"is written {times} times in {where or 'the file'}: JSON keeps only the last "
+            "one, so the values of the others are silently dropped",
+            f"merge the values into one {key} list" if key in _LIST_KEYS else f"keep one {key}",
+        )
+
+
 def _rule_list(c: _Collector, f: _Format, data: object) -> tuple[str, list[object]] | None:
     """``(location prefix, rules)`` of the file's top level, or ``None`` (an error)."""
     if isinstance(data, list | tuple):
@@ -250,6 +332,7 @@ def _rule_list(c: _Collector, f: _Format, data: object) -> tuple[str, list[objec
         shape = f"{{{f.list_key!r}: [...]}}" if f is _S3 else "[...]"
         c.error(f.list_key, _show(data), "is not a list of rules", f"write {shape}")
         return None
+    _warn_repeated(c, data, "", (_S3_LIST_KEY,) if f is _S3 else _GCS_LIST_KEYS)
     keys = _keys_of(data)
     if f is _S3:
         unknown = sorted(k for k in keys if k != _S3_LIST_KEY) + [
@@ -631,8 +714,20 @@ def _max_age(c: _Collector, where: str, value: object) -> int | None:
     if isinstance(value, bool) or not isinstance(value, int):
         c.error(where, _show(value), "is not an integer number of seconds", "write e.g. 3000")
         return None
+    try:
+        shown = _show(value)
+    except ValueError:  # more digits than int-to-str converts (sys.get_int_max_str_digits)
+        shown = f"<an integer of {value.bit_length()} bits>"
     if value < 0:
-        c.error(where, _show(value), "is negative", "use 0 (no caching) or more")
+        c.error(where, shown, "is negative", "use 0 (no caching) or more")
+        return None
+    if value > MAX_MAX_AGE:
+        c.error(
+            where,
+            shown,
+            f"is absurd: browsers cap it (Chromium at 7200 s, Firefox at {MAX_MAX_AGE} s)",
+            "use at most 7200",
+        )
         return None
     return value
 
@@ -641,6 +736,7 @@ def _rule(c: _Collector, f: _Format, where: str, raw: object, index: int) -> Buc
     if not isinstance(raw, Mapping):
         c.error(where, _show(raw), "is not an object (one rule)", "write {...}")
         return None
+    _warn_repeated(c, raw, where, f.keys)
     before = len(c.errors)
     for key in raw:
         if key not in f.keys:
@@ -712,6 +808,31 @@ def _rule(c: _Collector, f: _Format, where: str, raw: object, index: int) -> Buc
     )
 
 
+def _within_limit(c: _Collector, f: _Format, key: str, items: list[object]) -> list[object]:
+    """The rules to validate: refuses a file over the provider's count before any rule is
+    looked at, and keeps only the first ``limit`` (a hostile file costs what a full one does)."""
+    limit = S3_MAX_RULES if f is _S3 else GCS_MAX_RULES
+    if len(items) <= limit:
+        return items
+    if f is _S3:
+        c.error(
+            key,
+            f"{len(items)} rules",
+            f"has more than {S3_MAX_RULES} rules (S3's limit)",
+            "merge rules (one rule may list several origins and methods); "
+            f"only the first {limit} were checked",
+        )
+    else:
+        c.error(
+            key,
+            f"{len(items)} entries",
+            f"has more than {GCS_MAX_RULES} entries, the most read from a GCS configuration",
+            "merge entries (one entry may list several origins and methods); "
+            f"only the first {limit} were checked",
+        )
+    return items[:limit]
+
+
 def parse_rules(
     data: object, provider: Provider
 ) -> tuple[tuple[BucketRule, ...], list[Problem], list[Problem]]:
@@ -734,13 +855,7 @@ def parse_rules(
                 "has no rules (S3 refuses an empty configuration)",
                 "add a rule, or remove the configuration (aws s3api delete-bucket-cors)",
             )
-        if f is _S3 and len(items) > S3_MAX_RULES:
-            c.error(
-                key,
-                f"{len(items)} rules",
-                f"has more than {S3_MAX_RULES} rules (S3's limit)",
-                "merge rules (one rule may list several origins and methods)",
-            )
+        items = _within_limit(c, f, key, items)
         for index, raw in enumerate(items):
             rule = _rule(c, f, f"{key}[{index}]", raw, index)
             if rule is not None:

@@ -192,7 +192,8 @@ def _scheme_host(entry: ConfigEntry) -> tuple[str, str]:
     parsed = parse_origin(entry)
     if parsed is not None:
         return parsed.scheme, parsed.host
-    scheme, _, rest = entry.partition("://")  # only a scheme too long for parse_origin
+    # Defensive: parse_config_origin refuses what parse_origin would not read (too long).
+    scheme, _, rest = entry.partition("://")
     return scheme, rest
 
 
@@ -421,6 +422,20 @@ def _wrong_list(option: str, name: str) -> tuple[str, str] | None:
             "is a request header the browser sends, never a response header a script "
             "could read, so exposing it changes nothing",
             "remove it from expose_headers (list response headers, e.g. 'x-total-count')",
+        )
+    if option == "expose_headers" and name in RESPONSE_HEADER_OPTIONS:
+        # Four of them only ever come on preflights, which no script sees; the browser
+        # reads the other three to decide what it hands the script at all.
+        controlled_by = RESPONSE_HEADER_OPTIONS[name]
+        fix = (
+            "remove it: the other names listed in expose_headers are what the policy answers in it"
+            if controlled_by == option
+            else f"remove it from expose_headers; set {controlled_by}=... to control it"
+        )
+        return (
+            "is a CORS response header the browser acts on itself, not an application "
+            "header for scripts to read: exposing it serves no purpose",
+            fix,
         )
     return None
 

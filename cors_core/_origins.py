@@ -8,7 +8,8 @@ malformed and never allowed or reflected.
 
 Configuration side: entries are normalised to that serialization (case, default
 ports, IDNA as browsers do it: UTS #46, non-transitional) or refused with the fix
-(trailing slash, path, userinfo, IPv4 in another number form, zone ids, port 0, ...).
+(trailing slash, path, userinfo, IPv4 in another number form, zone ids, port 0, a port
+with a leading zero, IPv4-mapped IPv6 hosts, entries longer than any Origin accepted, ...).
 A trailing dot is kept: ``http://example.com.`` and ``http://example.com`` are two
 different origins to a browser, and each entry matches only the one it names.
 """
@@ -32,6 +33,7 @@ __all__ = [
     "DEFAULT_PORTS",
     "MAX_HOST_LENGTH",
     "MAX_LABEL_LENGTH",
+    "MAX_ORIGIN_LENGTH",
     "OriginMatcher",
     "OriginPattern",
     "ParsedOrigin",
@@ -433,6 +435,8 @@ def parse_config_origin(entry: object) -> ConfigEntry | Problem:
     allow_origins: 'https://app.example.com/' has a trailing slash; fix: ...
     >>> print(parse_config_origin("http://127.1"))
     allow_origins: 'http://127.1' is an IPv4 address ...; fix: write 'http://127.0.0.1'
+    >>> print(parse_config_origin("https://foo.example:06060").fix)
+    write the port as the browser sends it: 'https://foo.example:6060'
     """
     if not isinstance(entry, str):
         return _entry_problem(entry, "is not a string", "write each origin as a string")
@@ -458,6 +462,14 @@ def parse_config_origin(entry: object) -> ConfigEntry | Problem:
             )
         return _entry_problem(entry, "is not an origin", "write scheme://host[:port]")
     scheme, rest = m.group("scheme").lower(), m.group("rest")
+    parsed = _parse_rest(entry, scheme, rest)
+    if isinstance(parsed, Problem):
+        return parsed
+    return _too_long(entry, parsed) or parsed
+
+
+def _parse_rest(entry: str, scheme: str, rest: str) -> ConfigEntry | Problem:
+    """Everything after ``scheme://``: refusals of what is no authority, then the authority."""
     if "@" in rest:
         return _entry_problem(entry, "contains userinfo ('user@')", "remove everything before '@'")
     for sep, what in (("?", "a query"), ("#", "a fragment")):
@@ -488,6 +500,8 @@ def _parse_authority(entry: str, scheme: str, authority: str) -> ConfigEntry | P
     if port is not None and port != "*":
         if not port.isdigit() or not 0 <= int(port) <= 65535 or not port.isascii():
             return _entry_problem(entry, f"has an invalid port {port!r}", "use 1-65535 or '*'")
+        if len(port) > 1 and port[0] == "0":
+            return _leading_zero(entry, scheme, host, port)
         port = str(int(port))
         if port == "0":
             return _entry_problem(
@@ -539,6 +553,41 @@ def _parse_authority(entry: str, scheme: str, authority: str) -> ConfigEntry | P
     return ParsedOrigin(scheme, ascii_host, port).serialize()
 
 
+def _leading_zero(entry: str, scheme: str, host: str, port: str) -> Problem:
+    """A port written ``06060``: refused, with the entry as it reads without the zeros."""
+    canonical = _parse_authority(entry, scheme, f"{host}:{int(port)}")
+    if isinstance(canonical, Problem):
+        return canonical  # port 0, a bad host ...: that problem first
+    return _entry_problem(
+        entry,
+        f"has a port with a leading zero ({port!r}), which no browser sends: browsers "
+        "serialize the port without leading zeros",
+        f"write the port as the browser sends it: '{canonical}'",
+    )
+
+
+def _too_long(entry: str, parsed: ConfigEntry) -> Problem | None:
+    """A refusal when even the shortest origin ``parsed`` matches is longer than any
+    Origin the engine accepts (:data:`MAX_ORIGIN_LENGTH`): the entry could never match."""
+    if isinstance(parsed, OriginPattern):
+        port = "" if parsed.port in (None, "*") else f":{parsed.port}"
+        label = "x." if parsed.subdomains else ""
+        shortest = len(f"{parsed.scheme}://{label}{parsed.host}{port}")
+        said = f"every origin it matches has at least {shortest} characters"
+    else:
+        shortest = len(parsed)
+        said = f"it has {shortest} characters"
+    if shortest <= MAX_ORIGIN_LENGTH:
+        return None
+    return _entry_problem(
+        entry,
+        f"can never match: {said}, and the engine refuses any Origin longer than "
+        f"{MAX_ORIGIN_LENGTH} characters",
+        "write the real scheme and host (an accepted origin has at most "
+        f"{MAX_ORIGIN_LENGTH} characters)",
+    )
+
+
 def _ipv6_entry(
     entry: str, scheme: str, host: str, suffix: str, port: str | None
 ) -> ConfigEntry | Problem:
@@ -554,6 +603,15 @@ def _ipv6_entry(
         )
     if canonical is None:
         return _entry_problem(entry, "has an invalid host", "write scheme://host[:port]")
+    mapped = ipaddress.IPv6Address(address).ipv4_mapped
+    if mapped is not None:
+        return _entry_problem(
+            entry,
+            f"is an IPv4-mapped IPv6 address: the host {mapped} written a second way (a "
+            f"browser sends it as '[{canonical}]'), so the entry misses the same host "
+            "reached by its IPv4 address",
+            f"write the IPv4 form: '{scheme}://{mapped}{suffix}'",
+        )
     if port == "*":
         return OriginPattern(scheme, f"[{canonical}]", port, False)
     return ParsedOrigin(scheme, f"[{canonical}]", port).serialize()

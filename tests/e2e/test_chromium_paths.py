@@ -116,3 +116,23 @@ def test_encoded_internal_path_is_blocked_in_chromium(
         "access-control-allow-origin": origins.page,
         "access-control-allow-credentials": "true",
     }
+
+
+DOTS = "/api/internal/..%2Fpublic"
+
+
+def test_dot_segments_after_an_encoded_slash_are_blocked_in_chromium(
+    api: tuple[str, Wire], origins: Origins, open_tab: Any
+) -> None:
+    """Chromium sends ``..%2F`` unchanged, uvicorn decodes it to ``/api/internal/../public``,
+    and FastAPI serves that from the internal view: no CORS header, so the page cannot read
+    it (a rule judged on the resolved ``/api/public`` would have answered with ACAO)."""
+    base, wire = api
+    tab: Tab = open_tab(origins.page)
+    attack = tab.fetch(base + DOTS, credentials="include")
+    assert attack.blocked, attack
+    assert attack.error is not None and attack.error.startswith("TypeError"), attack
+    (seen,) = wire.for_raw_path(DOTS)
+    method, raw_path, path, status, cors = seen
+    assert (method, raw_path, path, status) == ("GET", DOTS, "/api/internal/../public", 200)
+    assert cors == {}, cors

@@ -101,6 +101,12 @@ CASES: tuple[Case, ...] = (
     Case("/api/x/%2E%2e/internal/secrets", "internal", "escaped '..', mixed case"),
     Case("/api/public/%2e%2e/internal/secrets", "internal", "escaped '..' out of /api/public"),
     Case("/api/internal/a+b", "internal", "'+' stays '+': still under /api/internal"),
+    Case(
+        "/api/internal/..%2Fpublic",
+        "internal",
+        "'..' after an encoded '/': routers serve /api/internal/../public from /api/internal",
+    ),
+    Case("/api/internal/..%2F..%2Fpublic", "internal", "two of them: still the internal view"),
     # Routed under /api but not /api/internal: ACAO + credentials.
     Case("/api/public", "api", "control: the plain spelling"),
     Case("/api/%70ublic", "api", "decodes to /api/public"),

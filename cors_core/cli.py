@@ -64,6 +64,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
+from cors_core._buckets_parse import MAX_FILE_BYTES, decode_json
 from cors_core._cli_demo import run_demo
 from cors_core._decision import Action, Decision, ReasonCode
 from cors_core._errors import ConfigError, CORSConfigWarning, Problem
@@ -364,11 +365,19 @@ def _file_problem(path: str, problem: str, fix: str) -> ConfigError:
 def _read_json(path: str) -> Any:
     """The parsed JSON of ``path``; a :class:`ConfigError` when it cannot be read or parsed."""
     try:
-        raw = Path(path).read_bytes()
+        with Path(path).open("rb") as handle:  # read no further than the bound
+            raw = handle.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         raise _file_problem(path, f"cannot be read ({exc.strerror})", "check the path") from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise _file_problem(
+            path,
+            f"is larger than 1 MiB ({MAX_FILE_BYTES} bytes), the most read as a bucket's CORS "
+            "rules",
+            "give the bucket's CORS configuration alone (what get-bucket-cors prints)",
+        )
     try:
-        return json.loads(raw)
+        return decode_json(raw)
     except RecursionError:
         raise _file_problem(path, "is not valid JSON (nested too deeply)", "fix it") from None
     except ValueError as exc:  # JSONDecodeError, or bytes that are not UTF-8/16/32

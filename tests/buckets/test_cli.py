@@ -241,6 +241,10 @@ def test_audit_of_a_gcs_file(run: Run, write: Write) -> None:
         ("[" * 100_000 + "]" * 100_000, "is not valid JSON (nested too deeply)"),
         ('{"allow_origins": ["*"]}', "is JSON, but neither S3 CORS rules"),
         ("[]", "is JSON, but neither S3 CORS rules"),
+        (
+            '{"CORSRules": [' + '{"AllowedOrigins": ["*"]},' * 50_000 + "{}]}",
+            "is larger than 1 MiB (1048576 bytes), the most read as a bucket's CORS rules",
+        ),
     ],
 )
 def test_audit_exits_2_on_a_file_it_cannot_parse(
@@ -387,3 +391,15 @@ def test_hostile_text_in_a_bucket_file_is_escaped(run: Run, write: Write) -> Non
         assert "\\x1b" in out + err, argv
     code, out, _ = run("audit", "--config", config)
     assert "[HIGH] refused_entry [CORSRules[0].\\x1b]0;pwned\\x07\\x1b[2J\\u202e\\x0d\\x0a" in out
+
+
+def test_a_key_written_twice_in_a_bucket_file_is_warned_about(run: Run, write: Write) -> None:
+    path = write(
+        "cors.json",
+        '{"CORSRules": [{"AllowedOrigins": ["https://a.example"], "AllowedMethods": ["GET"],'
+        ' "AllowedOrigins": ["https://b.example"]}]}',
+    )
+    code, out, err = run("export", "--config", path, "--to", "s3")
+    assert code == 0, err
+    assert "AllowedOrigins is written 2 times" in err, err
+    assert "https://b.example" in out and "https://a.example" not in out

@@ -377,15 +377,15 @@ def _strictest_decision(decisions: list[Decision], no_origin: bool) -> Decision:
         if not decision.allowed or decision.reason.code is ReasonCode.NO_CORS_FOR_PATH:
             return decision
     first = decisions[0]
-    if no_origin:  # no CORS headers either way: keep a Vary: Origin any of them asks for
-        return next((d for d in decisions if d.vary_origin), first)
     if all(
         (d.action, d.headers, d.vary_origin, d.status)
         == (first.action, first.headers, first.vary_origin, first.status)
         for d in decisions
     ):
         return first
-    return _DIFFERENT
+    # No Origin: no CORS headers (a `*` answer cached for one reading must not serve the
+    # others), and Vary: Origin so that no cache serves this answer to a CORS request.
+    return _DIFFERENT_NO_ORIGIN if no_origin else _DIFFERENT
 
 
 _DIFFERENT = Decision.build(
@@ -401,4 +401,8 @@ _DIFFERENT = Decision.build(
             "routes it"
         ),
     ),
+)
+
+_DIFFERENT_NO_ORIGIN = Decision.build(
+    Action.ACTUAL, True, Reason(ReasonCode.NO_ORIGIN), vary_origin=True
 )

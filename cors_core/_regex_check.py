@@ -21,8 +21,8 @@ How it is decided (sound: a refusal may be over-cautious, an acceptance is a pro
 -------------------------------------------------------------------------------------
 The regex is parsed with the same parser ``re`` compiles from (``re._parser``), so the
 tree analysed is the tree executed (``(\\w|\\d)`` is already one character class there).
-It becomes a position automaton over the ASCII alphabet (non-ASCII ``Origin`` values
-are refused before any regex runs), with one state per character test and, on each
+It becomes a position automaton whose transitions are labelled with the characters each
+test may match (see "Two alphabets" below), with one state per character test and, on each
 transition, the number of distinct ways ``re`` can get from one test to the next
 through groups, alternatives and repeats (``(a+)+`` has two ways back to ``a``). The
 backtracking search on a failing input visits every path of that automaton that reads a
@@ -56,23 +56,48 @@ a fixed budget.
 Conservative simplifications, each only ever adds refusals: a bounded repeat
 ``{m,n}`` with ``n`` > 1 is treated as unbounded; anchors, ``\\b`` and lookarounds are
 treated as always true; atomic groups and possessive repeats as ordinary ones;
-``.`` as any ASCII character. ``(a|ab)*`` is accepted: it is unambiguous (each ``b``
+``.`` as any character. ``(a|ab)*`` is accepted: it is unambiguous (each ``b``
 belongs to the ``a`` before it). Not bounded: ambiguity that does not grow with the
 input in a linear regex (``(a|a)(a|a)`` written out by hand multiplies the cost by a
 constant fixed by the regex's own text, not by the request).
 
-A second check refuses regexes that can never match an ``Origin`` a browser sends:
-every match has a path or a trailing ``/``, needs uppercase letters, whitespace, or
-has no ``scheme://``. Those are configuration mistakes that otherwise fail silently.
+Two alphabets
+-------------
+Origin regexes (:func:`regex_problems`) are read over ASCII: an ``Origin`` that is not
+ASCII is refused before any regex runs, so a test that only matches non-ASCII characters
+(``[^\\x00-\\x7f]``, ``é``) is a dead end there.
+
+Path regexes (:func:`backtracking_problems`) see any Unicode text, so they are read over
+an abstract alphabet that covers all of it: the ASCII characters, one letter per
+non-ASCII character the regex names (``é`` and ``ü`` stay apart), and one letter for
+each class of every other non-ASCII character, split by what ``\\d``, ``\\w`` and
+``\\s`` test (``str.isdecimal``, ``str.isalnum``, ``str.isspace``, none). Each test is
+mapped to every letter it may match some character of: ``\\w`` to the word classes
+(none under ``re.ASCII``), a range reaching past ASCII to the classes it holds, a
+negated class to the complement of the letters it surely matches in full. Under
+``IGNORECASE`` (without ``re.ASCII``) a test that can match a cased character also gets
+every letter that can hold a case variant of it: ``k`` gets KELVIN SIGN, ``s`` gets LONG
+S, ``é`` gets the class holding ``É``. Over-approximating each test only adds paths, so
+an acceptance is still a proof.
+
+A second check refuses origin regexes that can never match an ``Origin`` a browser
+sends: every match has a path or a trailing ``/``, needs uppercase letters, whitespace,
+has no ``scheme://``, or is longer than :data:`MAX_ORIGIN_FOR_REGEX`. Those are
+configuration mistakes that otherwise fail silently.
+
+The parser is private: a Python whose ``re._parser`` is missing or builds trees of
+another shape gets a refusal that names the Python version and the way out (upgrade
+cors-core, or do without a regex), never a crash.
 """
 
 from __future__ import annotations
 
 import importlib
 import re
+import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, Final, TypeAlias
 
 __all__ = ["MAX_ORIGIN_FOR_REGEX", "literal_affixes", "regex_problems"]
@@ -105,7 +130,8 @@ _CLASS_SPECIAL: Final = frozenset("\\]^-[")
 
 @dataclass(frozen=True, slots=True)
 class _Char:
-    """One character test: the ASCII characters it accepts, and how to write it."""
+    """One character test: the characters it may accept (a bit mask, see :class:`_Alphabet`),
+    and how to write it."""
 
     mask: int
     text: str
@@ -160,6 +186,10 @@ class _UnsupportedError(Exception):
     """The parse tree holds something this module does not know."""
 
 
+class _ParserError(Exception):
+    """``re._parser`` is missing, or its tree is not the shape this module reads."""
+
+
 def _bits(chars: Iterable[int]) -> int:
     mask = 0
     for ch in chars:
@@ -169,16 +199,163 @@ def _bits(chars: Iterable[int]) -> int:
 
 
 _DIGIT: Final = _bits(range(48, 58))
-_WORD: Final = _DIGIT | _bits(range(65, 91)) | _bits(range(97, 123)) | _bits([95])
-_SPACE_MIN: Final = _bits([9, 10, 11, 12, 13, 32])
-_SPACE_MAX: Final = _SPACE_MIN | _bits(range(28, 32))  # \x1c-\x1f are spaces in str patterns
-_CATEGORIES: Final = {  # (mask, text); masks err on the large side
-    "CATEGORY_DIGIT": (_DIGIT, r"\d"),
-    "CATEGORY_NOT_DIGIT": (_ALL & ~_DIGIT, r"\D"),
-    "CATEGORY_SPACE": (_SPACE_MAX, r"\s"),
-    "CATEGORY_NOT_SPACE": (_ALL & ~_SPACE_MIN, r"\S"),
-    "CATEGORY_WORD": (_WORD, r"\w"),
-    "CATEGORY_NOT_WORD": (_ALL & ~_WORD, r"\W"),
+_LETTERS: Final = _bits(range(65, 91)) | _bits(range(97, 123))
+_WORD: Final = _DIGIT | _LETTERS | _bits([95])
+_SPACE_ASCII: Final = _bits([9, 10, 11, 12, 13, 32])  # \s under re.ASCII
+_SPACE: Final = _SPACE_ASCII | _bits(range(28, 32))  # \x1c-\x1f are spaces in str patterns
+
+# The Unicode model (path regexes). Beyond the 128 ASCII bits, one bit per non-ASCII
+# character the pattern names (its "explicit" characters), and four "rest" bits, one per
+# class of every other non-ASCII character, split by what re's categories test.
+_REST_DIGIT: Final = 1 << 128  # str.isdecimal: \d (and \w)
+_REST_WORD: Final = 1 << 129  # str.isalnum, not decimal: \w
+_REST_SPACE: Final = 1 << 130  # str.isspace: \s
+_REST_OTHER: Final = 1 << 131  # none of them
+_REST: Final = _REST_DIGIT | _REST_WORD | _REST_SPACE | _REST_OTHER
+_FIRST_EXPLICIT: Final = 132
+_LAST_CODE: Final = 0x10FFFF
+_SCAN_LIMIT: Final = 4096  # longer ranges are not scanned: they may hold every rest class
+# The only non-ASCII characters that IGNORECASE matches with ASCII letters (a test checks
+# this over all of Unicode). They are always explicit in the Unicode model, so that
+# (?i)[a-h] does not look as if it could match the same characters as (?i)é.
+_ASCII_CASE: Final = {"i": "\u0130\u0131", "s": "\u017f", "k": "\u212a"}
+
+
+def _rest_bit(ch: str) -> int:
+    """The rest class of a non-ASCII character."""
+    if ch.isdecimal():
+        return _REST_DIGIT
+    if ch.isalnum():
+        return _REST_WORD
+    return _REST_SPACE if ch.isspace() else _REST_OTHER
+
+
+@lru_cache(maxsize=256)
+def _rest_in(lo: int, hi: int) -> int:
+    """The rest classes holding some character of ``lo``..``hi`` (non-ASCII)."""
+    if hi - lo > _SCAN_LIMIT:
+        return _REST
+    mask = 0
+    for code in range(lo, hi + 1):
+        mask |= _rest_bit(chr(code))
+    return mask
+
+
+def _may_have_case(ch: str) -> bool:
+    """Whether IGNORECASE may match ``ch`` with another character (a test checks that every
+    character re's case rules relate to another one passes)."""
+    return ch.lower() != ch or ch.upper() != ch or ch.casefold() != ch
+
+
+def _fold(mask: int) -> int:
+    """``mask`` closed under ASCII case."""
+    upper = (mask >> 97 & ((1 << 26) - 1)) << 65
+    lower = (mask >> 65 & ((1 << 26) - 1)) << 97
+    return mask | upper | lower
+
+
+_Approx: TypeAlias = tuple[int, int]  # (over, under): may match / surely matches
+
+
+class _Alphabet:
+    """How character tests become bit masks.
+
+    The ASCII model (``unicode`` false, for origins) has the 128 ASCII bits only: a test
+    that can only match non-ASCII characters is a dead end. The Unicode model (for paths)
+    also has the rest bits and one bit per explicit character (see above). Each test is
+    kept as an over-approximation (every class it may match a character of: what the
+    analysis uses, so a test never looks narrower than it is) and an under-approximation
+    (classes it matches entirely), so that a negation, the complement of the
+    under-approximation, is an over-approximation too.
+    """
+
+    def __init__(self, unicode: bool, explicit: Iterable[int] = ()) -> None:
+        self.bit: dict[int, int] = {}
+        if unicode:
+            codes = {ord(c) for cs in _ASCII_CASE.values() for c in cs}
+            codes.update(c for c in explicit if c >= 128)
+            self.bit = {c: 1 << (_FIRST_EXPLICIT + i) for i, c in enumerate(sorted(codes))}
+        self.full = _ALL | (_REST | sum(self.bit.values()) if unicode else 0)
+        digit = word = space = 0
+        self.cased = (_REST_WORD | _REST_OTHER) if unicode else 0  # no digit or space has case
+        special = {c for cs in _ASCII_CASE.values() for c in cs}
+        for code, b in self.bit.items():
+            ch = chr(code)
+            digit |= b if ch.isdecimal() else 0
+            word |= b if ch.isalnum() else 0
+            space |= b if ch.isspace() else 0
+            if ch not in special and _may_have_case(ch):
+                self.cased |= b
+        self.digit = (_DIGIT | _REST_DIGIT | digit) & self.full
+        self.word = (_WORD | _REST_DIGIT | _REST_WORD | word) & self.full
+        self.space = (_SPACE | _REST_SPACE | space) & self.full
+        self.case_classes = [
+            _fold(_bits([ord(a)])) | sum(self.bit[ord(c)] for c in cs)
+            for a, cs in _ASCII_CASE.items()
+            if unicode
+        ]
+
+    def literal(self, code: int) -> int:
+        return 1 << code if code < 128 else self.bit.get(code, 0)
+
+    def span(self, lo: int, hi: int) -> _Approx:
+        exact = _bits(range(lo, min(hi, 127) + 1))
+        if self.full == _ALL or hi < 128:
+            return exact, exact
+        start = max(lo, 128)
+        exact |= sum(b for code, b in self.bit.items() if start <= code <= hi)
+        whole = _REST if start == 128 and hi >= _LAST_CODE else 0
+        return exact | _rest_in(start, hi), exact | whole
+
+    def category(self, name: str, ascii_only: bool) -> _Approx:
+        positive = {
+            "DIGIT": _DIGIT if ascii_only else self.digit,
+            "SPACE": _SPACE_ASCII if ascii_only else self.space,
+            "WORD": _WORD if ascii_only else self.word,
+        }
+        kind = name.removeprefix("CATEGORY_")
+        if kind in positive:
+            return positive[kind], positive[kind]
+        if kind.removeprefix("NOT_") in positive:
+            return self.negated((positive[kind[4:]], positive[kind[4:]]))
+        return self.full, 0  # unknown: may match anything
+
+    def negated(self, test: _Approx) -> _Approx:
+        over, under = test
+        return self.full & ~under, self.full & ~over
+
+    def ignoring_case(self, test: _Approx, ascii_only: bool = False) -> _Approx:
+        """IGNORECASE. re compares lowercased characters, so a set may lose characters as
+        well as gain some: only its ASCII part is sure to stay. With re.ASCII only ASCII
+        letters are folded (the caller passes ``ascii_only`` false for a class with a range
+        beyond U+FFFF, which re folds in full even then)."""
+        over, under = test
+        out = _fold(over)
+        if ascii_only:
+            return out & self.full, _fold(under & _ALL)
+        for members in self.case_classes:
+            if over & members:
+                out |= members
+        if over & self.cased:
+            out |= self.cased
+        return out & self.full, _fold(under & _ALL)
+
+
+@dataclass(frozen=True, slots=True)
+class _Mode:
+    alphabet: _Alphabet
+    icase: bool
+    ascii_only: bool  # re.ASCII: \w, \d, \s match ASCII characters only
+    maxrepeat: int
+
+
+_CATEGORY_TEXT: Final = {
+    "CATEGORY_DIGIT": r"\d",
+    "CATEGORY_NOT_DIGIT": r"\D",
+    "CATEGORY_SPACE": r"\s",
+    "CATEGORY_NOT_SPACE": r"\S",
+    "CATEGORY_WORD": r"\w",
+    "CATEGORY_NOT_WORD": r"\W",
 }
 _ANCHORS: Final = {
     "AT_BEGINNING": "^",
@@ -188,13 +365,7 @@ _ANCHORS: Final = {
     "AT_BOUNDARY": r"\b",
     "AT_NON_BOUNDARY": r"\B",
 }
-
-
-def _fold(mask: int) -> int:
-    """``mask`` closed under ASCII case (what IGNORECASE matches)."""
-    upper = (mask >> 97 & ((1 << 26) - 1)) << 65
-    lower = (mask >> 65 & ((1 << 26) - 1)) << 97
-    return mask | upper | lower
+_REPEATS: Final = {"MAX_REPEAT": "", "MIN_REPEAT": "?", "POSSESSIVE_REPEAT": "+"}
 
 
 def _esc(ch: int, in_class: bool = False) -> str:
@@ -210,41 +381,39 @@ def _name(op: Any) -> str:
     return str(getattr(op, "name", op))
 
 
-def _convert(data: Any, icase: bool) -> _Seq:
-    """The ``re._parser`` tree of ``data`` as a typed tree (ASCII masks, source text)."""
-    return _Seq(tuple(_convert_item(op, av, icase) for op, av in data))
+def _convert(data: Any, mode: _Mode) -> _Seq:
+    """The ``re._parser`` tree of ``data`` as a typed tree (masks, source text)."""
+    return _Seq(tuple(_convert_item(op, av, mode) for op, av in data))
 
 
-def _convert_item(op_code: Any, av: Any, icase: bool) -> _Node:
+def _convert_item(op_code: Any, av: Any, mode: _Mode) -> _Node:
     op = _name(op_code)
-    if op == "LITERAL":
-        mask = _bits([av])
-        return _Char(_fold(mask) if icase else mask, _esc(av), _esc(av, True), chr(av))
-    if op == "NOT_LITERAL":
-        mask = _bits([av])
-        mask = _fold(mask) if icase else mask
-        return _Char(_ALL & ~mask, f"[^{_esc(av, True)}]", None)
+    alphabet = mode.alphabet
+    if op in ("LITERAL", "NOT_LITERAL"):
+        bit = alphabet.literal(av)
+        over, under = (bit, bit)
+        if mode.icase:
+            over, under = alphabet.ignoring_case((bit, bit), mode.ascii_only)
+        under |= bit  # re always matches a literal with itself
+        if op == "NOT_LITERAL":
+            return _Char(alphabet.full & ~under, f"[^{_esc(av, True)}]", None)
+        return _Char(over, _esc(av), _esc(av, True), chr(av))
     if op == "ANY":
-        return _Char(_ALL, ".", None)
+        return _Char(alphabet.full, ".", None)
     if op == "IN":
-        return _convert_class(av, icase)
+        return _convert_class(av, mode)
     if op == "BRANCH":
-        return _Alt(tuple(_convert(b, icase) for b in av[1]))
+        return _Alt(tuple(_convert(b, mode) for b in av[1]))
     if op == "SUBPATTERN":
         group, add_flags, del_flags, sub = av
-        inner = icase
-        if add_flags & re.IGNORECASE:
-            inner = True
-        if del_flags & re.IGNORECASE:
-            inner = False
-        return _Group(_convert(sub, inner), "(" if group is not None else "(?:")
+        inner = _convert(sub, _scoped(mode, add_flags, del_flags))
+        return _Group(inner, "(" if group is not None else "(?:")
     if op == "ATOMIC_GROUP":
-        return _Group(_convert(av, icase), "(?>")
-    if op in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+        return _Group(_convert(av, mode), "(?>")
+    if op in _REPEATS:
         lo, hi, sub = av
-        suffix = {"MAX_REPEAT": "", "MIN_REPEAT": "?", "POSSESSIVE_REPEAT": "+"}[op]
-        unbounded = hi == _maxrepeat()
-        return _Repeat(lo, None if unbounded else hi, _convert(sub, icase), suffix)
+        unbounded = hi == mode.maxrepeat
+        return _Repeat(lo, None if unbounded else hi, _convert(sub, mode), _REPEATS[op])
     if op == "AT":
         return _Anchor(_ANCHORS.get(_name(av), "?"))
     if op in ("ASSERT", "ASSERT_NOT"):
@@ -254,7 +423,7 @@ def _convert_item(op_code: Any, av: Any, icase: bool) -> _Node:
             if direction == 1
             else ("(?<=" if op == "ASSERT" else "(?<!")
         )
-        return _Look(_convert(sub, icase), prefix)
+        return _Look(_convert(sub, mode), prefix)
     if op == "GROUPREF":
         return _Backref(f"\\{av}")
     if op == "GROUPREF_EXISTS":
@@ -262,48 +431,96 @@ def _convert_item(op_code: Any, av: Any, icase: bool) -> _Node:
     raise _UnsupportedError(op)
 
 
-def _convert_class(items: Any, icase: bool) -> _Char:
-    mask, negate = 0, False
+def _scoped(mode: _Mode, add_flags: int, del_flags: int) -> _Mode:
+    """The mode inside ``(?flags-flags:...)``."""
+    icase = (mode.icase or bool(add_flags & re.IGNORECASE)) and not del_flags & re.IGNORECASE
+    ascii_only = mode.ascii_only
+    if add_flags & (re.ASCII | re.UNICODE):  # the type flags replace each other
+        ascii_only = bool(add_flags & re.ASCII)
+    return _Mode(mode.alphabet, icase, ascii_only, mode.maxrepeat)
+
+
+def _convert_class(items: Any, mode: _Mode) -> _Char:
+    alphabet = mode.alphabet
+    over = under = 0
+    negate = wide = False
     texts: list[str] = []
     for op_code, av in items:
         op = _name(op_code)
         if op == "NEGATE":
             negate = True
-        elif op == "LITERAL":
-            mask |= _bits([av])
+            continue
+        if op == "LITERAL":
+            bit = alphabet.literal(av)
+            test = bit, bit
             texts.append(_esc(av, True))
         elif op == "RANGE":
             lo, hi = av
-            mask |= _bits(range(lo, min(hi, 127) + 1))
+            test = alphabet.span(lo, hi)
+            wide = wide or hi > 0xFFFF
             texts.append(f"{_esc(lo, True)}-{_esc(hi, True)}")
         elif op == "CATEGORY":
-            cat_mask, cat_text = _CATEGORIES.get(_name(av), (_ALL, "\\?"))
-            mask |= cat_mask
-            texts.append(cat_text)
+            test = alphabet.category(_name(av), mode.ascii_only)
+            texts.append(_CATEGORY_TEXT.get(_name(av), "\\?"))
         else:
             raise _UnsupportedError(op)
-    if icase:
-        mask = _fold(mask)
+        over, under = over | test[0], under | test[1]
+    if mode.icase:
+        over, under = alphabet.ignoring_case((over, under), mode.ascii_only and not wide)
     inner = "".join(texts)
     if negate:
-        return _Char(_ALL & ~mask, f"[^{inner}]", None)
+        return _Char(alphabet.negated((over, under))[0], f"[^{inner}]", None)
     text = inner if len(texts) == 1 and inner.startswith("\\") and len(inner) == 2 else f"[{inner}]"
-    return _Char(mask, text, inner)
+    return _Char(over, text, inner)
 
 
-@cache
+def _explicit(data: Any, out: set[int]) -> set[int]:
+    """The non-ASCII characters that ``data`` (a parse tree) names as literals."""
+    for op_code, av in data:
+        op = _name(op_code)
+        if op in ("LITERAL", "NOT_LITERAL") and av >= 128:
+            out.add(av)
+        elif op == "IN":
+            out.update(code for op2, code in av if _name(op2) == "LITERAL" and code >= 128)
+        elif op == "BRANCH":
+            for branch in av[1]:
+                _explicit(branch, out)
+        elif op == "SUBPATTERN":
+            _explicit(av[3], out)
+        elif op == "ATOMIC_GROUP":
+            _explicit(av, out)
+        elif op in _REPEATS:
+            _explicit(av[2], out)
+        elif op in ("ASSERT", "ASSERT_NOT"):
+            _explicit(av[1], out)
+    return out
+
+
 def _parser() -> Any:
     return importlib.import_module("re._parser")
 
 
-@cache
 def _maxrepeat() -> Any:
     return importlib.import_module("re._constants").MAXREPEAT
 
 
-def _tree(source: str, flags: int) -> _Seq:
-    parsed = _parser().parse(source, flags)
-    return _convert(parsed.data, bool(parsed.state.flags & re.IGNORECASE))
+def _tree(source: str, flags: int, unicode: bool = False) -> _Seq:
+    """The typed tree of a regex: over ASCII (``unicode`` false) or all of Unicode.
+
+    Raises :class:`_ParserError` when ``re._parser`` is missing or its tree is not the
+    shape this module knows (another Python than the ones it was written for).
+    """
+    try:
+        parsed = _parser().parse(source, flags)
+        data, parsed_flags = parsed.data, parsed.state.flags
+        alphabet = _Alphabet(unicode, _explicit(data, set()) if unicode else ())
+        icase = bool(parsed_flags & re.IGNORECASE)
+        mode = _Mode(alphabet, icase, bool(parsed_flags & re.ASCII), _maxrepeat())
+        return _convert(data, mode)
+    except (ImportError, AttributeError, LookupError, TypeError, ValueError) as exc:
+        raise _ParserError(repr(exc)) from exc
+    except _UnsupportedError as exc:
+        raise _ParserError(f"unknown node {exc}") from exc
 
 
 # ------------------------------------------------------------------------- rendering
@@ -390,7 +607,7 @@ class _Builder:
     def visit(self, node: _Node) -> tuple[_Counts, _Counts, int]:
         if isinstance(node, _Char):
             if not node.mask:
-                return {}, {}, 0  # never matches ASCII: a dead end
+                return {}, {}, 0  # matches no character of the model: a dead end
             index = len(self.auto.labels)
             self.auto.labels.append(node.mask)
             self.auto.texts.append(node.text)
@@ -740,26 +957,39 @@ def _innermost_exponential(tree: _Seq) -> _Repeat | None:
     return None
 
 
-def _flat_class(node: _Repeat) -> str | None:
-    """``[\\w-]+`` for ``(\\w+-?)+``: one class holding every character of the body."""
+def _flat_class(node: _Repeat, unicode: bool = False) -> str | None:
+    """``[\\w-]+`` for ``(\\w+-?)+``: one class holding every character of the body.
+
+    None when no such class is sure to be right: a test in the body matches nothing the
+    model has (its part would vanish), or, in the Unicode model, the body can match a
+    non-ASCII character (its mask then only approximates it).
+    """
     mask = 0
     for item in _walk(node.body):
         if isinstance(item, _Anchor | _Look | _Backref):
             return None
         if isinstance(item, _Char):
+            if not item.mask:
+                return None
             mask |= item.mask
-    text = _class_text(mask)
+    text = _class_text(mask, unicode)
     return None if text is None else text + ("*" if node.lo == 0 else "+")
 
 
-def _class_text(mask: int) -> str | None:
-    """A short class for ``mask`` (``\\w``, ``[a-z0-9-]``, ``.``), or None if none is short."""
-    if mask in (_ALL, _ALL & ~_bits([10])):
+def _class_text(mask: int, unicode: bool = False) -> str | None:
+    """A short class for ``mask`` (``\\w``, ``[a-z0-9-]``, ``.``), or None if none is short.
+
+    With ``unicode``, where ``\\w`` and ``.`` also match non-ASCII characters, only masks
+    of ASCII characters are written, and without those shorthands.
+    """
+    if mask >> 128:
+        return None  # non-ASCII bits only approximate the characters they stand for
+    if not unicode and mask in (_ALL, _ALL & ~_bits([10])):
         return "."
     if mask and mask & (mask - 1) == 0:
         return _esc(mask.bit_length() - 1)
     pieces: list[str] = []
-    if mask & _WORD == _WORD:
+    if not unicode and mask & _WORD == _WORD:
         pieces.append(r"\w")
         mask &= ~_WORD
     dash = bool(mask & _bits([45]))
@@ -807,7 +1037,7 @@ def literal_affixes(pattern: re.Pattern[str]) -> tuple[str, str]:
     """
     try:
         items = _flatten(_tree(pattern.pattern, pattern.flags).items)
-    except (_UnsupportedError, re.error):
+    except (_ParserError, re.error):
         return "", ""
     return _literal_run(items), _literal_run(items[::-1])[::-1]
 
@@ -879,8 +1109,8 @@ def _subdomain_pattern(tree: _Seq) -> list[str] | None:
     return None
 
 
-def _rewrite_fix(tree: _Seq, fix: str) -> str:
-    origins = _subdomain_pattern(tree)
+def _rewrite_fix(tree: _Seq, fix: str, linear: bool = False) -> str:
+    origins = None if linear else _subdomain_pattern(tree)
     if origins:
         return f"use allow_origins={origins!r}, or {fix}"
     return fix
@@ -888,7 +1118,11 @@ def _rewrite_fix(tree: _Seq, fix: str) -> str:
 
 def _backtracking(tree: _Seq, source: str, linear: bool = False) -> list[tuple[str, str]]:
     """Exponential or super-quadratic backtracking; with ``linear``, quadratic too (for
-    subjects of unbounded length, such as a request path)."""
+    subjects of unbounded length, such as a request path, read in the Unicode model)."""
+
+    def rewrite(fix: str) -> str:
+        return _rewrite_fix(tree, fix, linear)
+
     auto = _Builder().build(tree)
     analysis = _Analysis.of(auto)
     budget = _Budget()
@@ -896,7 +1130,7 @@ def _backtracking(tree: _Seq, source: str, linear: bool = False) -> list[tuple[s
     if loop is not None:
         node = _innermost_exponential(tree) or _culprit(auto, loop)
         if node is None:  # cannot happen: loops only come from repeats
-            return [("can backtrack exponentially", _rewrite_fix(tree, _NESTED_FIX))]
+            return [("can backtrack exponentially", rewrite(_NESTED_FIX))]
         text = _render(node)
         shown = text if text in source else f"{text} (as re reads it)"
         nested = _has_loop(node.body)
@@ -911,12 +1145,12 @@ def _backtracking(tree: _Seq, source: str, linear: bool = False) -> list[tuple[s
             f"can backtrack exponentially: {shown} {how}; a crafted Origin of about 30 "
             "characters then costs seconds of CPU (ReDoS)"
         )
-        flat = _flat_class(node)
+        flat = _flat_class(node, unicode=linear)
         fix = _NESTED_FIX
         if flat and flat != text:
             fix = f"rewrite without nested or adjacent overlapping quantifiers (e.g. {flat} "
             fix += f"instead of {text})"
-        return [(problem, _rewrite_fix(tree, fix))]
+        return [(problem, rewrite(fix))]
     degree, chain, pairs = analysis.polynomial(budget)
     if linear and degree >= 1:
         problem = (
@@ -924,7 +1158,7 @@ def _backtracking(tree: _Seq, source: str, linear: bool = False) -> list[tuple[s
             " follow each other and can match the same characters, so a failing match tries "
             "every way of splitting a long subject between them"
         )
-        return [(problem, _rewrite_fix(tree, _CHAIN_FIX))]
+        return [(problem, rewrite(_CHAIN_FIX))]
 
     def listed(comps: Iterable[int]) -> str:
         names = []
@@ -947,7 +1181,7 @@ def _backtracking(tree: _Seq, source: str, linear: bool = False) -> list[tuple[s
                 "for a long Origin); two such repeats are accepted only over single "
                 "characters, like .*.* or [a-z]+[a-z0-9]*"
             )
-            return [(problem, _rewrite_fix(tree, _CHAIN_FIX))]
+            return [(problem, rewrite(_CHAIN_FIX))]
         # The quadratic cost is only small if nothing multiplies it: refuse other
         # ambiguity (overlapping alternatives or optional parts) in such a regex.
         allowed = {p for pair in pairs for ci in pair for p in analysis.comps[ci]}
@@ -973,7 +1207,7 @@ def _backtracking(tree: _Seq, source: str, linear: bool = False) -> list[tuple[s
             f"Origin between them (time grows as its length to the power {degree + 1}); "
             "at most two such repeats in a row are accepted"
         )
-        return [(problem, _rewrite_fix(tree, _CHAIN_FIX))]
+        return [(problem, rewrite(_CHAIN_FIX))]
     return []
 
 
@@ -1128,25 +1362,88 @@ def _dead(tree: _Seq, source: str) -> list[tuple[str, str]]:
     ]
 
 
-def backtracking_problems(pattern: re.Pattern[str]) -> list[tuple[str, str]]:
-    r"""(problem, fix) pairs when ``pattern`` can backtrack exponentially or worse than
-    quadratically, whatever it is matched against (a path regex, say); empty when it cannot.
+def _min_length(node: _Node) -> int:
+    """The fewest characters a match of ``node`` reads (zero-width parts read none)."""
+    if isinstance(node, _Char):
+        return 1
+    if isinstance(node, _Seq):
+        return sum(_min_length(item) for item in node.items)
+    if isinstance(node, _Alt):
+        return min((_min_length(branch) for branch in node.branches), default=0)
+    if isinstance(node, _Group):
+        return _min_length(node.body)
+    if isinstance(node, _Repeat):
+        return node.lo * _min_length(node.body)
+    return 0  # anchors, lookarounds, backreferences
 
-    Unlike :func:`regex_problems` it does not ask whether the regex can match an Origin.
+
+def _too_long(tree: _Seq) -> list[tuple[str, str]]:
+    shortest = _min_length(tree)
+    if shortest <= MAX_ORIGIN_FOR_REGEX:
+        return []
+    return [
+        (
+            f"can never match: every match is at least {shortest} characters long, but an "
+            f"Origin longer than {MAX_ORIGIN_FOR_REGEX} characters is refused before any "
+            "regex runs",
+            "lower the repeat counts ({m} or {m,n}) or shorten the literal parts: an Origin "
+            f"is scheme://host[:port], at most {MAX_ORIGIN_FOR_REGEX} characters (a DNS "
+            "host name has at most 253)",
+        )
+    ]
+
+
+#: The Pythons whose ``re._parser`` trees this release reads.
+_PYTHONS: Final = "CPython 3.11-3.13"
+
+
+def _unsupported_python(what: str) -> tuple[str, str]:
+    """The problem and fix when ``re._parser`` is missing or reads regexes differently."""
+    v = sys.version_info
+    name = "CPython" if sys.implementation.name == "cpython" else sys.implementation.name
+    return (
+        "could not be checked for catastrophic backtracking: this release of cors-core "
+        f"supports {_PYTHONS}, and the regex parser of this {name} "
+        f"{v.major}.{v.minor}.{v.micro} (re._parser) is missing or reads regexes "
+        "differently",
+        f"upgrade cors-core, or {what}",
+    )
+
+
+_NO_REGEX_ORIGINS: Final = "list the origins in allow_origins instead of a regex"
+_NO_REGEX_PATHS: Final = (
+    "write the paths without regex syntax (plain text such as /api/, matched as a prefix)"
+)
+
+
+def backtracking_problems(pattern: re.Pattern[str]) -> list[tuple[str, str]]:
+    r"""(problem, fix) pairs when ``pattern`` can backtrack worse than linearly, whatever
+    text it is matched against (a request path, say: any Unicode text, of any length);
+    empty when it cannot.
+
+    Unlike :func:`regex_problems` it does not ask whether the regex can match an Origin,
+    and it reads the regex over all of Unicode, not ASCII only: ``\w`` and
+    ``[^\x00-\x7f]`` can both match ``é``.
 
     >>> import re
     >>> backtracking_problems(re.compile(r"/api/.*"))
     []
     >>> backtracking_problems(re.compile(r"/api/(\w+-?)+/x"))[0][0].split(":")[0]
     'can backtrack exponentially'
+    >>> backtracking_problems(re.compile(r"/wiki/(?:\w|[^\x00-\x7f])+/edit"))[0][0][:27]
+    'can backtrack exponentially'
     """
     source = pattern.pattern
     try:
-        tree = _tree(source, pattern.flags)
+        tree = _tree(source, pattern.flags, unicode=True)
         return _structural(tree) or _backtracking(tree, source, linear=True) or _empty_loops(tree)
+    except _ParserError:
+        if not _SPECIAL.intersection(source):
+            return []  # plain text: nothing to backtrack over, parser or not
+        return [_unsupported_python(_NO_REGEX_PATHS)]
     except (_TooBigError, RecursionError):
         return [("is too large or too deeply nested to prove safe", "simplify it")]
-    except Exception as exc:  # a private parser may change: fail closed, never crash
+    except Exception as exc:  # fail closed, never crash
         return [(f"could not be checked for catastrophic backtracking ({exc!r})", "simplify it")]
 
 
@@ -1167,11 +1464,15 @@ def regex_problems(pattern: re.Pattern[str]) -> list[tuple[str, str]]:
     "use allow_origins=['https://*.example.com']"
     >>> regex_problems(re.compile(r"https://example\\.com/"))[0][1]
     "origins have no path: drop the '/...' part"
+    >>> regex_problems(re.compile(r"https://a{400}\\.example\\.com"))[0][0][:50]
+    'can never match: every match is at least 420 chara'
     """
     source = pattern.pattern
     try:
         tree = _tree(source, pattern.flags)
-    except Exception as exc:  # a private parser may change: fail closed, never crash
+    except _ParserError:
+        return [_unsupported_python(_NO_REGEX_ORIGINS)]
+    except Exception as exc:  # fail closed, never crash
         return [
             (
                 f"could not be checked for catastrophic backtracking ({exc!r})",
@@ -1183,7 +1484,7 @@ def regex_problems(pattern: re.Pattern[str]) -> list[tuple[str, str]]:
         if not problems:
             problems += _backtracking(tree, source) or _empty_loops(tree)
         if not any("backreference" in p for p, _ in problems):
-            problems += _dead(tree, source)
+            problems += _dead(tree, source) + _too_long(tree)
     except (_TooBigError, RecursionError):
         return [
             (

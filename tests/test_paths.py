@@ -205,10 +205,16 @@ def test_policies_that_disagree_give_the_strictest_decision() -> None:
     rules = PathRules({"/a/*": A, "/b/*": same})
     d = rules.decide("GET", "https://a.example", path="/a/../b/x")
     assert d.headers == (("Access-Control-Allow-Origin", "https://a.example"),)
-    # No Origin: no CORS headers either way, and a Vary: Origin any reading needs is kept.
+    # No Origin, answers that differ: no CORS headers (a cached `*` must not serve the
+    # stricter reading) and Vary: Origin.
     rules = PathRules({"/a/*": CORSPolicy(allow_origins=["*"]), "/b/*": A})
-    assert rules.decide("GET", None, path="/a/../b/x").vary_origin is True
-    assert rules.decide("GET", None, path="/b/../a/x").vary_origin is True
+    for path in ("/a/../b/x", "/b/../a/x"):
+        d = rules.decide("GET", None, path=path)
+        assert (d.action, d.headers, d.vary_origin) == (Action.ACTUAL, (), True), path
+        assert d.reason.code == ReasonCode.NO_ORIGIN
+    # No Origin, the same answer: that answer.
+    rules = PathRules({"/a/*": A, "/b/*": CORSPolicy(allow_origins=["https://a.example"])})
+    assert rules.decide("GET", None, path="/a/../b/x") is A.decide("GET", None)
 
 
 def test_nested_rules_see_the_path_and_a_none_reading_wins() -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import doctest
 import re
+import sys
 import time
 from collections.abc import Iterator
 
@@ -22,8 +23,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cors_core import _regex_check
-from cors_core._regex_check import MAX_ORIGIN_FOR_REGEX, regex_problems
+from cors_core import ConfigError, CORSPolicy, _regex_check
+from cors_core._regex_check import (
+    MAX_ORIGIN_FOR_REGEX,
+    backtracking_problems,
+    literal_affixes,
+    regex_problems,
+)
 
 GENEROUS_SECONDS = 0.050  # generous: the worst accepted cases measure up to ~0.5 ms
 
@@ -155,6 +161,120 @@ def test_an_unanalysable_regex_is_refused_with_one_problem(
     assert len(problems) == 1
     assert "could not be checked" in problems[0][0]
     assert "allow_origins" in problems[0][1]
+
+
+def _unsupported_python(fix: str) -> tuple[str, str]:
+    v = sys.version_info
+    name = "CPython" if sys.implementation.name == "cpython" else sys.implementation.name
+    return (
+        "could not be checked for catastrophic backtracking: this release of cors-core "
+        f"supports CPython 3.11-3.13, and the regex parser of this {name} "
+        f"{v.major}.{v.minor}.{v.micro} (re._parser) is missing or reads regexes differently",
+        f"upgrade cors-core, or {fix}",
+    )
+
+
+ORIGINS_WITHOUT_PARSER = _unsupported_python("list the origins in allow_origins instead of a regex")
+PATHS_WITHOUT_PARSER = _unsupported_python(
+    "write the paths without regex syntax (plain text such as /api/, matched as a prefix)"
+)
+
+
+class _NewParser:
+    """A parser whose trees hold a node this release does not know."""
+
+    class _Parsed:
+        data = [("NEW_NODE", None)]
+
+        class state:  # the attribute name re._parser uses
+            flags = 0
+
+    @classmethod
+    def parse(cls, source: str, flags: int) -> object:
+        return cls._Parsed()
+
+
+@pytest.mark.parametrize("missing", ["re._parser", "re._constants", "new shape"])
+def test_without_the_parser_it_knows_the_check_names_the_python_and_the_way_out(
+    monkeypatch: pytest.MonkeyPatch, missing: str
+) -> None:
+    origin_regex = re.compile(r"https://[a-z]+\.example\.com")
+    path_regex = re.compile(r"/api/.*")
+    if missing == "new shape":
+        monkeypatch.setattr(_regex_check, "_parser", lambda: _NewParser)
+    else:
+        monkeypatch.setitem(sys.modules, missing, None)  # the import now fails
+    assert regex_problems(origin_regex) == [ORIGINS_WITHOUT_PARSER]
+    assert backtracking_problems(path_regex) == [PATHS_WITHOUT_PARSER]
+    assert backtracking_problems(re.compile("/api/users")) == []  # plain text: safe anyway
+    assert literal_affixes(origin_regex) == ("", "")  # no screen, no crash
+    with pytest.raises(ConfigError) as info:
+        CORSPolicy(allow_origin_regex=origin_regex.pattern)
+    [problem] = info.value.problems
+    assert (problem.option, problem.problem, problem.fix) == (
+        "allow_origin_regex",
+        *ORIGINS_WITHOUT_PARSER,
+    )
+
+
+def test_without_the_parser_a_flask_cors_path_regex_is_a_config_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from adapters._flask_cors_options import build
+
+    monkeypatch.setitem(sys.modules, "re._parser", None)
+    with pytest.raises(ConfigError) as info:
+        build({"resources": {r"/api/.*": {"origins": "https://app.example.com"}}})
+    [problem] = info.value.problems
+    assert (problem.option, problem.problem, problem.fix) == ("resources", *PATHS_WITHOUT_PARSER)
+    build({"resources": {"/api/": {"origins": "https://app.example.com"}}})  # plain: fine
+
+
+# ------------------------------------------------------- too long to ever match
+
+
+def test_a_regex_whose_every_match_is_too_long_is_refused_with_the_fix() -> None:
+    [(problem, fix)] = regex_problems(re.compile(r"https://a{400}\.example\.com"))
+    assert problem == (
+        "can never match: every match is at least 420 characters long, but an Origin "
+        "longer than 320 characters is refused before any regex runs"
+    )
+    assert fix.startswith("lower the repeat counts ({m} or {m,n})")
+    assert "at most 320 characters" in fix
+
+
+@pytest.mark.parametrize(
+    ("regex", "shortest"),
+    [
+        (r"https://a{308}\.com", 320),  # exactly the longest Origin a regex sees
+        (r"https://(?:a{400}|b)\.com", 13),  # the shortest branch counts
+        (r"https://(?:a{400})?b\.com", 13),
+        (r"https://(?:a{100}){0,9}b\.com", 13),
+        (r"https://(?=a{400})[a-z]+\.com", 13),  # lookarounds read nothing
+        (r"https://[a-z]{300}(?:\.[a-z]{3})?", 308),
+    ],
+)
+def test_the_shortest_match_counts_min_over_branches_and_lo_repeats(
+    regex: str, shortest: int
+) -> None:
+    assert _regex_check._min_length(_regex_check._tree(regex, 0)) == shortest
+    assert not any("at least" in p for p, _ in regex_problems(re.compile(regex)))
+
+
+@pytest.mark.parametrize(
+    ("regex", "shortest"),
+    [
+        (r"https://a{309}\.com", 321),
+        (r"https://(?:[a-z]{50}\.){7}com", 8 + 7 * 51 + 3),
+        (r"(?:https://)(?:a{200}|b{300}){2}\.com", 8 + 400 + 4),
+    ],
+)
+def test_one_character_past_the_bound_is_refused(regex: str, shortest: int) -> None:
+    problems = [p for p, _ in regex_problems(re.compile(regex)) if "at least" in p]
+    assert problems == [
+        f"can never match: every match is at least {shortest} characters long, but an "
+        "Origin longer than 320 characters is refused before any regex runs"
+    ]
 
 
 def test_a_regex_too_large_to_check_is_refused() -> None:

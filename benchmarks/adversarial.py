@@ -24,7 +24,10 @@ Columns, per attack:
   ``gc.collect()`` before each), for ours and starlette's; target under :data:`MEMORY_TARGET_MB`.
 
 "Fresh" values change on every request (a counter), so no cache can hit; ours and
-starlette's see the same sequence of values. The catastrophic-regex row is timed in a forked
+starlette's see the same sequence of values. Rows 7a-7f sit at the edge of each bound the
+engine applies (the longest value it still reads, never one refused by its length):
+starlette has no header patterns (it gets ``allow_headers=["*"]`` there) nor path rules
+(it gets the same policy for every path). The catastrophic-regex row is timed in a forked
 child that is killed after the cap (a backtracking regex cannot be interrupted in-process).
 The report is printed as Markdown and written to ``benchmarks/results/adversarial.md``; the
 process exits 0 whatever the numbers (PASS/FAIL is a report, not a test).
@@ -51,6 +54,9 @@ from benchmarks import scenarios as sc
 from benchmarks.harness import Message, Scope, asgi_call, asgi_scope
 from benchmarks.suites import bare_asgi
 from benchmarks.suites import starlette_asgi as starlette
+from cors_core._headers import MAX_REQUEST_HEADER_NAMES, MAX_REQUEST_HEADERS_LENGTH
+from cors_core._origins import MAX_ORIGIN_LENGTH
+from cors_core._request import MAX_METHOD_LENGTH
 
 App = Any
 Runner = Callable[[int], int]
@@ -80,6 +86,13 @@ ORIGIN_LINES = 50_000
 ACRM_BYTES = 250 * 1024
 ACRH_BYTES = 8 * 1024
 LABELS = 1000
+#: The edge rows' bounds: the engine's own (the longest value it still reads).
+EDGE_NAMES = MAX_REQUEST_HEADER_NAMES
+EDGE_HEADERS_LENGTH = MAX_REQUEST_HEADERS_LENGTH
+EDGE_METHOD_LENGTH = MAX_METHOD_LENGTH
+EDGE_ORIGIN_LENGTH = MAX_ORIGIN_LENGTH
+PATH_BYTES = 8 * 1024
+HEADER_PATTERN = "x-amz-*"
 
 
 @dataclass(frozen=True)
@@ -137,6 +150,33 @@ def ours(allow: list[str], **extra: Any) -> App:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return CORSMiddleware(bare_asgi, **sc.ours_options(allow, **extra))
+
+
+def ours_rules(allow: list[str]) -> App:
+    """Ours with per-path rules: ``/api/*`` and the default use the shared policy."""
+    from adapters.asgi import CORSMiddleware
+    from cors_core import CORSPolicy, PathRules
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        policy = CORSPolicy(**sc.ours_options(allow))
+    rules = PathRules({"/api/*": policy, "/api/internal/*": None}, default=policy)
+    return CORSMiddleware(bare_asgi, policy=rules)
+
+
+def starlette_headers(allow: list[str], headers: list[str]) -> App:
+    """starlette's CORSMiddleware around the bare app, the shared policy but ``headers``."""
+    from starlette.middleware.cors import CORSMiddleware
+
+    return CORSMiddleware(
+        bare_asgi,
+        allow_origins=allow,
+        allow_methods=sc.METHODS,
+        allow_headers=headers,
+        expose_headers=sc.EXPOSE,
+        allow_credentials=True,
+        max_age=sc.MAX_AGE,
+    )
 
 
 def ours_policy_error(allow: list[str], **extra: Any) -> BaseException | None:
@@ -287,6 +327,105 @@ def backtracking_get(i: int) -> Scope:
     return scope("GET", [(b"origin", backtracking_origin(i))])
 
 
+# -- at each bound's edge ---------------------------------------------------------------
+
+
+def _edge_widths() -> list[int]:
+    """Widths of :data:`EDGE_NAMES` names that, joined by ``,``, fill the length cap exactly."""
+    width, longer = divmod(EDGE_HEADERS_LENGTH - (EDGE_NAMES - 1), EDGE_NAMES)
+    return [width + (j < longer) for j in range(EDGE_NAMES)]
+
+
+def edge_names(stem: str, tag: str = "") -> list[str]:
+    """:data:`EDGE_NAMES` lowercase names ``stem + tag + "-NNN-" + padding``, sorted,
+    together exactly at the length cap once joined by ``,`` (as a browser joins them)."""
+    names = []
+    for j, width in enumerate(_edge_widths()):
+        name = f"{stem}{tag}-{j:03d}-"
+        names.append(name + "a" * (width - len(name)))
+    return sorted(names)
+
+
+def edge_pattern_value(i: int) -> bytes:
+    """:data:`EDGE_NAMES` fresh names only :data:`HEADER_PATTERN` allows, a browser's list
+    at the cap."""
+    return ",".join(edge_names("x-amz-", f"{i:08x}")).encode()
+
+
+LISTED = edge_names("x-list")
+
+
+def edge_listed_value(i: int) -> bytes:
+    """The :data:`LISTED` names at the cap, fresh by which are capitalized (``i``'s bits)."""
+    names = [n.capitalize() if (i >> j) & 1 else n for j, n in enumerate(LISTED)]
+    return ",".join(names).encode()
+
+
+def _edge_preflight(value: Callable[[int], bytes]) -> Callable[[int], Scope]:
+    def make(i: int) -> Scope:
+        return scope(
+            "OPTIONS",
+            [
+                (b"origin", ALLOWED.encode()),
+                (b"access-control-request-method", b"PUT"),
+                (b"access-control-request-headers", value(i)),
+            ],
+        )
+
+    return make
+
+
+def edge_method(i: int) -> bytes:
+    """A fresh method token of :data:`EDGE_METHOD_LENGTH` characters (the longest read)."""
+    return b"P" * (EDGE_METHOD_LENGTH - 12) + b"%012d" % i
+
+
+def edge_method_preflight(i: int) -> Scope:
+    return scope(
+        "OPTIONS",
+        [(b"origin", ALLOWED.encode()), (b"access-control-request-method", edge_method(i))],
+    )
+
+
+def edge_origin(i: int) -> bytes:
+    """A fresh origin of :data:`EDGE_ORIGIN_LENGTH` characters ending in ``.example.com``:
+    labels of at most 63 characters, so it is parsed to the end (then refused: its host is
+    longer than a DNS name)."""
+    head = (b"%x-" % i).ljust(63, b"a")
+    labels = [head, b"b" * 63, b"c" * 63, b"d" * 63]
+    fill = EDGE_ORIGIN_LENGTH - len(b"https://" + b".".join(labels) + b"..example.com")
+    return b"https://" + b".".join([*labels, b"e" * fill]) + b".example.com"
+
+
+def edge_origin_get(i: int) -> Scope:
+    return scope("GET", [(b"origin", edge_origin(i))])
+
+
+def long_path(i: int) -> str:
+    """A fresh :data:`PATH_BYTES`-character path below ``/api/``, one segment."""
+    tail = f"{i:012d}"
+    return "/api/" + "p" * (PATH_BYTES - len("/api/") - len(tail)) + tail
+
+
+def dotted_path(i: int) -> str:
+    """A fresh :data:`PATH_BYTES`-character path of one-letter segments and one ``.``
+    segment: what path rules normalise before matching (``.`` and ``..`` segments, ``//``)."""
+    tail = f"/./{i:012d}"
+    room = PATH_BYTES - len("/api/") - len(tail)
+    segments = (room - 1) // 2
+    return "/api/" + "a/" * segments + "b" * (room - 2 * segments) + tail
+
+
+def _path_get(path: Callable[[int], str]) -> Callable[[int], Scope]:
+    def make(i: int) -> Scope:
+        s = scope("GET", [(b"origin", ALLOWED.encode())])
+        s["path"] = p = path(i)
+        s["raw_path"] = p.encode()
+        return s
+
+    return make
+
+
 @dataclass(frozen=True)
 class Attack:
     """One row: how to build each middleware and request number ``i``."""
@@ -363,6 +502,50 @@ def attacks() -> list[Attack]:
             lambda: backtracking_get,
             catastrophic=True,
             ours_error=lambda: ours_policy_error([], allow_origin_regex=CATASTROPHIC_REGEX),
+        ),
+        Attack(
+            "7a",
+            f"preflight, {EDGE_NAMES} fresh names at the {EDGE_HEADERS_LENGTH}-char cap "
+            f"vs allow_headers {HEADER_PATTERN}",
+            lambda: ours(one, allow_headers=[*sc.HEADERS, HEADER_PATTERN]),
+            lambda: starlette_headers(one, ["*"]),
+            lambda: _edge_preflight(edge_pattern_value),
+        ),
+        Attack(
+            "7b",
+            f"preflight, {EDGE_NAMES} names at the {EDGE_HEADERS_LENGTH}-char cap, all listed "
+            "in allow_headers (fresh by case)",
+            lambda: ours(one, allow_headers=[*sc.HEADERS, *LISTED]),
+            lambda: starlette_headers(one, [*sc.HEADERS, *LISTED]),
+            lambda: _edge_preflight(edge_listed_value),
+        ),
+        Attack(
+            "7c",
+            f"preflight, fresh {EDGE_METHOD_LENGTH}-char Access-Control-Request-Method",
+            lambda: ours(one),
+            lambda: starlette(one),
+            lambda: edge_method_preflight,
+        ),
+        Attack(
+            "7d",
+            f"fresh {EDGE_ORIGIN_LENGTH}-char origin vs {SUBDOMAIN_PATTERN}",
+            lambda: ours([SUBDOMAIN_PATTERN]),
+            lambda: starlette([], regex=SUBDOMAIN_REGEX),
+            lambda: edge_origin_get,
+        ),
+        Attack(
+            "7e",
+            f"fresh {PATH_BYTES // 1024} KB path (one segment), path rules",
+            lambda: ours_rules(one),
+            lambda: starlette(one),
+            lambda: _path_get(long_path),
+        ),
+        Attack(
+            "7f",
+            f"fresh {PATH_BYTES // 1024} KB path of one-letter segments and a './', path rules",
+            lambda: ours_rules(one),
+            lambda: starlette(one),
+            lambda: _path_get(dotted_path),
         ),
     ]
     return rows

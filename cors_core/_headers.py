@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from itertools import repeat
 from typing import AnyStr, Generic, Literal, NamedTuple
 
 from cors_core._fetch import TOKEN_RE
@@ -18,6 +19,7 @@ __all__ = [
     "SPECIAL_NAMES",
     "TOO_LONG",
     "RequestHeadersError",
+    "header_globs_regex",
     "merge_raw_response_headers",
     "merge_response_headers",
     "parse_request_headers",
@@ -44,7 +46,15 @@ RESPONSE_HEADER_OPTIONS: Mapping[str, str] = {
 CORS_RESPONSE_HEADERS = frozenset(RESPONSE_HEADER_OPTIONS)
 _OWNED_RAW = frozenset(n.encode() for n in CORS_RESPONSE_HEADERS)
 
-_ITEM_RE = re.compile(r"[^,]+")
+#: The characters of a token (a header name), as :data:`TOKEN_RE` defines them.
+_TOKEN_CHARS = "".join(c for c in map(chr, range(128)) if TOKEN_RE.fullmatch(c))
+#: ASCII lowercasing for a name list's bytes, in the same pass turning every byte that has
+#: no place in one (neither a token character, a comma, a space nor a tab) into NUL.
+_FOLD = bytes(ord(c.lower()) if c in _TOKEN_CHARS + ", \t" else 0 for c in map(chr, range(256)))
+#: A character that is neither a token character nor a comma.
+_NOT_TOKEN = re.compile(f"[^{re.escape(_TOKEN_CHARS)},]")
+#: The same test for ASCII bytes, as a table: such a byte becomes NUL.
+_TOKENS_ONLY = bytes(c if chr(c) in _TOKEN_CHARS + "," else 0 for c in range(256))
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,29 +84,114 @@ TOO_LONG = RequestHeadersError("too_long", f"more than {MAX_REQUEST_HEADERS_LENG
 def parse_request_headers(value: str) -> tuple[str, ...] | RequestHeadersError:
     """Parse ``Access-Control-Request-Headers`` into sorted, unique, lowercase names.
 
-    Accepts what proxies do to the browser's ``a,b,c`` (spaces, empty items, several
-    lines joined by commas, any case). Returns a :class:`RequestHeadersError` instead of
-    the names when the value is too long, names too many headers, or holds a non-token.
-    Cost is bounded by :data:`MAX_REQUEST_HEADERS_LENGTH` whatever the header's size.
+    Browsers send their names lowercase, sorted, each once, joined by ``,`` without
+    spaces. Other shapes are accepted too, since proxies and non-browser clients reformat
+    the value: spaces or tabs around names, empty items, several lines joined by commas,
+    any case, any order, repeats. They give the same names as the browser's form and
+    cost about as much: repeats are dropped here, so whatever follows works once per
+    distinct name; white space costs a few more passes over the text; an unsorted list
+    is sorted (at most :data:`MAX_REQUEST_HEADER_NAMES` names). Returns a
+    :class:`RequestHeadersError` instead of the names when the value is too long, names
+    too many headers, or holds a non-token (the first one in sorted order). Work is
+    linear in the value, whose length is capped by :data:`MAX_REQUEST_HEADERS_LENGTH`
+    whatever the header's size: C-level passes over the text, no per-name Python loop.
 
-    >>> parse_request_headers("X-B, ,x-a,,x-b")
+    >>> parse_request_headers("x-a,x-b")  # a browser's list
     ('x-a', 'x-b')
+    >>> parse_request_headers("X-B, ,x-a,,x-b")  # reformatted: the same names, once each
+    ('x-a', 'x-b')
+    >>> parse_request_headers("x-b,x-a,x-b") == parse_request_headers("x-a,x-b")
+    True
     >>> str(parse_request_headers("a," * 3000))
     'too_long:more than 4096 characters'
     """
     if len(value) > MAX_REQUEST_HEADERS_LENGTH:
         return TOO_LONG
-    items: set[str] = {i.strip(" \t") for i in _ITEM_RE.findall(value.lower())}
-    items.discard("")
-    names = sorted(items)
+    if value.isascii():
+        folded = value.encode().translate(_FOLD)
+        if b"\0" not in folded:  # only token characters, commas and white space
+            low = folded.decode()
+            if b" " not in folded and b"\t" not in folded:
+                return _unique_sorted(low.split(","))
+            # White space is dropped around names but refused inside one: with it only
+            # around names, there are as many words as non-empty items once it is removed.
+            items = low.replace(" ", "").replace("\t", "").split(",")
+            if len(low.replace(",", " ").split()) == len(items) - items.count(""):
+                return _unique_sorted(items)
+    return _parse_any(value.lower())
+
+
+def _unique_sorted(items: list[str]) -> tuple[str, ...] | RequestHeadersError:
+    """Token ``items`` (empty ones allowed) as sorted, unique names, or too many of them."""
+    unique = set(items)
+    unique.discard("")
+    if len(unique) > MAX_REQUEST_HEADER_NAMES:
+        return _too_many(len(unique))
+    # A browser's list is already sorted and has no repeats: sorting it is one pass.
+    return tuple(sorted(items if len(unique) == len(items) else unique))
+
+
+def _too_many(count: int) -> RequestHeadersError:
+    return RequestHeadersError("too_long", f"{count} names, at most {MAX_REQUEST_HEADER_NAMES}")
+
+
+def _parse_any(low: str) -> tuple[str, ...] | RequestHeadersError:
+    """The general rule, for any lowercase value within the length cap (reached for values
+    holding a non-token; the other paths give the same answers faster).
+
+    >>> _parse_any(" x-b , x a,x-a;b")
+    RequestHeadersError(kind='malformed', detail='x a')
+    """
+    names = set(map(str.strip, low.split(","), repeat(" \t")))
+    names.discard("")
     if len(names) > MAX_REQUEST_HEADER_NAMES:
-        return RequestHeadersError(
-            "too_long", f"{len(names)} names, at most {MAX_REQUEST_HEADER_NAMES}"
-        )
-    for name in names:
-        if TOKEN_RE.fullmatch(name) is None:
-            return RequestHeadersError("malformed", name)
-    return tuple(names)
+        return _too_many(len(names))
+    ordered = sorted(names)
+    joined = ",".join(ordered)
+    # The first character that is neither a token character nor a comma: it is in the
+    # first non-token name, in sorted order.
+    if joined.isascii():
+        at = joined.encode().translate(_TOKENS_ONLY).find(0)
+    else:
+        at = bad.start() if (bad := _NOT_TOKEN.search(joined)) is not None else -1
+    if at < 0:
+        return tuple(ordered)
+    return RequestHeadersError("malformed", ordered[joined.count(",", 0, at)])
+
+
+def header_globs_regex(globs: Iterable[tuple[str, str]]) -> re.Pattern[str]:
+    """A regex matching ``,`` and a whole lowercase name that one of ``globs`` allows: its
+    ``sub("", "," + ",".join(names))`` leaves ``,`` and each name none allows.
+
+    A glob is the two literal parts around its single ``*``, lowercase (``x-amz-*`` is
+    ``("x-amz-", "")``, ``*-token`` is ``("", "-token")``); ``*`` stands for any run of
+    name characters and never crosses a comma. No backtracking: a name is read to its
+    end once per distinct first part it starts with (once in all for the globs starting
+    with ``*``), each last part is checked by looking behind (with the name long enough
+    for both parts), and a name once matched is never tried again. Time is linear in
+    the text, times at most the number of distinct first parts. The same answers as
+    :func:`cors_core._config.header_pattern_matches` on these globs.
+
+    >>> rx = header_globs_regex([("x-amz-", ""), ("x-", "-id"), ("", "-token")])
+    >>> rx.sub("", ",x-amz-date,x-id,x-eu-id,y-token,x-amzdate")
+    ',x-id,x-amzdate'
+    """
+    by_first: dict[str, list[str]] = {}
+    for first, last in globs:
+        by_first.setdefault(first, []).append(last)
+    branches = []
+    for first, lasts in by_first.items():
+        branch = f"{re.escape(first)}[^,]*+"  # to the end of the name, never given back
+        if "" not in lasts:  # and it ends with a last part, not overlapping the first
+            ends = []
+            for last in lasts:
+                end = f"(?<={re.escape(last)})"
+                if first:  # the name is long enough to hold both parts
+                    end += f"(?<=[^,]{{{len(first) + len(last)}}})"
+                ends.append(end)
+            branch += f"(?:{'|'.join(ends)})"
+        branches.append(branch)
+    return re.compile(f",(?>{'|'.join(branches)})" if branches else "(?!)")
 
 
 def _merge(

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Mapping
+from bisect import bisect_left
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from itertools import filterfalse, repeat
 from typing import Any, Never
 
 from cors_core._cache import CACHE_BUDGET as _CACHE_BUDGET
@@ -24,6 +26,7 @@ from cors_core._headers import (
     MAX_REQUEST_HEADERS_LENGTH,
     TOO_LONG,
     RequestHeadersError,
+    header_globs_regex,
     parse_request_headers,
 )
 from cors_core._log import logger
@@ -51,6 +54,9 @@ _MALFORMED = ReasonCode.ORIGIN_MALFORMED
 #: ``tuple.__new__``: a :class:`Reason` built from a tuple, skipping its ``__new__``'s
 #: argument handling (a never-seen origin builds one).
 _new = tuple.__new__
+#: Above every character of a header name (a token is ASCII below DEL): ``p + _PAST_NAMES``
+#: sorts after every name that starts with ``p``, and before every other name above ``p``.
+_PAST_NAMES = "\x7f"
 
 
 class CORSPolicy:
@@ -171,6 +177,15 @@ class CORSPolicy:
         self._headers = frozenset(h.lower() for h in s.headers)
         self._headers_value = ", ".join(s.headers)
         self._header_patterns = s.header_patterns
+        # allow_headers patterns, prepared for the sorted requested names: a prefix glob
+        # ('x-amz-*') allows one run of them, found by bisection; the other one-'*' globs
+        # are one regex, which drops the names they allow from the comma-joined list in
+        # one linear pass; globs with more '*' are matched name by name (str.find).
+        patterns = s.header_patterns
+        self._prefix_runs = tuple((p[0], p[0] + _PAST_NAMES) for p in patterns if p[1:] == ("",))
+        ends = [(p[0], p[1]) for p in patterns if len(p) == 2 and p[1]]
+        self._drop_ends = header_globs_regex(ends).sub if ends else None
+        self._inner_patterns = tuple(p for p in patterns if len(p) > 2)
         vary = PREFLIGHT_VARY + (_PNA_VARY if s.private_network else "")
         end: list[tuple[str, str]] = []
         if s.max_age is not None:
@@ -430,6 +445,7 @@ class CORSPolicy:
         if not s.allow_all_methods and method not in self._methods:
             return self._reject(method_refusal(method, self._methods_value, self._methods))
         names: tuple[str, ...] = ()
+        extra: Sequence[str] = ()  # requested names only a pattern allows
         if request_headers is not None:
             parsed: tuple[str, ...] | RequestHeadersError | None
             if len(request_headers) > MAX_REQUEST_HEADERS_LENGTH:  # one answer, prebuilt
@@ -445,11 +461,15 @@ class CORSPolicy:
             if isinstance(parsed, RequestHeadersError):
                 return self._reject(request_headers_refusal(parsed, request_headers))
             names = parsed
-            if not s.allow_all_headers:
-                refused = [n for n in names if n not in self._headers]
-                if refused and self._header_patterns:
-                    matched = [n for n in refused if self._header_matches(n)]
-                    refused = [n for n in refused if n not in matched]
+            if not s.allow_all_headers and not self._headers.issuperset(names):
+                # The names allow_headers does not list, sorted (as parsed): a pattern must
+                # allow each, and the answer lists them. C-level passes, no Python loop.
+                extra = (
+                    names
+                    if self._headers.isdisjoint(names)
+                    else list(filterfalse(self._headers.__contains__, names))
+                )
+                refused = self._not_matched(extra)
                 if refused:
                     return self._reject(header_refusal(refused))
         if pna and not s.private_network:
@@ -464,11 +484,12 @@ class CORSPolicy:
         ]
         if s.allow_all_headers:
             if names and request_headers is not None:
-                headers.append(("Access-Control-Allow-Headers", _as_sent(request_headers)))
+                headers.append(("Access-Control-Allow-Headers", _as_sent(request_headers, names)))
         elif self._header_patterns and names:
             # Browsers compare names, not patterns: list the requested names a pattern allows.
-            extra = [n for n in names if n not in self._headers and self._header_matches(n)]
-            value = ", ".join(filter(None, (self._headers_value, *extra)))
+            value = self._headers_value
+            if extra:
+                value = f"{value}, {', '.join(extra)}" if value else ", ".join(extra)
             headers.append(("Access-Control-Allow-Headers", value))
         elif self._headers_value:
             headers.append(("Access-Control-Allow-Headers", self._headers_value))
@@ -479,9 +500,27 @@ class CORSPolicy:
             Action.RESPOND, True, _OK, tuple(headers), status=s.preflight_status, preflight=True
         )
 
-    def _header_matches(self, name: str) -> bool:
-        """Whether a lowercase requested name matches an ``allow_headers`` pattern."""
-        return any(header_pattern_matches(p, name) for p in self._header_patterns)
+    def _not_matched(self, names: Sequence[str]) -> list[str]:
+        """Those of the sorted, unique ``names`` no ``allow_headers`` pattern allows, sorted.
+
+        Each prefix glob (``x-amz-*``) allows one run of the sorted names, cut out by two
+        bisections; one regex pass over the comma-joined names left drops those the other
+        one-``*`` globs allow; globs with more ``*`` are then tried on each name still
+        left. Linear in the names.
+        """
+        rest: Sequence[str] = names
+        for prefix, past in self._prefix_runs:
+            start = bisect_left(rest, prefix)
+            end = bisect_left(rest, past, start)
+            if start < end:
+                rest = [*rest[:start], *rest[end:]]
+        if rest and self._drop_ends is not None:
+            left = self._drop_ends("", "," + ",".join(rest))
+            rest = left[1:].split(",") if left else []
+        if rest and self._inner_patterns:
+            inner = self._inner_patterns
+            rest = [n for n in rest if not any(header_pattern_matches(p, n) for p in inner)]
+        return list(rest)
 
     def _reject(self, reason: Reason, status: int = 403, preflight: bool = True) -> Decision:
         return reject(reason, debug=self._s.debug, status=status, preflight=preflight)
@@ -552,17 +591,21 @@ def _validate_all(options: dict[str, Any], unknown: Mapping[str, Any]) -> Settin
     raise ConfigError(problems)
 
 
-def _as_sent(request_headers: str) -> str:
-    """The requested names as the client wrote them (already validated tokens), each once.
+def _as_sent(request_headers: str, names: Sequence[str] = ()) -> str:
+    """The requested names as the client wrote them (already validated tokens), each once,
+    in the order first sent, written as first sent. ``names``: the parsed names, when known
+    (a browser's list is exactly them, and is then echoed as is).
 
     >>> _as_sent("X-Token, ,x-token,Content-Type")
     'X-Token, Content-Type'
     """
-    seen: dict[str, str] = {}
-    for item in request_headers.split(","):
-        name = item.strip(" \t")
-        if name:
-            seen.setdefault(name.lower(), name)
+    if names and request_headers == ",".join(names):
+        return request_headers.replace(",", ", ")
+    sent = list(filter(None, map(str.strip, request_headers.split(","), repeat(" \t"))))
+    lowered = list(map(str.lower, sent))
+    seen = dict.fromkeys(lowered, "")  # the order names were first sent in
+    # the earliest spelling of each name written last, so kept
+    seen.update(zip(reversed(lowered), reversed(sent), strict=True))
     return ", ".join(seen.values())
 
 

@@ -191,35 +191,89 @@ def translate(options: Mapping[str, Any]) -> tuple[dict[str, Any], list[Problem]
     return out, problems
 
 
-class ResourceRules(PathRules):
-    """flask-cors's ``resources``: path regexes, each with its policy, the longest first.
+#: What makes flask-cors read a ``resources`` key (or an ``origins`` string) as a regex.
+_FLASK_CORS_REGEX_HINTS = frozenset("*\\]?$^[]()")
 
-    A key matches when ``re.match(key, path)`` does (flask-cors's rule: ``r"/api/*"``
-    covers every path starting with ``/api``) on the path the engine is given (the
-    routed, percent-decoded ``PATH_INFO``), case-sensitively, every reading of a path with
-    dot segments or repeated slashes (:func:`cors_core._paths.path_readings`), the stricter
-    winning. Paths no key
+ResourceKey = str | re.Pattern[str]
+
+
+def is_regex_key(key: ResourceKey) -> bool:
+    """Whether flask-cors reads ``key`` as a regex (else: a literal path, compared whole).
+
+    >>> is_regex_key("/api/*"), is_regex_key("/api/v1.0"), is_regex_key(re.compile("/x"))
+    (True, False, True)
+    """
+    return isinstance(key, re.Pattern) or not _FLASK_CORS_REGEX_HINTS.isdisjoint(key)
+
+
+def _order(key: ResourceKey) -> tuple[int, int, int, int]:
+    """flask-cors's order: literal paths first, then compiled regexes, then regex strings;
+    within each, more ``/`` first, then longer first."""
+    text = key.pattern if isinstance(key, re.Pattern) else key
+    kind = (0, 0) if not is_regex_key(key) else (1, 0) if isinstance(key, re.Pattern) else (1, 1)
+    return (*kind, -text.count("/"), -len(text))
+
+
+class ResourceRules(PathRules):
+    """flask-cors's ``resources``: each key with its policy, in flask-cors's order.
+
+    A key without regex syntax is a literal path, equal to the whole path
+    (``"/api/v1.0"`` covers only ``/api/v1.0``); any other key (``r"/api/*"``, a compiled
+    regex) matches when ``re.match(key, path)`` does, so ``r"/api/*"`` covers every path
+    starting with ``/api``. Literal keys are tried first, then compiled regexes, then
+    regex strings, each by specificity (more ``/``, then longer), as flask-cors does.
+    The path is the routed, percent-decoded ``PATH_INFO``, case-sensitive; as with
+    :class:`~cors_core.PathRules`, a path with a dot segment gets no CORS and one with
+    repeated slashes is judged as sent and merged, the stricter winning. Paths no key
     matches get no CORS headers.
+
+    >>> rules = ResourceRules([("/api/public", CORSPolicy(allow_origins=["*"]))])
+    >>> rules.for_path("/api/public") is not None, rules.for_path("/api/public-admin")
+    (True, None)
     """
 
-    def __init__(self, rules: Iterable[tuple[str, CORSPolicy]]) -> None:
+    def __init__(self, rules: Iterable[tuple[ResourceKey, CORSPolicy]]) -> None:
+        ordered = sorted(rules, key=lambda rule: _order(rule[0]))
         super().__init__({})  # PathRules decides; only the matching of paths differs
-        ordered = sorted(rules, key=lambda rule: len(rule[0]), reverse=True)
-        self._rules = [(re.compile(key), policy) for key, policy in ordered]
+        self._literal = {key: policy for key, policy in ordered if not is_regex_key(key)}
+        self._regexes = [
+            (key if isinstance(key, re.Pattern) else re.compile(key), policy)
+            for key, policy in ordered
+            if is_regex_key(key)
+        ]
+        self._ordered = ordered
+
+    def rules(self) -> tuple[tuple[str, Any], ...]:
+        """Every key as written, in the order they are tried.
+
+        >>> ResourceRules([(r"/api/.*", CORSPolicy()), ("/health", CORSPolicy())]).rules()
+        (('/health', CORSPolicy(...)), ('/api/.*', CORSPolicy(...)))
+        """
+        return tuple(
+            (key.pattern if isinstance(key, re.Pattern) else key, policy)
+            for key, policy in self._ordered
+        )
+
+    @property
+    def websocket_origins(self) -> bool:
+        """Whether any resource's policy checks websocket origins."""
+        return any(policy.websocket_origins for _, policy in self._ordered)
 
     def _lookup(self, path: str) -> CORSPolicy | None:
-        """The policy of the first (longest) key matching one reading of ``path``."""
-        for pattern, policy in self._rules:
+        """The policy of the first key matching one reading of ``path``."""
+        if path in self._literal:
+            return self._literal[path]
+        for pattern, policy in self._regexes:
             if pattern.match(path):
                 return policy
         return None
 
 
-def _resources(value: object) -> list[tuple[str, dict[str, Any]]] | Problem:
-    if isinstance(value, str):
-        return [(value, {})]
+def _resources(value: object) -> list[tuple[ResourceKey, dict[str, Any]]] | Problem:
+    if isinstance(value, str | re.Pattern):
+        return [(_fix_star(value), {})]
     if isinstance(value, Mapping):
-        rules: list[tuple[str, dict[str, Any]]] = []
+        rules: list[tuple[ResourceKey, dict[str, Any]]] = []
         for key, options in value.items():
             if not isinstance(options, Mapping):
                 return Problem(
@@ -228,16 +282,21 @@ def _resources(value: object) -> list[tuple[str, dict[str, Any]]] | Problem:
                     "maps to something other than a dict",
                     "map each path regex to a dict of options",
                 )
-            rules.append((key, dict(options)))
+            rules.append((_fix_star(key), dict(options)))
         return rules
     if isinstance(value, Iterable):
-        return [(key, {}) for key in value]
+        return [(_fix_star(key), {}) for key in value]
     return Problem(
         "resources",
         repr(value),
         "is not a dict, a list or a string",
         "write resources={r'/api/*': {'origins': [...]}}",
     )
+
+
+def _fix_star(key: Any) -> Any:
+    """flask-cors reads a key of ``"*"`` (not a valid regex) as ``".*"``."""
+    return ".*" if key == "*" else key
 
 
 def build(options: Mapping[str, Any]) -> Engine:
@@ -267,20 +326,33 @@ def build(options: Mapping[str, Any]) -> Engine:
     if isinstance(rules, Problem):
         raise ConfigError([*problems, rules])
     top = {k: v for k, v in options.items() if k in known and k != "resources"}
-    built: list[tuple[str, CORSPolicy]] = []
+    built: list[tuple[ResourceKey, CORSPolicy]] = []
     for key, overrides in rules:
-        try:
-            compiled = re.compile(key)
-        except (re.error, TypeError) as exc:
+        if not isinstance(key, str | re.Pattern):
             problems.append(
-                Problem("resources", repr(key), f"does not compile ({exc})", "fix the path regex")
+                Problem(
+                    "resources",
+                    repr(key),
+                    "is not a path or a regex",
+                    "write the path as a string, e.g. r'/api/*'",
+                )
             )
             continue
-        # The path is the attacker's: a key that can backtrack is refused (ReDoS).
-        for problem, fix in backtracking_problems(compiled):
-            problems.append(
-                Problem("resources", repr(key), problem.replace("Origin", "request path"), fix)
-            )
+        if is_regex_key(key):
+            try:
+                compiled = key if isinstance(key, re.Pattern) else re.compile(key)
+            except re.error as exc:
+                problems.append(
+                    Problem(
+                        "resources", repr(key), f"does not compile ({exc})", "fix the path regex"
+                    )
+                )
+                continue
+            # The path is the attacker's: a key that can backtrack is refused (ReDoS).
+            for problem, fix in backtracking_problems(compiled):
+                problems.append(
+                    Problem("resources", repr(key), problem.replace("Origin", "request path"), fix)
+                )
         merged = {**top, **overrides}
         if "allow_origins" in overrides or "origins" in overrides:
             merged.pop("origins" if "allow_origins" in overrides else "allow_origins", None)

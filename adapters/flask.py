@@ -35,10 +35,16 @@ Example::
 from __future__ import annotations
 
 import functools
+import weakref
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from adapters._flask_cors_options import FLASK_CORS_CONFIG_KEYS, build
+from adapters._flask_cors_options import (
+    FLASK_CORS_CONFIG_KEYS,
+    FLASK_CORS_NAMES,
+    build,
+    translate,
+)
 from adapters.wsgi import CORSMiddleware
 from cors_core import Action, ConfigError, Problem
 from cors_core.integration import (
@@ -74,6 +80,8 @@ CONFIG_KEYS: Mapping[str, str] = {
 _POLICY_KEY = "CORS_POLICY"
 _EXTENSION = "cors_core"
 _VIEW_ATTR = "__cors_core_policy__"
+#: Set on a blueprint that ``CORS(blueprint)`` was given.
+_EXTENSION_ON_BLUEPRINT = "__cors_core_installed__"
 _DISABLED = "disabled"
 #: Set in the WSGI environ by the app-level layer: a ``@cross_origin`` wrapper then
 #: leaves the request to it (the decision is made once).
@@ -156,10 +164,12 @@ class CORS:
         from flask import Blueprint
 
         if isinstance(app, Blueprint):
-            name = app.name
-            app.record_once(
-                lambda state: self._install(cast("Flask", state.app), state.name or name)
-            )
+            if getattr(app, _EXTENSION_ON_BLUEPRINT, False):
+                raise ConfigError([_twice(f"CORS({app.name!r} blueprint)")])
+            setattr(app, _EXTENSION_ON_BLUEPRINT, True)
+            # Every registration (a blueprint may be registered twice under two names, or
+            # nested in another): its endpoints are named "<parents>.<name>.<view>".
+            app.record(lambda state: self._install(cast("Flask", state.app), _full_name(state)))
             return
         self._install(app, None)
 
@@ -192,15 +202,101 @@ class CORS:
         return middleware.default.policy
 
 
-def _view_options(policy: Engine | None, options: dict[str, Any], enabled: bool) -> Any:
-    """The decorator's engine (``_DISABLED`` for ``enabled=False``)."""
-    if not enabled:
-        if policy is not None or options:
-            raise ConfigError(
-                [Problem("enabled", "False", "was given with options", "drop the options")]
+#: Options that say the same thing in the two vocabularies: a view's option replaces the
+#: app config's option of its group (``origins`` replaces ``CORS_ALLOW_ORIGINS`` too).
+_SYNONYMS: tuple[frozenset[str], ...] = (
+    frozenset({"origins", "allow_origins", "allow_origin_regex", "allow_origin_predicate"}),
+    frozenset({"methods", "allow_methods"}),
+    frozenset({"supports_credentials", "allow_credentials"}),
+)
+
+
+def _merged(config: Mapping[str, Any], options: Mapping[str, Any]) -> dict[str, Any]:
+    """``app.config``'s options with a view's options over them (flask-cors's merge)."""
+    merged = {k: v for k, v in config.items() if k != "resources"}
+    for name in options:
+        for group in _SYNONYMS:
+            if name in group:
+                for other in group:
+                    merged.pop(other, None)
+        merged.pop(name, None)
+    merged.update(options)
+    return merged
+
+
+class _Mark:
+    """What ``@cross_origin`` leaves on a view: a ready engine (``policy=``), or options
+    merged, as flask-cors merges them, over each app's ``CORS_*`` configuration (its
+    ``CORS_ORIGINS``, ``CORS_SUPPORTS_CREDENTIALS`` ...) when the view first serves a
+    request of that app; the engine is then kept for that app."""
+
+    __slots__ = ("_engines", "_fixed", "options")
+
+    def __init__(self, policy: Engine | None, options: dict[str, Any]) -> None:
+        self.options = options
+        self._fixed = None if policy is None else resolve_policy(policy, options)
+        self._engines: weakref.WeakKeyDictionary[Any, tuple[Engine, Gate, Any]] = (
+            weakref.WeakKeyDictionary()
+        )
+        if policy is None:
+            _check_view_options(options)
+
+    def engine(self, app: Flask) -> Engine:
+        """The view's engine in ``app`` (built on first use; :class:`ConfigError` if the
+        merged options are refused)."""
+        return self._built(app)[0]
+
+    def decider(self, app: Flask) -> tuple[Gate, Any]:
+        """The view's :class:`Gate` in ``app`` and its decide step (WSGI path, scheme)."""
+        _, gate, decide = self._built(app)
+        return gate, decide
+
+    def _built(self, app: Flask) -> tuple[Engine, Gate, Any]:
+        try:
+            return self._engines[app]
+        except KeyError:
+            pass
+        engine = self._fixed
+        if engine is None:
+            config, _ = _config_options(app.config)
+            engine = build(_merged(config, self.options))
+        gate = Gate(engine)
+        built = (engine, gate, gate.bind(wsgi_path, wsgi_scheme))
+        return self._engines.setdefault(app, built)
+
+
+def _check_view_options(options: Mapping[str, Any]) -> None:
+    """What can be checked before the app is known: names, and the options' own values
+    (the rest, such as credentials without origins, may come from ``app.config``)."""
+    known = set(OPTION_NAMES) | set(FLASK_CORS_NAMES)
+    problems = [
+        Problem(name, "", "is not a CORS option", suggest(name, sorted(known), "remove it"))
+        for name in options
+        if name not in known
+    ]
+    if "resources" in options:
+        problems.append(
+            Problem(
+                "resources",
+                "",
+                "applies to CORS(app), not to one view",
+                "remove it: the decorator's options govern the view it decorates",
             )
-        return _DISABLED
-    return _engine(policy, options)
+        )
+    problems += translate({k: v for k, v in options.items() if k in known})[1]
+    if not problems:
+        # The options' own values (a malformed origin ...): problems of options the view
+        # sets stay whatever app.config adds; the others may be fixed by app.config.
+        given = set(options)
+        for group in _SYNONYMS:
+            if given & group:
+                given |= group
+        try:
+            build(options)
+        except ConfigError as exc:
+            problems = [p for p in exc.problems if p.option.split("[")[0] in given]
+    if problems:
+        raise ConfigError(problems)
 
 
 def cross_origin(
@@ -209,10 +305,16 @@ def cross_origin(
     """Give one view its own policy, replacing the app's for that view, preflight included.
 
     Takes :class:`~cors_core.CORSPolicy` keywords or flask-cors's (``origins``,
-    ``methods``, ``supports_credentials`` ...), or ``policy=``; the policy is validated
-    when the module is imported. As in flask-cors, ``@cross_origin()`` with no origin
-    option allows every origin (without credentials). ``enabled=False`` turns CORS off
-    for the view (same as :func:`no_cors`).
+    ``methods``, ``supports_credentials`` ...), or ``policy=``. As in flask-cors, the
+    options are merged over the app's ``CORS_*`` configuration (``CORS_ORIGINS``,
+    ``CORS_ALLOW_ORIGINS``, ``CORS_SUPPORTS_CREDENTIALS`` ...), the view's options
+    winning: ``@cross_origin()`` with ``CORS_ORIGINS`` set allows those origins, and with
+    no origin anywhere it allows every origin (without credentials). Option names and
+    values are checked when the module is imported; the merged policy is built, and a
+    refused one raises :class:`~cors_core.ConfigError`, when the view first serves a
+    request (or, with ``CORS(app)``, when its middleware first meets the view).
+    ``policy=`` takes a ready engine instead (``app.config`` is then not read).
+    ``enabled=False`` turns CORS off for the view (same as :func:`no_cors`).
 
     It works without ``CORS(app)``: placed below ``@app.route`` (as flask-cors requires),
     the view answers preflights itself (Flask's automatic ``OPTIONS`` is turned off for
@@ -228,11 +330,13 @@ def cross_origin(
         def item(item_id: int) -> dict[str, int]:
             return {"id": item_id}
     """
-    resolved = _view_options(policy, options, enabled)
-    if resolved == _DISABLED:
+    if not enabled:
+        if policy is not None or options:
+            raise ConfigError(
+                [Problem("enabled", "False", "was given with options", "drop the options")]
+            )
         return no_cors
-    gate = Gate(resolved)
-    decide = gate.bind(wsgi_path, wsgi_scheme)
+    resolved = _Mark(policy, options)
 
     def mark(view: F) -> F:
         @functools.wraps(view)
@@ -242,6 +346,7 @@ def cross_origin(
             environ = request.environ
             if environ.get(_HANDLED):  # CORS(app) applies this view's policy itself
                 return view(*args, **kwargs)
+            gate, decide = resolved.decider(current_app._get_current_object())  # type: ignore[attr-defined]
             origin, method, names, pna, host = read_environ(environ, gate.want_host)
             decision = decide(request.method, origin, method, names, pna, host, environ)
             if decision.action is Action.RESPOND:
@@ -286,6 +391,21 @@ def no_cors(view: F) -> F:
     return view
 
 
+def _full_name(state: Any) -> str:
+    """The dotted name a blueprint registration gives its endpoints (parents first)."""
+    return ".".join(part for part in (state.name_prefix, state.name) if part)
+
+
+def _twice(what: str) -> Problem:
+    return Problem(
+        what,
+        "",
+        "is installed a second time (one policy per app or blueprint)",
+        "call it once with every option; in an app factory create the extension once "
+        "(cors = CORS(...)) and call cors.init_app(app) for each app",
+    )
+
+
 class _FlaskCORS:
     """The WSGI callable installed as ``app.wsgi_app``: picks the policy, then delegates.
 
@@ -304,11 +424,11 @@ class _FlaskCORS:
     def add(self, policy: Engine, blueprint: str | None) -> None:
         if blueprint is None:
             if self.default is not None:
-                raise RuntimeError("CORS is already installed on this Flask app")
+                raise ConfigError([_twice("CORS(app)")])
             self.default = CORSMiddleware(self.wsgi_app, policy=policy)
         else:
             if blueprint in self._blueprints:
-                raise RuntimeError(f"CORS is already installed on blueprint {blueprint!r}")
+                raise ConfigError([_twice(f"CORS({blueprint!r} blueprint)")])
             self._blueprints[blueprint] = policy
 
     def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
@@ -320,6 +440,8 @@ class _FlaskCORS:
             return self._app_policy(environ, start_response)
         if marked == _DISABLED:
             return self.wsgi_app(environ, start_response)
+        if isinstance(marked, _Mark):
+            marked = marked.engine(self.app)
         return self._middleware(marked)(environ, start_response)
 
     def _app_policy(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
@@ -328,11 +450,23 @@ class _FlaskCORS:
         return self.default(environ, start_response)
 
     def _any_marked(self) -> bool:
-        """Whether any view carries a mark; recomputed only when views were added."""
+        """Whether any view carries a mark; recomputed only when views were added, when
+        every marked view's policy is built for this app (a refused one raises
+        :class:`ConfigError` naming every problem, before any view answers)."""
         views = self.app.view_functions
         count, marked = self._marks_seen
         if count != len(views):
-            marked = any(hasattr(view, _VIEW_ATTR) for view in views.values())
+            marks = [getattr(view, _VIEW_ATTR, None) for view in views.values()]
+            problems: list[Problem] = []
+            for found in marks:
+                if isinstance(found, _Mark):
+                    try:
+                        found.engine(self.app)
+                    except ConfigError as exc:
+                        problems += exc.problems
+            if problems:
+                raise ConfigError(problems)
+            marked = any(found is not None for found in marks)
             self._marks_seen = (len(views), marked)
         return marked
 

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any, TypeAlias
 
 from cors_core._decision import Action, Decision, Reason, ReasonCode
 from cors_core._errors import ConfigError, Problem
 from cors_core._policy import CORSPolicy
+from cors_core._rejection import reject
 
-__all__ = ["PathPolicy", "PathRules", "is_engine", "normalize_path", "path_readings"]
+__all__ = [
+    "PathPolicy",
+    "PathRules",
+    "has_dot_segment",
+    "is_engine",
+    "normalize_path",
+    "path_readings",
+]
 
 #: What a path may map to: a :class:`CORSPolicy`, or any other engine with the same
 #: ``decide``/``decide_websocket`` methods and ``websocket_origins`` (a
@@ -37,8 +46,9 @@ def is_engine(value: object) -> bool:
 def normalize_path(path: str) -> str:
     """``path`` with ``.``/``..`` segments resolved and repeated slashes collapsed.
 
-    One of the readings :class:`PathRules` judges (see :func:`path_readings`): what a
-    proxy or a server that normalises paths would route. ``path`` is already
+    What a proxy or a server that normalises paths would route (:class:`PathRules` gives
+    a path with dot segments no CORS, and judges repeated slashes both ways). ``path`` is
+    already
     percent-decoded once by the server (``scope["path"]``, ``PATH_INFO``): nothing is
     decoded again (``%2e`` here is a literal ``%2e``, sent as ``%252e``), ``+`` stays
     ``+`` and case is kept.
@@ -74,33 +84,37 @@ def _resolve(path: str, *, dots: bool, collapse: bool) -> str:
     return result
 
 
-def path_readings(path: str) -> tuple[str, ...]:
-    """Every path a router may serve for the routed path ``path``, ``path`` itself first.
+def has_dot_segment(path: str) -> bool:
+    """Whether ``path`` has a ``.`` or ``..`` segment.
 
-    Routers (Starlette, werkzeug, Django) route the decoded path as it is, dot segments
-    and repeated slashes included (``/internal/../public`` reaches a catch-all under
-    ``/internal``); a proxy or server in front may resolve them (``/public``) or
-    collapse slashes only (werkzeug redirects ``/a//b`` to ``/a/b``). :class:`PathRules`
-    judges every reading and applies the strictest answer.
+    Browsers never send one: they resolve dot segments, ``%2e`` spellings included, before
+    a request leaves. One reaches the app only when a client writes it by hand or hides a
+    ``/`` from the browser as ``%2F`` (``/internal/..%2Fpublic``), and routers then serve
+    it as it is (from a catch-all under ``/internal``) while a proxy may resolve it
+    (``/public``). :class:`PathRules` gives such a path no CORS at all.
 
-    >>> path_readings("/internal/../public")
-    ('/internal/../public', '/public')
-    >>> path_readings("/a//./b")
-    ('/a//./b', '/a/./b', '/a//b', '/a/b')
-    >>> path_readings("/api/users")
-    ('/api/users',)
+    >>> has_dot_segment("/internal/../public"), has_dot_segment("/a/.well-known/x")
+    (True, False)
     """
-    if not _odd(path):
+    return "/." in path and _DOT_SEGMENT.search(path) is not None
+
+
+_DOT_SEGMENT = re.compile(r"/\.\.?(?:/|$)")
+_SLASHES = re.compile(r"//+")
+
+
+def path_readings(path: str) -> tuple[str, ...]:
+    """The paths a router may serve for the routed path ``path``: ``path`` itself, and
+    with repeated slashes merged (werkzeug merges them, Starlette and Django do not).
+
+    (A path with a dot segment has no reading with CORS: see :func:`has_dot_segment`.)
+
+    >>> path_readings("/a//b/"), path_readings("/api/users")
+    (('/a//b/', '/a/b/'), ('/api/users',))
+    """
+    if "//" not in path:
         return (path or "/",)
-    readings = dict.fromkeys(
-        (
-            path,
-            _resolve(path, dots=False, collapse=True),
-            _resolve(path, dots=True, collapse=False),
-            _resolve(path, dots=True, collapse=True),
-        )
-    )
-    return tuple(readings)
+    return (path, _SLASHES.sub("/", path))
 
 
 class PathRules:
@@ -110,10 +124,13 @@ class PathRules:
     (``"/api/*"`` covers ``/api`` and everything below it, not ``/apix``). The
     most specific pattern wins whatever the order: an exact path beats any
     prefix, a longer prefix beats a shorter one. Matching is on the path the
-    application routes (percent-decoded once, as Starlette, Flask and Django see it:
-    ``/api/%69nternal`` is ``/api/internal``), case-sensitive, ``+`` kept, after dot
-    segments are resolved and repeated slashes collapsed (:func:`normalize_path`), so one
-    configuration gives one answer on every server. Paths no rule covers use ``default``.
+    application routes (percent-decoded once, below the mount point, as Starlette, Flask
+    and Django see it: ``/api/%69nternal`` is ``/api/internal``), case-sensitive, ``+``
+    kept. Where a router may serve a path in more than one way, the stricter answer wins:
+    a path with a ``.`` or ``..`` segment gets no CORS (:func:`has_dot_segment`), one
+    with repeated slashes is judged as sent and merged (:func:`path_readings`), and an
+    exact rule also covers its slash twin (see :meth:`for_path`). Paths no rule covers use
+    ``default``.
     A path may map to any policy kind: a :class:`CORSPolicy`, a bucket's rules
     (:func:`cors_core.buckets.from_s3`), another engine (see :data:`PathPolicy`), or ``None``.
 
@@ -208,6 +225,9 @@ class PathRules:
         stricter answer wins: ``None`` beats any policy, and between policies each request
         gets the strictest of their decisions.
 
+        A path with a ``.`` or ``..`` segment, which browsers never send, has no CORS
+        (:func:`has_dot_segment`).
+
         >>> rules = PathRules({"/internal/*": None, "/health": None},
         ...                   default=CORSPolicy(allow_origins=["*"]))
         >>> rules.for_path("/internal/../public") is None, rules.for_path("/health/") is None
@@ -215,6 +235,8 @@ class PathRules:
         """
         if not _odd(path) and path not in self._twinned:
             return self._lookup(path or "/")
+        if has_dot_segment(path):
+            return None
         return _strictest(self._candidates(path))
 
     def _candidates(self, path: str) -> tuple[PathPolicy | None, ...]:
@@ -256,7 +278,7 @@ class PathRules:
         """
         policy = self.for_path(path)
         if policy is None:
-            return _NO_CORS
+            return _DOTS if has_dot_segment(path) else _NO_CORS
         return policy.decide(
             method,
             origin,
@@ -279,6 +301,8 @@ class PathRules:
         >>> rules.decide_websocket("https://evil.example", "h", "wss", path="/x/../ws/c").status
         403
         """
+        if origin is not None and has_dot_segment(path):
+            return _WEBSOCKET_DOTS
         answer = _NO_CORS
         for policy in self._candidates(path):
             if policy is not None:
@@ -405,4 +429,17 @@ _DIFFERENT = Decision.build(
 
 _DIFFERENT_NO_ORIGIN = Decision.build(
     Action.ACTUAL, True, Reason(ReasonCode.NO_ORIGIN), vary_origin=True
+)
+
+_DOTS_SENTENCE = (
+    "the path has a '.' or '..' segment, which browsers never send (they resolve them "
+    "first): routers serve it as it is and proxies may resolve it, so it gets no CORS"
+)
+_DOTS = Decision.build(
+    Action.PASS, True, Reason(ReasonCode.NO_CORS_FOR_PATH, detail="dots", sentence=_DOTS_SENTENCE)
+)
+_WEBSOCKET_DOTS = reject(
+    Reason(ReasonCode.WEBSOCKET_ORIGIN, detail="dots", sentence=_DOTS_SENTENCE),
+    debug=False,
+    preflight=False,
 )

@@ -83,12 +83,14 @@ def test_decide_forwards_preflight_arguments() -> None:
         ("/ADMIN/x", "A"),
         ("/admin", "B"),
         ("/admin/x", "B"),
-        # Routers serve the path as it is, a proxy may resolve it: both readings apply.
-        ("/api/../admin", "A+B"),
+        # Dot segments (which browsers never send): no CORS, whatever the rules.
+        ("/api/../admin", "None"),
         ("/api/%2e%2e/admin", "A"),  # a literal '%2e%2e' (sent as %252e%252e), not a dot
-        ("/api//../admin/x", "A+B"),
-        ("/api/./x", "A"),
-        ("/admin/../api/x", "B+A"),
+        ("/api//../admin/x", "None"),
+        ("/api/./x", "None"),
+        ("/admin/../api/x", "None"),
+        ("/.well-known/x", "A"),  # a dot starting a name is no dot segment
+        ("/admin/.x/..y", "B"),
         ("//admin/x", "A+B"),  # werkzeug merges repeated slashes (and redirects)
         ("/api//admin", "A"),
         ("/admin//x", "B"),
@@ -176,45 +178,53 @@ def test_an_exact_rule_covers_its_slash_twin() -> None:
     assert (d.action, d.headers, d.reason.code) == (Action.PASS, (), ReasonCode.NO_CORS_FOR_PATH)
 
 
-def test_dot_segments_after_an_encoded_slash_are_judged_as_routed() -> None:
+def test_dot_segments_after_an_encoded_slash_get_no_cors() -> None:
     """``/internal/..%2Fpublic`` reaches the app as ``/internal/../public``, which routers
     serve from a catch-all under /internal: no CORS, not the default's ``*``."""
     rules = PathRules({"/internal/*": None}, default=C)
-    d = rules.decide("GET", "https://evil.example", path="/internal/../public")
-    assert (d.action, d.headers) == (Action.PASS, ())
+    for path in ("/internal/../public", "/public/./x", "/x/..", "/..", "/public/x/."):
+        d = rules.decide("GET", "https://evil.example", path=path)
+        assert (d.action, d.headers, d.reason.code) == (
+            Action.PASS,
+            (),
+            ReasonCode.NO_CORS_FOR_PATH,
+        ), path
+        assert "'..' segment" in d.reason.message
+        d = rules.decide("OPTIONS", "https://evil.example", "PUT", path=path)
+        assert (d.action, d.headers) == (Action.PASS, ()), path
     assert rules.decide("GET", "https://evil.example", path="/public").headers == (
         ("Access-Control-Allow-Origin", "*"),
     )
 
 
 def test_policies_that_disagree_give_the_strictest_decision() -> None:
-    rules = PathRules({"/a/*": A, "/b/*": B})
-    # A refusal under any reading is the answer (the routed reading's first).
-    d = rules.decide("GET", "https://a.example", path="/a/../b/x")
+    rules = PathRules({"/a/b/*": A, "/a/*": B})
+    # /a//b/x: /a/* as sent (Starlette, Django), /a/b/* merged (werkzeug).
+    d = rules.decide("GET", "https://a.example", path="/a//b/x")
     assert (d.allowed, d.reason.code) == (False, ReasonCode.ORIGIN_NOT_ALLOWED)
-    d = rules.decide("OPTIONS", "https://b.example", "GET", path="/a/../b/x")
+    d = rules.decide("OPTIONS", "https://b.example", "GET", path="/a//b/x")
     assert (d.status, d.allowed, d.reason.value) == (403, False, "https://b.example")
     # Allowed under both, but with different answers: no CORS at all.
     both = CORSPolicy(allow_origins=["https://a.example"], allow_credentials=True)
-    rules = PathRules({"/a/*": A, "/b/*": both})
-    d = rules.decide("GET", "https://a.example", path="/a/../b/x")
+    rules = PathRules({"/a/b/*": A, "/a/*": both})
+    d = rules.decide("GET", "https://a.example", path="/a//b/x")
     assert (d.action, d.headers, d.reason.code) == (Action.PASS, (), ReasonCode.NO_CORS_FOR_PATH)
     assert "several ways" in d.reason.message
     # Allowed with the same answer: that answer.
     same = CORSPolicy(allow_origins=["https://a.example"])
-    rules = PathRules({"/a/*": A, "/b/*": same})
-    d = rules.decide("GET", "https://a.example", path="/a/../b/x")
+    rules = PathRules({"/a/b/*": A, "/a/*": same})
+    d = rules.decide("GET", "https://a.example", path="/a//b/x")
     assert d.headers == (("Access-Control-Allow-Origin", "https://a.example"),)
     # No Origin, answers that differ: no CORS headers (a cached `*` must not serve the
     # stricter reading) and Vary: Origin.
-    rules = PathRules({"/a/*": CORSPolicy(allow_origins=["*"]), "/b/*": A})
-    for path in ("/a/../b/x", "/b/../a/x"):
-        d = rules.decide("GET", None, path=path)
-        assert (d.action, d.headers, d.vary_origin) == (Action.ACTUAL, (), True), path
-        assert d.reason.code == ReasonCode.NO_ORIGIN
+    rules = PathRules({"/a/b/*": CORSPolicy(allow_origins=["*"]), "/a/*": A})
+    d = rules.decide("GET", None, path="/a//b/x")
+    assert (d.action, d.headers, d.vary_origin) == (Action.ACTUAL, (), True)
+    assert d.reason.code == ReasonCode.NO_ORIGIN
     # No Origin, the same answer: that answer.
-    rules = PathRules({"/a/*": A, "/b/*": CORSPolicy(allow_origins=["https://a.example"])})
-    assert rules.decide("GET", None, path="/a/../b/x") is A.decide("GET", None)
+    rules = PathRules({"/a/b/*": A, "/a/*": CORSPolicy(allow_origins=["https://a.example"])})
+    d, alone = rules.decide("GET", None, path="/a//b/x"), A.decide("GET", None)
+    assert (d.action, d.headers, d.vary_origin) == (alone.action, alone.headers, alone.vary_origin)
 
 
 def test_nested_rules_see_the_path_and_a_none_reading_wins() -> None:
@@ -224,7 +234,7 @@ def test_nested_rules_see_the_path_and_a_none_reading_wins() -> None:
     assert rules.decide("GET", "https://a.example", path="/api/x").headers == (
         ("Access-Control-Allow-Origin", "https://a.example"),
     )
-    d = rules.decide("GET", "https://a.example", path="/api/private/../x")
+    d = rules.decide("GET", "https://a.example", path="/api//private/x")
     assert (d.action, d.headers) == (Action.PASS, ())
 
 
@@ -232,11 +242,18 @@ def test_websocket_handshakes_are_checked_if_any_reading_checks_them() -> None:
     """For websockets the strict answer is the origin check, not its absence."""
     chat = CORSPolicy(allow_origins=["https://a.example"])
     rules = PathRules({"/ws/*": chat, "/open/*": None})
-    for path in ("/ws/c", "/open/../ws/c", "/ws/../open/c", "/ws//c", "//ws/c"):
+    for path in ("/ws/c", "/ws//c", "//ws/c", "/ws/c/"):
         d = rules.decide_websocket("https://evil.example", "h", "wss", path=path)
         assert (d.status, d.allowed) == (403, False), path
         d = rules.decide_websocket("https://a.example", "h", "wss", path=path)
         assert d.allowed, path
+    # A dot segment (never sent by a browser): refused whatever the rules say.
+    for path in ("/open/../ws/c", "/ws/../open/c", "/open/./c"):
+        for origin in ("https://evil.example", "https://a.example"):
+            d = rules.decide_websocket(origin, "h", "wss", path=path)
+            assert (d.status, d.allowed) == (403, False), path
+            assert "'..' segment" in d.reason.message
+        assert rules.decide_websocket(None, "h", "wss", path=path).allowed  # not a browser
     d = rules.decide_websocket("https://evil.example", "h", "wss", path="/open/c")
     assert (d.action, d.reason.code) == (Action.PASS, ReasonCode.NO_CORS_FOR_PATH)
     # A nested engine gets the path for websockets too.
@@ -252,11 +269,8 @@ def test_websocket_handshakes_are_checked_if_any_reading_checks_them() -> None:
     [
         ("/api/users", ("/api/users",)),
         ("", ("/",)),
-        ("/internal/../public", ("/internal/../public", "/public")),
-        ("/a//../b", ("/a//../b", "/a/../b", "/a/b", "/b")),
-        ("/a/./b/", ("/a/./b/", "/a/b/")),
-        ("/..", ("/..", "/")),
-        ("/a/b/..", ("/a/b/..", "/a/")),
+        ("/a//b", ("/a//b", "/a/b")),
+        ("///a////b//", ("///a////b//", "/a/b/")),
     ],
 )
 def test_path_readings(path: str, readings: tuple[str, ...]) -> None:

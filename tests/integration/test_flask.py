@@ -169,8 +169,9 @@ def test_init_app_for_app_factories_and_policy_object() -> None:
         trip = cors_trip(app.test_client(), "/x", origin=FRONT, method="DELETE")
         assert trip.verdict.code == "ok", trip.steps
     assert CORS.policy_for(first) is CORS.policy_for(second)
-    with pytest.raises(RuntimeError, match="already installed"):
+    with pytest.raises(ConfigError, match=r"CORS\(app\) is installed a second time") as info:
         cors.init_app(first)
+    assert "cors.init_app(app)" in info.value.problems[0].fix
 
 
 def test_policy_from_config_key() -> None:

@@ -111,7 +111,7 @@ def _from_policy(policy: CORSPolicy, to: Provider, errors: list[Problem]) -> lis
             )
         rule.methods = ["*"]
     else:
-        rule.methods = list(dict.fromkeys((*s.methods, "GET", "HEAD", "POST")))
+        rule.methods = list(s.methods)  # what a preflight may ask for, as configured
         for method in rule.methods:
             if to == "s3" and method not in S3_METHODS:
                 _problem(

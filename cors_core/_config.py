@@ -12,7 +12,6 @@ from typing import Any
 from cors_core._errors import ConfigError, CORSConfigWarning, Problem
 from cors_core._fetch import (
     FORBIDDEN_METHODS,
-    SAFELISTED_REQUEST_HEADERS,
     is_forbidden_request_header,
     is_token,
     normalize_method,
@@ -579,8 +578,6 @@ def validate(o: dict[str, Any]) -> Settings:
         for w in c.warnings:
             log_config_warning(w)
             warnings.warn(CORSConfigWarning(w), stacklevel=level)
-    lowered = {h.lower() for h in headers}
-    merged_headers = headers + tuple(h for h in SAFELISTED_REQUEST_HEADERS if h not in lowered)
     return Settings(
         allow_all_origins=allow_all,
         matcher=OriginMatcher.build(entries, regexes, predicate),
@@ -588,7 +585,7 @@ def validate(o: dict[str, Any]) -> Settings:
         allow_all_methods=all_methods,
         methods=methods,
         allow_all_headers=all_headers,
-        headers=merged_headers,
+        headers=headers,
         header_patterns=header_patterns,
         expose_all=expose_all,
         expose=expose,

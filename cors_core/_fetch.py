@@ -17,6 +17,7 @@ __all__ = [
     "NORMALIZED_METHODS",
     "SAFELISTED_METHODS",
     "SAFELISTED_REQUEST_HEADERS",
+    "STANDARD_METHODS",
     "TOKEN_RE",
     "ascii_lower",
     "ascii_upper",
@@ -36,10 +37,15 @@ FORBIDDEN_METHODS: frozenset[str] = frozenset({"CONNECT", "TRACE", "TRACK"})
 #: Methods ``fetch()`` upper-cases (Fetch "normalize a method"); every other one is sent as written.
 NORMALIZED_METHODS: frozenset[str] = frozenset({"DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"})
 #: Request-header names a browser sends without a preflight when their values are
-#: CORS-safelisted. The server always allows them, as starlette does, so a JSON
-#: ``Content-Type`` works with an empty ``allow_headers``; ``Range`` (safelisted only for a
-#: single ``bytes=N-[M]``) is left to the configuration.
+#: CORS-safelisted (``Range`` is safelisted only for a single ``bytes=N-[M]``). When a
+#: value is not safelisted (``Content-Type: application/json``) the browser asks, and the
+#: policy's ``allow_headers`` decides: the default lists these four names.
 SAFELISTED_REQUEST_HEADERS = ("accept", "accept-language", "content-language", "content-type")
+#: What ``allow_methods=["*"]`` covers: the standard methods a page may send (RFC 9110
+#: and PATCH); an extension method (``PURGE``) is allowed only by name.
+STANDARD_METHODS: frozenset[str] = frozenset(
+    {"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"}
+)
 #: Request-header names a page can never set (Fetch "forbidden request-header"), besides
 #: every ``proxy-*`` and ``sec-*`` name (see :func:`is_forbidden_request_header`).
 FORBIDDEN_REQUEST_HEADERS: frozenset[str] = frozenset(

@@ -21,7 +21,7 @@ from cors_core._config import (
 )
 from cors_core._decision import Action, Decision, Reason, ReasonCode, denied, refused
 from cors_core._errors import ConfigError
-from cors_core._fetch import SAFELISTED_METHODS, is_token
+from cors_core._fetch import SAFELISTED_REQUEST_HEADERS, STANDARD_METHODS, is_token
 from cors_core._headers import (
     MAX_REQUEST_HEADERS_LENGTH,
     TOO_LONG,
@@ -46,7 +46,6 @@ from cors_core._toml import read_toml
 
 __all__ = ["CORSPolicy"]
 
-_PNA_VARY = ", Access-Control-Request-Private-Network"
 _OK = Reason(ReasonCode.OK)
 _ACTUAL = Action.ACTUAL
 _NOT_ALLOWED = ReasonCode.ORIGIN_NOT_ALLOWED
@@ -73,8 +72,12 @@ class CORSPolicy:
       any-port patterns (``"http://localhost:*"``), or ``["*"]`` for every origin.
     - ``allow_origin_regex``: a regex (or list) matched with ``fullmatch``.
     - ``allow_origin_predicate``: ``callable(origin) -> bool`` asked last, every time.
-    - ``allow_methods`` / ``allow_headers``: lists or ``"*"`` (echo what is asked).
-      GET, HEAD and POST, and the CORS-safelisted request headers, are always allowed.
+    - ``allow_methods``: the methods a preflight may ask for, as listed (default GET, as
+      in starlette); ``"*"`` covers the standard methods (an extension method such as
+      ``PURGE`` is allowed by name only) and echoes the one asked.
+    - ``allow_headers``: the request headers a preflight may ask for, as listed (default
+      the four CORS-safelisted names: accept, accept-language, content-language,
+      content-type), ``x-amz-*`` patterns, or ``"*"`` (echo what is asked).
     - ``expose_headers``: response headers scripts may read; ``"*"`` only without credentials.
     - ``allow_credentials``: cookies/HTTP auth; forbids ``"*"`` origins.
     - ``max_age``: seconds browsers may cache a preflight (``None``: header omitted).
@@ -109,8 +112,8 @@ class CORSPolicy:
         allow_origins: Iterable[str] = (),
         allow_origin_regex: str | Iterable[str] | None = None,
         allow_origin_predicate: Callable[[str], bool] | None = None,
-        allow_methods: Iterable[str] | str = ("GET", "HEAD", "POST"),
-        allow_headers: Iterable[str] | str = (),
+        allow_methods: Iterable[str] | str = ("GET",),
+        allow_headers: Iterable[str] | str = SAFELISTED_REQUEST_HEADERS,
         expose_headers: Iterable[str] | str = (),
         allow_credentials: bool = False,
         max_age: int | None = 600,
@@ -172,8 +175,12 @@ class CORSPolicy:
                 ("Access-Control-Expose-Headers", "*" if s.expose_all else ", ".join(s.expose))
             )
         self._actual_tail = tuple(actual_tail)
-        self._methods = frozenset(s.methods) | SAFELISTED_METHODS
-        self._methods_value = ", ".join(dict.fromkeys((*s.methods, *sorted(SAFELISTED_METHODS))))
+        self._methods = frozenset(STANDARD_METHODS if s.allow_all_methods else s.methods)
+        self._methods_value = (
+            "every standard method: " + ", ".join(sorted(STANDARD_METHODS))
+            if s.allow_all_methods
+            else ", ".join(s.methods)
+        )
         self._headers = frozenset(h.lower() for h in s.headers)
         self._headers_value = ", ".join(s.headers)
         self._header_patterns = s.header_patterns
@@ -186,7 +193,7 @@ class CORSPolicy:
         ends = [(p[0], p[1]) for p in patterns if len(p) == 2 and p[1]]
         self._drop_ends = header_globs_regex(ends).sub if ends else None
         self._inner_patterns = tuple(p for p in patterns if len(p) > 2)
-        vary = PREFLIGHT_VARY + (_PNA_VARY if s.private_network else "")
+        vary = PREFLIGHT_VARY
         end: list[tuple[str, str]] = []
         if s.max_age is not None:
             end.append(("Access-Control-Max-Age", str(s.max_age)))
@@ -243,7 +250,12 @@ class CORSPolicy:
         return self
 
     def __repr__(self) -> str:
-        shown = {k: v for k, v in self._options.items() if v not in ((), None, False)}
+        shown = {
+            k: v
+            for k, v in self._options.items()
+            if v not in ((), None, False)
+            and not (k == "allow_headers" and v == SAFELISTED_REQUEST_HEADERS)
+        }
         args = ", ".join(f"{k}={v!r}" for k, v in shown.items())
         return f"CORSPolicy({args})"
 
@@ -442,7 +454,7 @@ class CORSPolicy:
             return self._reject(result.reason)
         if not is_token(method):
             return self._reject(Reason(ReasonCode.METHOD_MALFORMED, method))
-        if not s.allow_all_methods and method not in self._methods:
+        if method not in self._methods:
             return self._reject(method_refusal(method, self._methods_value, self._methods))
         names: tuple[str, ...] = ()
         extra: Sequence[str] = ()  # requested names only a pattern allows

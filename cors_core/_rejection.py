@@ -42,7 +42,10 @@ __all__ = [
 #: The header a ``debug=True`` policy explains its refusals in: ``<code>: <message>``.
 REASON_HEADER = "X-CORS-Reason"
 #: ``Vary`` of every preflight answer, allowed or refused.
-PREFLIGHT_VARY = "Origin, Access-Control-Request-Method, Access-Control-Request-Headers"
+PREFLIGHT_VARY = (
+    "Origin, Access-Control-Request-Method, Access-Control-Request-Headers, "
+    "Access-Control-Request-Private-Network"
+)
 _PREFIX = "CORS "
 _REJECTED = " rejected"
 _KINDS: tuple[Literal["preflight", "request"], ...] = ("preflight", "request")

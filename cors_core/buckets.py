@@ -98,7 +98,8 @@ Deliberate differences (this module is Fetch-exact first, provider-faithful seco
       ``Max-Age``, which browsers ignore there); every response, allowed, refused or
       without ``Origin``, varies on ``Origin``.
     - A preflight's ``Vary`` is the project's
-      ``Origin, Access-Control-Request-Method, Access-Control-Request-Headers``.
+      ``Origin, Access-Control-Request-Method, Access-Control-Request-Headers,
+      Access-Control-Request-Private-Network``.
     - Malformed ``Origin`` values are never allowed, even by ``*``; ``OPTIONS`` without
       ``Access-Control-Request-Method`` is an actual request (S3 answers 400/403), and
       ``Access-Control-Request-*`` headers on other methods are ignored.
@@ -229,8 +230,8 @@ def to_s3(policy: CORSPolicy | PathRules | BucketPolicy) -> dict[str, Any]:
     written as it is: S3's ``*`` matches any text, dots included, so the bucket matches the
     same well-formed origins (one or more labels, never the apex). ``http://localhost:*``
     becomes that entry plus ``http://localhost`` (S3's ``*`` needs one character; the
-    policy's ``:*`` also covers the default port). GET, HEAD and POST and
-    the CORS-safelisted request headers (which the policy always allows) are listed.
+    policy's ``:*`` also covers the default port). The methods and headers are the
+    policy's, as listed.
     Raises :class:`~cors_core.ConfigError` naming every setting S3 cannot express: origin
     regexes and predicates, per-path rules, ``allow_private_network``, methods other than
     GET, PUT, HEAD, POST, DELETE (or ``"*"``), header patterns with several ``*``, and
@@ -241,7 +242,7 @@ def to_s3(policy: CORSPolicy | PathRules | BucketPolicy) -> dict[str, Any]:
 
     >>> to_s3(CORSPolicy(allow_origins=["*"], allow_methods=["PUT"], max_age=3000))
     {'CORSRules': [{'AllowedHeaders': ['accept', 'accept-language', 'content-language', \
-'content-type'], 'AllowedMethods': ['PUT', 'GET', 'HEAD', 'POST'], 'AllowedOrigins': ['*'], \
+'content-type'], 'AllowedMethods': ['PUT'], 'AllowedOrigins': ['*'], \
 'MaxAgeSeconds': 3000}]}
     """
     result: dict[str, Any] = export_rules(policy, "s3")
@@ -261,7 +262,7 @@ def to_gcs(policy: CORSPolicy | PathRules | BucketPolicy) -> list[dict[str, Any]
 
     >>> to_gcs(CORSPolicy(allow_origins=["https://app.example.com"], allow_headers="*",
     ...                   expose_headers=["*"], max_age=None))
-    [{'origin': ['https://app.example.com'], 'method': ['GET', 'HEAD', 'POST'], \
+    [{'origin': ['https://app.example.com'], 'method': ['GET'], \
 'responseHeader': ['*']}]
     """
     result: list[dict[str, Any]] = export_rules(policy, "gcs")

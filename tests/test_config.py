@@ -279,7 +279,7 @@ def test_exposing_set_cookie(name: str) -> None:
 def test_standard_lowercase_methods_are_uppercased_without_warning() -> None:
     policy = _quiet(allow_origins=["https://a.example"], allow_methods=["put", "delete", "PUT"])
     d = policy.decide("OPTIONS", "https://a.example", "DELETE")
-    assert ("Access-Control-Allow-Methods", "PUT, DELETE, GET, HEAD, POST") in d.headers
+    assert ("Access-Control-Allow-Methods", "PUT, DELETE") in d.headers
 
 
 # ---------------------------------------------------------------------------------- scalars

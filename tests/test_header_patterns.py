@@ -22,9 +22,7 @@ def test_glob_and_regex_entries_match_whole_names_case_insensitively(entry: str)
     policy = CORSPolicy(allow_origins=[A], allow_methods=["PUT"], allow_headers=[entry])
     status, headers = _preflight(policy, "x-amz-date,x-amz-security-token")
     assert status == 204
-    assert headers["Access-Control-Allow-Headers"] == (
-        "accept, accept-language, content-language, content-type, x-amz-date, x-amz-security-token"
-    )
+    assert headers["Access-Control-Allow-Headers"] == "x-amz-date, x-amz-security-token"
     assert _preflight(policy, "x-amzdate")[0] == 403  # fullmatch: the '-' is literal
     assert _preflight(policy, "y-x-amz-date")[0] == 403  # anchored at the start
 
@@ -82,7 +80,7 @@ def test_names_keep_their_case_and_match_case_insensitively() -> None:
     assert dict(policy.decide("GET", A).headers)["Access-Control-Expose-Headers"] == "X-Status"
     status, headers = _preflight(policy, "x-token")
     assert status == 204
-    assert headers["Access-Control-Allow-Headers"].startswith("X-Token, accept")
+    assert headers["Access-Control-Allow-Headers"] == "X-Token"
 
 
 def test_unknown_options_are_reported_with_every_other_problem() -> None:

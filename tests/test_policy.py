@@ -16,7 +16,11 @@ from cors_core import Action, CORSPolicy, Decision, ReasonCode
 from cors_core._headers import merge_response_headers
 from cors_core.browser import Trip, simulate
 
-PREFLIGHT_VARY = ("Vary", "Origin, Access-Control-Request-Method, Access-Control-Request-Headers")
+PREFLIGHT_VARY = (
+    "Vary",
+    "Origin, Access-Control-Request-Method, Access-Control-Request-Headers, "
+    "Access-Control-Request-Private-Network",
+)
 SAFELISTED = "accept, accept-language, content-language, content-type"
 A = "https://app.example.com"
 EVIL = "https://evil.example"
@@ -184,8 +188,8 @@ def test_preflight_exact_headers() -> None:
     assert d.headers == (
         ("Access-Control-Allow-Origin", A),
         ("Access-Control-Allow-Credentials", "true"),
-        ("Access-Control-Allow-Methods", "PUT, DELETE, GET, HEAD, POST"),
-        ("Access-Control-Allow-Headers", f"Authorization, X-Token, {SAFELISTED}"),
+        ("Access-Control-Allow-Methods", "PUT, DELETE"),
+        ("Access-Control-Allow-Headers", "Authorization, X-Token"),
         ("Access-Control-Max-Age", "600"),
         PREFLIGHT_VARY,
     )
@@ -193,11 +197,59 @@ def test_preflight_exact_headers() -> None:
         policy,
         origin=A,
         method="PUT",
-        headers={"Authorization": "Bearer x", "X-Token": "1", "Content-Type": "application/json"},
+        headers={"Authorization": "Bearer x", "X-Token": "1"},
         credentials=True,
     )
     assert t.verdict.allowed, t.steps
     assert t.preflight is not None and t.preflight.status == 204
+    # A JSON body makes the browser ask for content-type, which the list does not name.
+    t = trip(
+        policy,
+        origin=A,
+        method="PUT",
+        headers={"Authorization": "Bearer x", "Content-Type": "application/json"},
+        credentials=True,
+    )
+    assert not t.verdict.allowed
+    assert t.preflight is not None and t.preflight.status == 403
+    d = policy.decide("OPTIONS", A, "PUT", "authorization,content-type")
+    assert (d.status, d.reason.code, d.reason.value) == (403, "header_not_allowed", "content-type")
+
+
+def test_the_configured_lists_mean_what_they_say() -> None:
+    """Nothing is added to allow_methods or allow_headers: GET, HEAD and POST, and the
+    CORS-safelisted names, are allowed in a preflight only when listed (the defaults list
+    them); '*' for methods covers the standard methods, an extension method by name only."""
+    only_get = CORSPolicy(allow_origins=[A], allow_methods=["GET"])
+    d = only_get.decide("OPTIONS", A, "POST", "content-type")
+    assert (d.status, d.reason.code, d.reason.value) == (403, "method_not_allowed", "POST")
+    assert "it allows GET)" in d.reason.message
+    ok = only_get.decide("OPTIONS", A, "GET")
+    assert dict(ok.headers)["Access-Control-Allow-Methods"] == "GET"
+    custom = CORSPolicy(allow_origins=[A], allow_methods=["PUT"], allow_headers=["x-custom"])
+    d = custom.decide("OPTIONS", A, "PUT", "content-type,x-custom")
+    assert (d.status, d.reason.value) == (403, "content-type")
+    assert dict(custom.decide("OPTIONS", A, "PUT", "x-custom").headers)[
+        "Access-Control-Allow-Headers"
+    ] == "x-custom"
+    default = CORSPolicy(allow_origins=[A])  # starlette's defaults: GET, safelisted names
+    d = default.decide("OPTIONS", A, "GET", "content-type")
+    assert d.status == 204
+    assert dict(d.headers)["Access-Control-Allow-Headers"] == SAFELISTED
+    assert dict(d.headers)["Access-Control-Allow-Methods"] == "GET"
+    d = default.decide("OPTIONS", A, "POST", "content-type")  # a JSON POST: not listed
+    assert (d.status, d.reason.value) == (403, "POST")
+    star = CORSPolicy(allow_origins=[A], allow_methods="*")
+    for method in ("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"):
+        answer = star.decide("OPTIONS", A, method)
+        assert answer.status == 204, method
+        assert dict(answer.headers)["Access-Control-Allow-Methods"] == method
+    for method in ("PURGE", "patch", "PROPFIND"):
+        d = star.decide("OPTIONS", A, method)
+        assert (d.status, d.reason.code) == (403, "method_not_allowed"), method
+        assert "every standard method" in d.reason.message
+    named = CORSPolicy(allow_origins=[A], allow_methods=["PURGE"])
+    assert named.decide("OPTIONS", A, "PURGE").status == 204
 
 
 def test_preflight_status_200_has_content_length_zero() -> None:
@@ -206,7 +258,7 @@ def test_preflight_status_200_has_content_length_zero() -> None:
     assert d.status == 200
     assert d.headers == (
         ("Access-Control-Allow-Origin", A),
-        ("Access-Control-Allow-Methods", "GET, HEAD, POST"),
+        ("Access-Control-Allow-Methods", "GET"),
         ("Access-Control-Allow-Headers", SAFELISTED),
         PREFLIGHT_VARY,
         ("Content-Type", "text/plain"),
@@ -254,15 +306,11 @@ def test_preflight_private_network() -> None:
     d = policy.decide("OPTIONS", A, "GET", None, True)
     assert d.headers == (
         ("Access-Control-Allow-Origin", A),
-        ("Access-Control-Allow-Methods", "GET, HEAD, POST"),
+        ("Access-Control-Allow-Methods", "GET"),
         ("Access-Control-Allow-Headers", SAFELISTED),
         ("Access-Control-Allow-Private-Network", "true"),
         ("Access-Control-Max-Age", "600"),
-        (
-            "Vary",
-            "Origin, Access-Control-Request-Method, Access-Control-Request-Headers, "
-            "Access-Control-Request-Private-Network",
-        ),
+        PREFLIGHT_VARY,
     )
     assert trip(policy, origin=A, private_network=True).verdict.allowed
     # not asked: not answered
@@ -552,7 +600,7 @@ def test_cache_flood_does_not_change_answers() -> None:
 def test_policy_repr_and_for_path() -> None:
     policy = CORSPolicy(allow_origins=[A], max_age=None)
     assert repr(policy) == "CORSPolicy(allow_origins=['https://app.example.com'], " + (
-        "allow_methods=('GET', 'HEAD', 'POST'), preflight_status=204)"
+        "allow_methods=('GET',), preflight_status=204)"
     )
     assert policy.for_path("/anything") is policy
     assert policy.options["allow_origins"] == [A]

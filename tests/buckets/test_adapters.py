@@ -25,7 +25,10 @@ from tests.scenario_table import Request, Result, call_asgi, call_wsgi
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "buckets" / "s3-cors.json"
 APP = "https://app.example.com"
-PREFLIGHT_VARY = "Origin, Access-Control-Request-Method, Access-Control-Request-Headers"
+PREFLIGHT_VARY = (
+    "Origin, Access-Control-Request-Method, Access-Control-Request-Headers, "
+    "Access-Control-Request-Private-Network"
+)
 EXPOSED = (
     "x-amz-request-id, x-amz-server-side-encryption, x-amz-version-id, Content-Length, "
     "Content-Type, Connection, Date, ETag, x-amz-delete-marker"

@@ -13,7 +13,10 @@ from cors_core.buckets import BucketPolicy, from_gcs, from_s3
 from cors_core.integration import Engine, Gate
 
 APP = "https://app.example.com"
-PREFLIGHT_VARY = "Origin, Access-Control-Request-Method, Access-Control-Request-Headers"
+PREFLIGHT_VARY = (
+    "Origin, Access-Control-Request-Method, Access-Control-Request-Headers, "
+    "Access-Control-Request-Private-Network"
+)
 END = (("Vary", PREFLIGHT_VARY), ("Content-Type", "text/plain"), ("Content-Length", "0"))
 REFUSED_HEADERS = (
     ("Content-Type", "text/plain; charset=utf-8"),

@@ -112,7 +112,7 @@ def test_check_blocked_method_on_debug_server(run: Run, debug_url: str) -> None:
     assert code == 1
     assert (
         "  server reason: method_not_allowed: method 'PATCH' is not in allow_methods "
-        "(it allows GET, POST, PUT, DELETE, HEAD): add it to allow_methods "
+        "(it allows GET, POST, PUT, DELETE): add it to allow_methods "
         "(methods are case-sensitive)"
     ) in out.splitlines()
 

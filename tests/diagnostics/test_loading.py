@@ -29,7 +29,7 @@ def test_pyproject_tool_cors(write_toml: Callable[..., str]) -> None:
     assert policy.allow_credentials is True
     d = policy.decide("OPTIONS", ORIGIN, "PUT")
     assert d.status == 403  # PUT not in the default methods
-    d = policy.decide("OPTIONS", ORIGIN, "POST")
+    d = policy.decide("OPTIONS", ORIGIN, "GET")
     assert dict(d.headers)["Access-Control-Max-Age"] == "60"
     assert isinstance(load_config(Path(path)), CORSPolicy)
 

@@ -26,16 +26,17 @@ ROOT = Path(__file__).resolve().parents[2]
 
 LOCAL = "http://localhost:8080"
 DENIED = "https://evil.example"
-PREFLIGHT_VARY = "Origin, Access-Control-Request-Method, Access-Control-Request-Headers"
+PREFLIGHT_VARY = (
+    "Origin, Access-Control-Request-Method, Access-Control-Request-Headers, "
+    "Access-Control-Request-Private-Network"
+)
 
 #: The policy most examples share: two local page origins, credentials, one exposed header.
 LOCAL_PREFLIGHT = {
     "access-control-allow-origin": LOCAL,
     "access-control-allow-credentials": "true",
-    "access-control-allow-methods": "GET, POST, PUT, DELETE, HEAD",
-    "access-control-allow-headers": (
-        "content-type, authorization, accept, accept-language, content-language"
-    ),
+    "access-control-allow-methods": "GET, POST, PUT, DELETE",
+    "access-control-allow-headers": "content-type, authorization",
     "access-control-max-age": "600",
     "vary": PREFLIGHT_VARY,
 }
@@ -68,10 +69,8 @@ EXAMPLES = [
         request_headers="content-type,x-request-id",
         preflight={
             "access-control-allow-origin": "https://app.example.com",
-            "access-control-allow-methods": "GET, PUT, HEAD, POST",
-            "access-control-allow-headers": (
-                "content-type, x-request-id, accept, accept-language, content-language"
-            ),
+            "access-control-allow-methods": "GET, PUT",
+            "access-control-allow-headers": "content-type, x-request-id",
             "access-control-max-age": "600",
             "vary": PREFLIGHT_VARY,
         },

@@ -160,6 +160,6 @@ def test_demo_buttons(demo: Demo, chromium: Chromium) -> None:
         "'x-secret' is not in allow_headers: add it to allow_headers "
         "(header names are case-insensitive)",
         "server: CORS preflight rejected: 'OPTIONS' '/api/items/1': [method_not_allowed] method "
-        "'DELETE' is not in allow_methods (it allows GET, POST, PUT, HEAD): add it to "
+        "'DELETE' is not in allow_methods (it allows GET, POST, PUT): add it to "
         "allow_methods (methods are case-sensitive)",
     }

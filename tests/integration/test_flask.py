@@ -49,9 +49,9 @@ def test_example_put_and_delete_are_preflighted_and_allowed(example_url: str) ->
     assert put.verdict.code == "ok", put.steps
     assert put.preflight is not None and put.preflight.status == 204
     pre = hdrs(put.preflight.response_headers)
-    assert pre["access-control-allow-methods"] == "GET, POST, PUT, DELETE, HEAD"
+    assert pre["access-control-allow-methods"] == "GET, POST, PUT, DELETE"
     assert pre["access-control-allow-headers"] == (
-        "content-type, authorization, accept, accept-language, content-language"
+        "content-type, authorization"
     )
     assert pre["access-control-max-age"] == "600"  # the keyword won over nothing in config
     assert put.actual is not None and put.actual.body == b'{"id":3,"name":"x","title":"x"}\n'
@@ -123,9 +123,7 @@ def test_preflights_never_reach_hooks_or_views() -> None:
         actual = httpx.put(base + "/api/data", headers={"Origin": FRONT, "X-Token": "t"})
     assert preflight.status_code == 204
     assert preflight.content == b""
-    assert preflight.headers["access-control-allow-headers"] == (
-        "x-token, accept, accept-language, content-language, content-type"
-    )
+    assert preflight.headers["access-control-allow-headers"] == "x-token"
     assert actual.status_code == 401  # the hook answered; its 401 is readable by the page
     assert actual.headers["access-control-allow-origin"] == FRONT
     assert [c for c in calls if c.endswith("/api/data")] == ["hook PUT /api/data"]

@@ -93,7 +93,7 @@ def test_flask_cors_keywords_are_translated() -> None:
     assert r.status_code == 204
     assert r.headers["Access-Control-Allow-Origin"] == "https://a.example.org"
     assert r.headers["Access-Control-Allow-Credentials"] == "true"
-    assert r.headers["Access-Control-Allow-Methods"] == "GET, PUT, HEAD, POST"
+    assert r.headers["Access-Control-Allow-Methods"] == "GET, PUT"
     assert r.headers["Access-Control-Max-Age"] == "600"
     assert r.headers["Access-Control-Allow-Headers"].endswith("x-company-id")
     r = client.get("/api/items", headers={"Origin": FRONT})
@@ -233,9 +233,7 @@ def test_cross_origin_works_without_cors_app() -> None:
     assert r.status_code == 204
     assert r.headers["Access-Control-Allow-Origin"] == FRONT
     assert r.headers["Access-Control-Allow-Credentials"] == "true"
-    assert r.headers["Access-Control-Allow-Headers"] == (
-        "x-token, accept, accept-language, content-language, content-type"
-    )
+    assert r.headers["Access-Control-Allow-Headers"] == "x-token"
     r = client.options(
         "/front", headers={"Origin": EVIL, "Access-Control-Request-Method": "DELETE"}
     )

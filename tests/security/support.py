@@ -36,7 +36,10 @@ ACAC = "access-control-allow-credentials"
 ACAM = "access-control-allow-methods"
 ACAH = "access-control-allow-headers"
 ACAPN = "access-control-allow-private-network"
-PREFLIGHT_VARY = "Origin, Access-Control-Request-Method, Access-Control-Request-Headers"
+PREFLIGHT_VARY = (
+    "Origin, Access-Control-Request-Method, Access-Control-Request-Headers, "
+    "Access-Control-Request-Private-Network"
+)
 CTRL_RE = re.compile(r"[\r\n\x00]")
 
 Headers = list[tuple[str, str]]

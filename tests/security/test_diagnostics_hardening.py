@@ -34,7 +34,10 @@ from tests.conftest import Run
 
 APP = "https://app.example.com"
 PRINTABLE_LINE = re.compile(r"[\x20-\x7e]*")
-PREFLIGHT_VARY = "Origin, Access-Control-Request-Method, Access-Control-Request-Headers"
+PREFLIGHT_VARY = (
+    "Origin, Access-Control-Request-Method, Access-Control-Request-Headers, "
+    "Access-Control-Request-Private-Network"
+)
 # Everything that must never reach a terminal or a log line raw.
 RAW_DANGER = re.compile(
     r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069]"

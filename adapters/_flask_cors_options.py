@@ -15,6 +15,7 @@ from datetime import timedelta
 from typing import Any
 
 from cors_core import ConfigError, CORSPolicy, PathRules, Problem
+from cors_core.audit import regex_admits
 from cors_core.integration import OPTION_NAMES, Engine, backtracking_problems, suggest
 
 __all__ = [
@@ -49,8 +50,6 @@ FLASK_CORS_CONFIG_KEYS: Mapping[str, str] = {
 }
 
 _ORIGIN_OPTIONS = ("allow_origins", "allow_origin_regex", "allow_origin_predicate")
-#: Regex syntax in an ``origins`` string (``.`` excluded: it is in every host name).
-_REGEX_CHARS = re.compile(r"[\\^$()\[\]{}?+|]")
 #: Our own origin patterns, which also contain ``*``: ``https://*.example.com``, ``:*``.
 _OUR_PATTERN = re.compile(r"[a-z][a-z0-9+.-]*://(\*\.[^*]+|[^*]+:\*)", re.IGNORECASE)
 
@@ -82,8 +81,13 @@ def _split(value: object) -> object:
     return value
 
 
-def _origins(value: object, out: dict[str, Any]) -> None:
-    """flask-cors ``origins``: a string, a list, compiled or string regexes."""
+def _origins(value: object, out: dict[str, Any]) -> list[Problem]:
+    """flask-cors ``origins``: a string, a list, compiled or string regexes, each read as
+    flask-cors reads it (a regex when it holds one of ``*\\]?$^[]()``, else a literal
+    compared whole). What would be broader here than there is refused with the fix:
+    a string flask-cors compares as a literal that matches no origin (two origins joined
+    by ``|`` or ``,``), our ``*.`` pattern syntax (a broken regex to flask-cors), and a
+    regex that admits foreign origins."""
     items: list[Any]
     if isinstance(value, str | re.Pattern):
         items = [value]
@@ -91,23 +95,75 @@ def _origins(value: object, out: dict[str, Any]) -> None:
         items = list(value)
     else:
         out["allow_origins"] = value  # the engine reports it
-        return
+        return []
     if "*" in items or ".*" in items:
         out["allow_origins"] = ["*"]
-        return
+        return []
+    problems: list[Problem] = []
     exact: list[Any] = []
     regexes: list[Any] = []
     for item in items:
-        if isinstance(item, re.Pattern) or (
-            isinstance(item, str)
-            and (_REGEX_CHARS.search(item) or ("*" in item and not _OUR_PATTERN.fullmatch(item)))
-        ):
+        if isinstance(item, str) and not is_regex_key(item):
+            joined = [part.strip() for part in re.split(r"[|,]", item) if part.strip()]
+            if len(joined) > 1:
+                problems.append(
+                    Problem(
+                        "origins",
+                        repr(item),
+                        "is compared whole by flask-cors, so it matched no origin; read as "
+                        "a list it would allow more than before",
+                        f"list them: origins={joined!r}",
+                    )
+                )
+                continue
+            exact.append(item)
+        elif isinstance(item, str) and _OUR_PATTERN.fullmatch(item):
+            scheme, _, host = item.partition("://")
+            regex = rf"{scheme}://([a-z0-9-]+\.)+{re.escape(host[2:])}"
+            problems.append(
+                Problem(
+                    "origins",
+                    repr(item),
+                    "is a regex to flask-cors ('*' repeats the '/' before it), so it matched "
+                    "no subdomain; read as a subdomain pattern it would allow more than "
+                    "before",
+                    f"write the regex you meant: origins=[r'{regex}'] (or allow_origins="
+                    f"[{item!r}], this library's subdomain pattern)",
+                )
+            )
+        elif isinstance(item, str | re.Pattern):
+            admits = regex_admits(item)
+            if admits:
+                origin, what = admits[0]
+                problems.append(
+                    Problem(
+                        "origins",
+                        f"r'{item.pattern if isinstance(item, re.Pattern) else item}'",
+                        f"admits foreign origins such as {origin!r} ({what})",
+                        f"anchor the host: origins=[r'{_anchored(item)}']",
+                    )
+                )
+                continue
             regexes.append(item)
         else:
-            exact.append(item)
+            exact.append(item)  # the engine reports it
     out["allow_origins"] = exact
     if regexes:
         out["allow_origin_regex"] = regexes
+    return problems
+
+
+def _anchored(regex: str | re.Pattern[str]) -> str:
+    """The regex a flask-cors origin regex was meant to be: its first host, any
+    subdomain, any port, nothing after."""
+    source = regex.pattern if isinstance(regex, re.Pattern) else regex
+    hosts = _HOST_IN_REGEX.findall(source)
+    host = hosts[0].replace("\\.", ".").replace("[.]", ".") if hosts else "example.com"
+    scheme = "https?" if re.match(r"https?\?|http\?", source) else "https"
+    return rf"{scheme}://([a-z0-9-]+\.)?{re.escape(host)}(:\d+)?"
+
+
+_HOST_IN_REGEX = re.compile(r"(?:[a-z0-9-]+(?:\\\.|\[\.\]|\.))+[a-z]{2,}", re.IGNORECASE)
 
 
 def _max_age(value: object) -> object:
@@ -162,7 +218,7 @@ def translate(options: Mapping[str, Any]) -> tuple[dict[str, Any], list[Problem]
                     Problem(name, "", "is given with allow_origins", "keep one of the two")
                 )
                 continue
-            _origins(value, out)
+            problems += _origins(value, out)
             continue
         target = FLASK_CORS_NAMES.get(name, name)
         if target is None:  # resources

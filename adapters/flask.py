@@ -80,6 +80,8 @@ CONFIG_KEYS: Mapping[str, str] = {
 _POLICY_KEY = "CORS_POLICY"
 _EXTENSION = "cors_core"
 _VIEW_ATTR = "__cors_core_policy__"
+#: Set on a function ``@cross_origin`` wrapped: its wrapper.
+_WRAPPER_ATTR = "__cors_core_wrapper__"
 #: Set on a blueprint that ``CORS(blueprint)`` was given.
 _EXTENSION_ON_BLUEPRINT = "__cors_core_installed__"
 _DISABLED = "disabled"
@@ -125,7 +127,9 @@ class CORS:
     :class:`~cors_core.ConfigError` naming the fix.
 
     As in flask-cors, ``CORS(app)`` with no origin option allows every origin (``*``,
-    without credentials). ``CORS(blueprint, ...)`` applies to that blueprint's routes.
+    without credentials). ``CORS(blueprint, ...)`` applies to that blueprint's routes
+    (nested blueprints included), with its own options only: as in flask-cors, a
+    blueprint's policy does not read ``app.config``.
     ``CORS(app)`` installs at once; ``CORS()`` then ``init_app(app)`` suits app
     factories (options given to the constructor apply to every app).
 
@@ -174,7 +178,10 @@ class CORS:
         self._install(app, None)
 
     def _install(self, app: Flask, blueprint: str | None) -> None:
-        from_config, config_policy = _config_options(app.config)
+        # A blueprint's policy is its own options alone: flask-cors reads no app.config
+        # for a blueprint, and merging it could widen the blueprint (credentials, exposed
+        # headers, origins the app allows).
+        from_config, config_policy = _config_options({} if blueprint else app.config)
         if self._policy is not None:  # explicit: app.config is not consulted
             policy = resolve_policy(self._policy, self._options)
         elif config_policy is not None:  # CORS_POLICY with other options is refused
@@ -316,11 +323,12 @@ def cross_origin(
     ``policy=`` takes a ready engine instead (``app.config`` is then not read).
     ``enabled=False`` turns CORS off for the view (same as :func:`no_cors`).
 
-    It works without ``CORS(app)``: placed below ``@app.route`` (as flask-cors requires),
-    the view answers preflights itself (Flask's automatic ``OPTIONS`` is turned off for
-    it) and its responses get the CORS headers. With ``CORS(app)`` installed, the app's
-    middleware applies the view's policy instead, before Flask, to error pages as well;
-    the decorator may then also sit above ``@app.route``.
+    Place it below ``@app.route``, as flask-cors requires. It works without
+    ``CORS(app)``: the view answers preflights itself (Flask's automatic ``OPTIONS`` is
+    turned off for it) and its responses get the CORS headers. With ``CORS(app)``
+    installed, the app's middleware applies the view's policy instead, before Flask, to
+    error pages as well, and a decorator placed above ``@app.route`` (which flask-cors
+    ignores) is refused with a :class:`ConfigError` at the first request.
 
     Example::
 
@@ -365,8 +373,11 @@ def cross_origin(
                 response.headers.extend(merged)
             return response
 
-        setattr(view, _VIEW_ATTR, resolved)
         setattr(wrapper, _VIEW_ATTR, resolved)
+        # The undecorated function stays unmarked (it may serve other routes, as in
+        # flask-cors); it remembers its wrapper so that a decorator placed above
+        # @app.route, which flask-cors ignores, is refused instead of applied.
+        setattr(view, _WRAPPER_ATTR, wrapper)
         # Flask would answer OPTIONS itself: the wrapper must see preflights.
         wrapper.provide_automatic_options = False  # type: ignore[attr-defined]
         wrapper.required_methods = ["OPTIONS"]  # type: ignore[attr-defined]
@@ -389,6 +400,26 @@ def no_cors(view: F) -> F:
     """
     setattr(view, _VIEW_ATTR, _DISABLED)
     return view
+
+
+def _misplaced(views: Mapping[str, Any]) -> list[Problem]:
+    """Views registered undecorated whose ``@cross_origin`` wrapper is registered nowhere:
+    the decorator sat above ``@app.route``, where flask-cors ignores it."""
+    registered = {id(view) for view in views.values()}
+    return [
+        Problem(
+            f"@cross_origin on {endpoint!r}",
+            "",
+            "is placed above @app.route, so the route serves the undecorated view "
+            "(flask-cors ignores it there)",
+            "put @cross_origin below @app.route (next to the function), or use @no_cors "
+            "and CORS(app, resources=...) for per-path policies",
+        )
+        for endpoint, view in views.items()
+        if getattr(view, _VIEW_ATTR, None) is None
+        and getattr(view, _WRAPPER_ATTR, None) is not None
+        and id(getattr(view, _WRAPPER_ATTR)) not in registered
+    ]
 
 
 def _full_name(state: Any) -> str:
@@ -457,7 +488,7 @@ class _FlaskCORS:
         count, marked = self._marks_seen
         if count != len(views):
             marks = [getattr(view, _VIEW_ATTR, None) for view in views.values()]
-            problems: list[Problem] = []
+            problems: list[Problem] = _misplaced(views)
             for found in marks:
                 if isinstance(found, _Mark):
                     try:

@@ -52,6 +52,7 @@ __all__ = [
     "audit_policies",
     "audit_policy",
     "near_misses",
+    "regex_admits",
 ]
 
 #: Shared hosting domains where anyone can publish a page (and so own an origin), probed
@@ -147,6 +148,33 @@ def _probes(base: _Base) -> Iterable[tuple[str, str, str]]:
         )
     if base.source != "pattern" and not is_public_suffix(h):
         yield "any_subdomain", base.origin(f"evil.{h}"), "every subdomain is allowed"
+
+
+def regex_admits(regex: str | re.Pattern[str]) -> list[tuple[str, str]]:
+    """Foreign origins an origin regex fullmatches, with what each shows: the audit's
+    probes around every host the regex names (a prefix, a suffix, a substring, an
+    unescaped dot, characters after the host). Works on any regex, even one refused for
+    its backtracking (the probes are short).
+
+    >>> regex_admits(r"https?://\\w*\\.?example\\.com:?\\d*/?.*")[0]
+    ('https://example.com.evil-cors-probe.example', "'example.com' is matched as a prefix")
+    >>> regex_admits(r"https://app\\.example\\.com")
+    []
+    """
+    source = regex.pattern if isinstance(regex, re.Pattern) else regex
+    flags = regex.flags if isinstance(regex, re.Pattern) else 0
+    compiled = re.compile(source, flags)
+    found: list[tuple[str, str]] = []
+    for literal in dict.fromkeys(_REGEX_HOST.findall(source)):
+        host = literal.replace("\\.", ".").replace("[.]", ".").lower()
+        for scheme in ("https", "http"):
+            base = _Base(scheme, host, None, "regex", source)
+            for check, origin, what in _probes(base):
+                if check == "any_subdomain":
+                    continue
+                if compiled.fullmatch(origin) and origin not in dict(found):
+                    found.append((origin, what))
+    return found
 
 
 _FIXES = {

@@ -13,8 +13,17 @@ in ``MIDDLEWARE`` and ``"corsheaders"`` with ``"adapters.django"`` in ``INSTALLE
   :func:`no_cors`;
 - :mod:`adapters.django.signals`: ``check_request_enabled``, django-cors-headers' signal;
 - :mod:`adapters.django.checks`: the system checks (``manage.py check``), ids
-  ``cors_core.E001`` ...;
+  ``cors_core.E001`` ... (and django-cors-headers' ids mapped to them);
+- :mod:`adapters.django.wording`: the engine's problems reworded in the settings written;
+- :mod:`adapters.django.peer`: values django-cors-headers reads more narrowly than the
+  engine would, refused at start-up (migrating never widens access);
+- :mod:`adapters.django.defaults`: ``corsheaders.defaults``' names;
 - :mod:`adapters.django.apps`: the app config.
+
+Every name a project imports from django-cors-headers has an equivalent under the same
+path with ``corsheaders`` replaced by ``adapters.django`` (``defaults.default_headers``,
+``signals.check_request_enabled``, ``middleware.CorsMiddleware`` and its
+``ACCESS_CONTROL_*`` constants, ``conf.conf``, ``checks.check_settings``).
 
 Example (``settings.py``)::
 

@@ -25,6 +25,8 @@ E011       a ``CORS_*`` setting that does not exist (with the closest real name)
 E012       a setting django-cors-headers dropped (with what replaced it)
 E013       receivers connected to ``corsheaders.signals.check_request_enabled``
 E014       django-cors-headers' middleware also in ``MIDDLEWARE``
+W015       ``SILENCED_SYSTEM_CHECKS`` names a django-cors-headers check (with its
+           equivalent here, :data:`PEER_CHECK_IDS`)
 =========  ===================================================================
 
 Example::
@@ -36,8 +38,10 @@ Example::
 
 from __future__ import annotations
 
+import re
 import sys
 import warnings
+from collections.abc import Mapping
 from typing import Any
 
 from django.core.checks import CheckMessage, Error, Warning  # type: ignore[import-untyped]
@@ -50,9 +54,10 @@ from adapters.django.conf import (
     obsolete_settings,
     unknown_settings,
 )
+from adapters.django.wording import setting_name
 from cors_core import ConfigError, CORSConfigWarning, Problem
 
-__all__ = ["check_cors_settings"]
+__all__ = ["PEER_CHECK_IDS", "check_cors_settings", "check_settings"]
 
 #: The id number of each engine option's problems (``cors_core.E00n`` / ``W00n``).
 IDS = {
@@ -82,33 +87,54 @@ UNKNOWN = 11
 OBSOLETE = 12
 PEER_SIGNAL = 13
 PEER_MIDDLEWARE = 14
+PEER_SILENCED = 15
 _PEER_MIDDLEWARE = "corsheaders.middleware.CorsMiddleware"
 
+#: Each django-cors-headers check id (every version's) and the ids that report the same
+#: problems here, for the ``SILENCED_SYSTEM_CHECKS`` of a project that migrates.
+PEER_CHECK_IDS: Mapping[str, tuple[str, ...]] = {
+    "corsheaders.E001": ("cors_core.E004",),  # CORS_ALLOW_HEADERS
+    "corsheaders.E002": ("cors_core.E003",),  # CORS_ALLOW_METHODS
+    "corsheaders.E003": ("cors_core.E007",),  # CORS_ALLOW_CREDENTIALS
+    "corsheaders.E004": ("cors_core.E006",),  # CORS_PREFLIGHT_MAX_AGE
+    "corsheaders.E005": ("cors_core.E001",),  # CORS_ALLOW_ALL_ORIGINS
+    "corsheaders.E006": ("cors_core.E001",),  # CORS_ALLOWED_ORIGINS
+    "corsheaders.E007": ("cors_core.E002",),  # CORS_ALLOWED_ORIGIN_REGEXES
+    "corsheaders.E008": ("cors_core.E005",),  # CORS_EXPOSE_HEADERS
+    "corsheaders.E009": ("cors_core.E008",),  # CORS_URLS_REGEX
+    "corsheaders.E010": ("cors_core.E012",),  # CORS_MODEL (3.x)
+    "corsheaders.E011": ("cors_core.E012",),  # CORS_REPLACE_HTTPS_REFERER (3.x)
+    "corsheaders.E012": ("cors_core.E012",),  # CORS_MODEL removed
+    # an origin without scheme or host; in 4.x also CORS_REPLACE_HTTPS_REFERER removed
+    "corsheaders.E013": ("cors_core.E001", "cors_core.E012"),
+    "corsheaders.E014": ("cors_core.E001",),  # an origin with a path, query or fragment
+    "corsheaders.E015": ("cors_core.E007",),  # CORS_ALLOW_PRIVATE_NETWORK
+}
 
-def _setting_name(settings: Any, option: str) -> str:
-    """The Django setting the developer wrote for an engine option (or the option itself)."""
-    extra = getattr(settings, OPTIONS_SETTING, None)
-    if isinstance(extra, dict) and option in extra:
-        return f"{OPTIONS_SETTING}[{option!r}]"
-    if option == "allow_origins":
-        for name in SETTING_NAMES["allow_all_origins"]:
-            if getattr(settings, name, False) is True:
-                return name
-    for name in SETTING_NAMES.get(option, ()):
-        if hasattr(settings, name):
-            return name
-    return SETTING_NAMES[option][0] if option in SETTING_NAMES else option
+
+#: Each setting's id number, for problems already named after the setting they are in.
+_SETTING_IDS = {
+    name: IDS[option] for option, names in SETTING_NAMES.items() if option in IDS for name in names
+}
+_SETTING_IDS.update({name: 1 for name in SETTING_NAMES["allow_all_origins"]})
+_IN_OPTIONS = re.compile(rf"{OPTIONS_SETTING}\['(?P<option>\w+)'\]")
 
 
 def _message(settings: Any, problem: Problem, kind: type[CheckMessage], number: int) -> Any:
-    where = _setting_name(settings, problem.option)
+    """A check message; the settings' problems come already in their words (from
+    :func:`~adapters.django.conf.load_config`), others get the setting's name."""
     entry = f": {problem.entry}" if problem.entry else ""
-    text = f"{where}{entry} {problem.problem}"
+    text = f"{setting_name(settings, problem.option)}{entry} {problem.problem}"
     return kind(text, hint=problem.fix or None, id=f"cors_core.{kind.__name__[0]}{number:03d}")
 
 
 def _id(problem: Problem) -> int:
-    return IDS.get(problem.option, 10)
+    """The id number of a problem, named after an engine option or a setting."""
+    option = problem.option
+    in_options = _IN_OPTIONS.fullmatch(option)
+    if in_options is not None:
+        option = in_options["option"]
+    return IDS.get(option) or _SETTING_IDS.get(option, 10)
 
 
 def _peer_problems(settings: Any) -> list[Any]:
@@ -131,6 +157,32 @@ def _peer_problems(settings: Any) -> list[Any]:
                 f"MIDDLEWARE holds {_PEER_MIDDLEWARE!r} as well as this adapter's middleware",
                 hint="remove it: two CORS middlewares answer preflights and set the headers twice",
                 id=f"cors_core.E{PEER_MIDDLEWARE:03d}",
+            )
+        )
+    messages += _silenced_peer_checks(settings)
+    return messages
+
+
+def _silenced_peer_checks(settings: Any) -> list[Any]:
+    """A warning for each django-cors-headers id in ``SILENCED_SYSTEM_CHECKS``: the
+    checks here have other ids, so the entry silences none of them."""
+    messages = []
+    for entry in getattr(settings, "SILENCED_SYSTEM_CHECKS", None) or ():
+        if not isinstance(entry, str) or not entry.startswith("corsheaders."):
+            continue
+        ours = PEER_CHECK_IDS.get(entry)
+        hint = (
+            f"silence {' or '.join(repr(i) for i in ours)} instead, its equivalent here "
+            "(or remove the entry)"
+            if ours
+            else "remove it: django-cors-headers has no check with that id"
+        )
+        messages.append(
+            Warning(
+                f"SILENCED_SYSTEM_CHECKS names {entry!r}, a django-cors-headers check id, "
+                "which silences none of this adapter's checks",
+                hint=hint,
+                id=f"cors_core.W{PEER_SILENCED:03d}",
             )
         )
     return messages
@@ -166,3 +218,7 @@ def check_cors_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMes
             messages.append(_message(settings, problem, Warning, _id(problem)))
     messages += _peer_problems(settings)
     return messages
+
+
+#: ``corsheaders.checks.check_settings``'s name for :func:`check_cors_settings`.
+check_settings = check_cors_settings

@@ -56,7 +56,8 @@ __all__ = [
 
 #: django-cors-headers' ``corsheaders.defaults.default_methods``, used when a setting is absent.
 DEFAULT_METHODS = ("DELETE", "GET", "OPTIONS", "PATCH", "POST", "PUT")
-#: django-cors-headers' ``corsheaders.defaults.default_headers``.
+#: django-cors-headers' ``corsheaders.defaults.default_headers`` (since its 4.0, which
+#: dropped ``accept-encoding``, ``dnt`` and ``origin``: names a page can never send).
 DEFAULT_HEADERS = (
     "accept",
     "authorization",
@@ -485,7 +486,29 @@ def _engine(settings: Any, policy: Any) -> tuple[Engine, dict[str, str]]:
             )
         return _policy_setting(getattr(settings, POLICY_SETTING)), {}
     options, used = settings_options(settings)  # only known option names
-    return CORSPolicy(**options), used
+    from adapters.django.peer import narrower_readings  # (both import this module)
+    from adapters.django.wording import in_settings
+
+    narrower = narrower_readings(settings)
+    for problem in narrower:  # the engine checks the other entries
+        option = next(o for o, names in SETTING_NAMES.items() if problem.option in names)
+        kept = options[option] if isinstance(options[option], list | tuple) else ()
+        options[option] = [entry for entry in kept if repr(entry) != problem.entry]
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", CORSConfigWarning)
+            policy = CORSPolicy(**options)
+    except ConfigError as exc:
+        problems = [in_settings(p, settings) for p in exc.problems]
+        raise ConfigError([*narrower, *problems]) from None
+    if narrower:
+        raise ConfigError(narrower)
+    for warned in caught:  # warned again, in the settings' words
+        message = warned.message
+        if isinstance(message, CORSConfigWarning) and message.problem is not None:
+            message = CORSConfigWarning(in_settings(message.problem, settings))
+        warnings.warn(message, stacklevel=4)
+    return policy, used
 
 
 def load_quietly(policy: Any = None) -> DjangoCORSConfig:

@@ -53,7 +53,15 @@ from typing import Any, Final, TypeVar
 from cors_core.integration import Engine
 from cors_core.integration import view_policy as integration_view_policy
 
-__all__ = ["NO_CORS", "VIEW_ATTR", "NoCORS", "cross_origin", "no_cors", "view_policy"]
+__all__ = [
+    "NO_CORS",
+    "VIEW_ATTR",
+    "NoCORS",
+    "cross_origin",
+    "is_marked",
+    "no_cors",
+    "view_policy",
+]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -75,12 +83,13 @@ NO_CORS: Final = NoCORS()
 
 
 class _Marks:
-    """Whether any view was ever marked: until one is, the middleware never resolves URLs."""
+    """How many marks were made: the middleware looks again for marked views in its
+    URLconf when the count grows (a view marked after the URLconf was loaded)."""
 
-    __slots__ = ("any",)
+    __slots__ = ("count",)
 
     def __init__(self) -> None:
-        self.any = False
+        self.count = 0
 
 
 marks = _Marks()
@@ -88,7 +97,7 @@ marks = _Marks()
 
 def _mark(view: Any, value: Engine | NoCORS) -> None:
     setattr(view, VIEW_ATTR, value)
-    marks.any = True
+    marks.count += 1
 
 
 def cross_origin(
@@ -141,6 +150,22 @@ Mark = Engine | NoCORS
 def _mark_of(obj: Any) -> Mark | None:
     value: Mark | None = getattr(obj, VIEW_ATTR, None)
     return value
+
+
+def is_marked(view: Any) -> bool:
+    """Whether ``view`` (a URL pattern's callback) carries a mark anywhere: on itself, on
+    its ``View`` class, or on one of that class's handlers."""
+    if _mark_of(view) is not None:
+        return True
+    cls = getattr(view, "view_class", None)
+    if cls is None and isinstance(view, type):
+        cls = view
+    if cls is None:
+        return False
+    if _mark_of(cls) is not None:
+        return True
+    names = getattr(cls, "http_method_names", ())
+    return any(_mark_of(getattr(cls, name, None)) is not None for name in names)
 
 
 def view_policy(view: Any, method: str | None = None) -> Mark | None:

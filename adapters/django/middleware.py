@@ -20,12 +20,56 @@ from django.urls import Resolver404, get_resolver, resolve  # type: ignore[impor
 from django.utils.cache import patch_vary_headers  # type: ignore[import-untyped]
 
 from adapters.django import conf as _conf
-from adapters.django.decorators import NoCORS, marks, view_policy
+from adapters.django.decorators import NoCORS, is_marked, marks, view_policy
 from adapters.django.signals import check_request_enabled
-from cors_core import Action, CORSConfigWarning, CORSPolicy, Decision, PathRules, ReasonCode
+from cors_core import (
+    Action,
+    ConfigError,
+    CORSConfigWarning,
+    CORSPolicy,
+    Decision,
+    PathRules,
+    Problem,
+    ReasonCode,
+)
 from cors_core.integration import SPECIAL_NAMES, Engine, Gate, is_preflight, read_environ
 
-__all__ = ["CORSMiddleware"]
+__all__ = [
+    "ACCESS_CONTROL_ALLOW_CREDENTIALS",
+    "ACCESS_CONTROL_ALLOW_HEADERS",
+    "ACCESS_CONTROL_ALLOW_METHODS",
+    "ACCESS_CONTROL_ALLOW_ORIGIN",
+    "ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK",
+    "ACCESS_CONTROL_EXPOSE_HEADERS",
+    "ACCESS_CONTROL_MAX_AGE",
+    "ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK",
+    "CORSMiddleware",
+    "CorsMiddleware",
+]
+
+# django-cors-headers' header-name constants (``corsheaders.middleware``), the same values.
+ACCESS_CONTROL_ALLOW_ORIGIN = "access-control-allow-origin"
+ACCESS_CONTROL_EXPOSE_HEADERS = "access-control-expose-headers"
+ACCESS_CONTROL_ALLOW_CREDENTIALS = "access-control-allow-credentials"
+ACCESS_CONTROL_ALLOW_HEADERS = "access-control-allow-headers"
+ACCESS_CONTROL_ALLOW_METHODS = "access-control-allow-methods"
+ACCESS_CONTROL_MAX_AGE = "access-control-max-age"
+ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK = "access-control-request-private-network"
+ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK = "access-control-allow-private-network"
+
+#: django-cors-headers' ``CorsMiddleware`` methods a subclass overrides, none of which
+#: this middleware calls, and what does the same here.
+PEER_HOOKS = {
+    "check_preflight": "set the policy attribute, or mark the view with @cross_origin",
+    "add_response_headers": "set the policy attribute, or mark the view with @cross_origin",
+    "origin_found_in_white_lists": (
+        "connect a receiver to adapters.django.signals.check_request_enabled"
+    ),
+    "regex_domain_match": "list the regexes in CORS_ALLOWED_ORIGIN_REGEXES",
+    "_url_in_whitelist": "list the origins in CORS_ALLOWED_ORIGINS",
+    "is_enabled": "use CORS_URLS_REGEX, or mark the views with @no_cors",
+    "check_signal": "connect a receiver to adapters.django.signals.check_request_enabled",
+}
 
 _RESPOND = Action.RESPOND
 _PASS = Action.PASS
@@ -67,6 +111,7 @@ class CORSMiddleware:
     policy: ClassVar[Any] = None
 
     def __init__(self, get_response: Callable[[Any], Any]) -> None:
+        _refuse_peer_hooks(type(self))
         self.get_response = get_response
         self.async_mode = iscoroutinefunction(get_response)
         if self.async_mode:
@@ -74,7 +119,9 @@ class CORSMiddleware:
             # Django calls process_view in the handler's mode: async here, no thread hop.
             self.process_view = self._aprocess_view  # type: ignore[method-assign]
         self._views: dict[tuple[Any, str | None], _Policy | _Off | None] = {}
-        self._routes_seen = -1
+        self._routes_seen = -1  # the URLconf generation and mark count last looked at
+        self._marks_seen = -1
+        self._marked = False  # whether that URLconf routes to a marked view
         self._load()
 
     def _load(self) -> None:
@@ -140,7 +187,7 @@ class CORSMiddleware:
     def _before(self, request: Any) -> Decision | _Ask | _Later | None:
         if self._seen != _generation.cors:
             self._load()
-        if not (marks.any or self._routes_marked(request)):
+        if not self._routes_marked(request):
             return self._decide(request, None)
         meta = request.META
         announced = meta.get(_PREFLIGHT_METHOD)
@@ -184,13 +231,17 @@ class CORSMiddleware:
         return None if decision.action is _PASS else decision
 
     def _routes_marked(self, request: Any) -> bool:
-        """Until a view is marked, load the URLconf once (it imports the views, whose
-        decorators then run): after that, a project without marks never resolves URLs."""
-        if self._routes_seen == _generation.routes:
-            return False
-        get_resolver(getattr(request, "urlconf", None)).url_patterns  # noqa: B018 (imports)
+        """Whether the URLconf routes to a marked view: looked up once (loading it imports
+        the views, whose decorators then run), again after ``ROOT_URLCONF`` changes or a
+        view is marked. A project without marks never resolves URLs, whatever other
+        URLconfs in the process (another test's, say) mark."""
+        if self._routes_seen == _generation.routes and self._marks_seen == marks.count:
+            return self._marked
+        patterns = get_resolver(getattr(request, "urlconf", None)).url_patterns  # imports
+        self._marked = _routes_to_marked(patterns)
         self._routes_seen = _generation.routes
-        return marks.any
+        self._marks_seen = marks.count
+        return self._marked
 
     @staticmethod
     def _resolve(request: Any) -> Any:
@@ -219,6 +270,38 @@ class CORSMiddleware:
         gate = None if found is None else _OFF if isinstance(found, NoCORS) else _Policy(found)
         self._views[key] = gate
         return gate
+
+
+def _refuse_peer_hooks(cls: type) -> None:
+    """A subclass written for django-cors-headers would silently lose its overrides."""
+    problems = [
+        Problem(
+            f"{cls.__qualname__}.{name}",
+            "",
+            "overrides a django-cors-headers method this middleware never calls",
+            fix,
+        )
+        for name, fix in PEER_HOOKS.items()
+        if any(name in vars(c) for c in cls.__mro__ if c is not CORSMiddleware)
+    ]
+    if problems:
+        raise ConfigError(problems)
+
+
+#: ``corsheaders.middleware.CorsMiddleware``'s name for :class:`CORSMiddleware`.
+CorsMiddleware = CORSMiddleware
+
+
+def _routes_to_marked(patterns: Any) -> bool:
+    """Whether any URL pattern (included URLconfs too) routes to a marked view."""
+    for pattern in patterns:
+        included = getattr(pattern, "url_patterns", None)
+        if included is not None:
+            if _routes_to_marked(included):
+                return True
+        elif is_marked(getattr(pattern, "callback", None)):
+            return True
+    return False
 
 
 class _Policy:

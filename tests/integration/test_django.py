@@ -241,7 +241,7 @@ def test_checks_turn_config_errors_into_django_errors() -> None:
         ("cors_core.E005", "CORS_EXPOSE_HEADERS"),
         ("cors_core.E006", "CORS_PREFLIGHT_MAX_AGE"),
     ]
-    assert messages[0].hint.startswith("list the trusted origins explicitly")
+    assert messages[0].hint.startswith("list the trusted origins instead of CORS_ORIGIN_ALLOW_ALL")
 
 
 def test_checks_report_trailing_slash_regex_and_conflicts() -> None:
@@ -280,7 +280,7 @@ def test_manage_py_check_on_the_example_project() -> None:
     assert ok.stderr.count("cors_core.W004") == 3
     bad = _manage("check", "--settings", "tests.integration.django_bad_settings")
     assert bad.returncode == 1
-    assert "(cors_core.E001) CORS_ORIGIN_ALLOW_ALL: '*' allows every origin" in bad.stderr
+    assert "(cors_core.E001) CORS_ORIGIN_ALLOW_ALL: True allows every origin" in bad.stderr
     assert "(cors_core.E006) CORS_PREFLIGHT_MAX_AGE: -5 is negative" in bad.stderr
 
 

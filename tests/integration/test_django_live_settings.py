@@ -163,7 +163,7 @@ def test_an_invalid_override_is_refused_on_the_next_request(client: Client) -> N
         for _ in range(2):  # refused on every request, never served with the old policy
             with pytest.raises(ConfigError) as refused:
                 client.get("/api/todos/", headers={"Origin": FRONT})
-            assert refused.value.problems[0].option == "allow_origins"
+            assert refused.value.problems[0].option == "CORS_ALLOW_ALL_ORIGINS"
     assert acao(client, FRONT) == FRONT
 
 

@@ -235,8 +235,8 @@ def test_cross_origin_follows_the_url_map_per_method_and_blueprint() -> None:
 
     bp = Blueprint("bp", __name__)
 
-    @cross_origin(allow_origins=["*"])  # above the route decorator works as well
     @bp.get("/open")
+    @cross_origin(allow_origins=["*"])
     def open_view() -> str:
         return "open"
 
@@ -257,3 +257,36 @@ def test_cross_origin_follows_the_url_map_per_method_and_blueprint() -> None:
     missing = cors_trip(client, "/nope", origin=FRONT)
     assert missing.verdict.code == "ok" and missing.actual is not None
     assert missing.actual.status == 404
+
+
+def test_cross_origin_above_the_route_is_refused_not_silently_applied() -> None:
+    """flask-cors ignores a decorator placed above @app.route; applying it would make the
+    migrated view broader, ignoring it would drop what the user wrote: refused."""
+    app = Flask("misplaced")
+
+    @cross_origin(allow_origins=["*"])
+    @app.get("/open")
+    def open_view() -> str:
+        return "open"
+
+    CORS(app, allow_origins=[FRONT])
+    with pytest.raises(ConfigError, match=r"placed above @app\.route") as info:
+        app.test_client().get("/open", headers={"Origin": FRONT})
+    assert "below @app.route" in info.value.problems[0].fix
+
+
+def test_one_function_decorated_for_one_route_leaves_its_other_routes_alone() -> None:
+    app = Flask("shared")
+
+    def view() -> str:
+        return "shared"
+
+    app.add_url_rule("/open", "open", cross_origin(allow_origins=["*"])(view))
+    app.add_url_rule("/closed", "closed", view)
+    CORS(app, allow_origins=[FRONT])
+    client = app.test_client()
+    assert client.get("/open", headers={"Origin": "https://x.example"}).headers[
+        "Access-Control-Allow-Origin"
+    ] == "*"
+    closed = client.get("/closed", headers={"Origin": "https://x.example"})
+    assert "Access-Control-Allow-Origin" not in closed.headers

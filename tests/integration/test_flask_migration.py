@@ -193,11 +193,54 @@ def test_unsafe_or_unsupported_flask_cors_values_are_refused(
 
 def test_regex_origins_are_fullmatched_and_our_patterns_kept() -> None:
     app = _app()
-    CORS(app, origins=[re.compile(r"https://(a|b)\.example\.com"), "https://*.example.net"])
+    CORS(app, origins=[re.compile(r"https://(a|b)\.example\.com"), r"https://[a-z]+\.example\.net"])
     assert trip(app, "/api/items", "https://a.example.com").verdict
     assert not trip(app, "/api/items", "https://a.example.com.evil.com").verdict
     assert trip(app, "/api/items", "https://x.example.net").verdict
     assert not trip(app, "/api/items", "https://example.net").verdict
+    ours = _app()  # this library's subdomain pattern, under its own name
+    CORS(ours, allow_origins=["https://*.example.net"])
+    assert trip(ours, "/api/items", "https://x.example.net").verdict
+    assert not trip(ours, "/api/items", "https://example.net").verdict
+
+
+@pytest.mark.parametrize(
+    ("origins", "problem", "fix"),
+    [
+        (
+            "https://*.example.com",
+            "is a regex to flask-cors ('*' repeats the '/' before it), so it matched no "
+            "subdomain",
+            "origins=[r'https://([a-z0-9-]+\\.)+example\\.com']",
+        ),
+        (
+            "https://a.example.com|https://b.example.net",
+            "is compared whole by flask-cors, so it matched no origin",
+            "origins=['https://a.example.com', 'https://b.example.net']",
+        ),
+        (
+            "https://a.example.com, https://b.example.net",
+            "is compared whole by flask-cors, so it matched no origin",
+            "origins=['https://a.example.com', 'https://b.example.net']",
+        ),
+        (
+            r"http?://\w*\.?example\.com:?\d*/?.*",  # flask-cors's own documented example
+            "admits foreign origins such as 'http://example.com.evil-cors-probe.example' "
+            "('example.com' is matched as a prefix)",
+            "origins=[r'https?://([a-z0-9-]+\\.)?example\\.com(:\\d+)?']",
+        ),
+    ],
+)
+def test_origins_flask_cors_read_otherwise_are_refused_with_the_danger_first(
+    origins: str, problem: str, fix: str
+) -> None:
+    """What flask-cors read as matching nothing, or as a regex admitting foreign origins,
+    is refused (never read more broadly), the danger first and the fix in its vocabulary."""
+    with pytest.raises(ConfigError) as info:
+        CORS(_app(), origins=origins)
+    first = info.value.problems[0]
+    assert (first.option, first.problem.startswith(problem)) == ("origins", True), first
+    assert fix in first.fix, first.fix
 
 
 def test_cross_origin_works_without_cors_app() -> None:

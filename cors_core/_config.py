@@ -366,7 +366,9 @@ def _header_names(
             continue
         name = h.lower()
         wrong = _wrong_list(option, name)
-        if wrong is not None:
+        if wrong is not None and option == "allow_headers":
+            c.warn(option, repr(h), *wrong)  # harmless, but surely a mix-up: kept, warned
+        elif wrong is not None:
             c.error(option, repr(h), *wrong)
             continue
         if option == "expose_headers" and name in ("set-cookie", "set-cookie2"):
@@ -412,8 +414,9 @@ def _wrong_list(option: str, name: str) -> tuple[str, str] | None:
             else f"remove it from allow_headers; set {controlled_by}=... to control it"
         )
         return (
-            "is a CORS response header, not a request header a page sends: allowing it "
-            "changes nothing (the policy writes it on responses itself)",
+            "is a CORS response header, which pages have no reason to send: listing it "
+            "only lets a request carrying it pass the preflight, and sets nothing the "
+            "policy answers",
             fix,
         )
     if option == "expose_headers" and name in _CORS_REQUEST_HEADERS:

@@ -5,27 +5,13 @@ problem, fix), and the valid neighbours of each are accepted."""
 
 from __future__ import annotations
 
-import warnings
-from typing import Any
-
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cors_core import ConfigError, CORSConfigWarning, CORSPolicy, Problem
+from cors_core import CORSPolicy, Problem
 from cors_core._origins import MAX_ORIGIN_LENGTH, parse_config_origin
-
-
-def _problems(**options: Any) -> tuple[Problem, ...]:
-    with pytest.raises(ConfigError) as info:
-        CORSPolicy(**options)
-    return info.value.problems
-
-
-def _quiet(**options: Any) -> CORSPolicy:
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", CORSConfigWarning)
-        return CORSPolicy(**options)
+from tests.security.test_config_hardening import _problems, _quiet
 
 
 def _allowed(policy: CORSPolicy, origin: str) -> bool:

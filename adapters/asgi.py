@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
-from cors_core import Action, Decision
+from cors_core import Action, ConfigError, Decision, Problem
 from cors_core.integration import (
     ASGI_NAMES,
     CORS_REQUEST_NAMES,
@@ -49,6 +49,40 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 
+#: starlette's CORSMiddleware methods a subclass overrides, and what does the job here.
+_STARLETTE_HOOKS = {
+    "is_allowed_origin": "allow_origin_predicate=callable(origin) -> bool",
+    "allow_explicit_origin": "allow_origins / allow_credentials",
+    "preflight_response": "the policy's options (a preflight is answered by the engine)",
+    "simple_response": "the policy's options (headers are added by the engine)",
+    "send": "an ASGI middleware of your own around this one",
+}
+
+
+def _refuse_starlette_hooks(cls: type) -> None:
+    """A subclass overriding starlette's hooks would have them silently ignored here."""
+    found = [
+        name
+        for klass in cls.__mro__
+        if klass is not CORSMiddleware and klass is not object
+        for name in _STARLETTE_HOOKS
+        if name in vars(klass)
+    ]
+    if found:
+        raise ConfigError(
+            [
+                Problem(
+                    f"{cls.__name__}.{name}",
+                    "",
+                    "overrides a starlette CORSMiddleware method, which this middleware "
+                    "never calls",
+                    f"use {_STARLETTE_HOOKS[name]} instead",
+                )
+                for name in dict.fromkeys(found)
+            ]
+        )
+
+
 class CORSMiddleware:
     """CORS for any ASGI application, enforced by a :class:`cors_core.CORSPolicy`.
 
@@ -79,6 +113,7 @@ class CORSMiddleware:
     """
 
     def __init__(self, app: ASGIApp, /, policy: Engine | None = None, **options: Any) -> None:
+        _refuse_starlette_hooks(type(self))
         self.app = app
         self.policy: Engine = resolve_policy(policy, options)
         gate = self._gate = Gate(self.policy)

@@ -439,7 +439,7 @@ class BucketPolicy:
             return reject(found, debug=False)
         index, names = found
         if pna:
-            return reject(Reason(ReasonCode.PRIVATE_NETWORK), debug=False)
+            return reject(_NO_PRIVATE_NETWORK, debug=False)
         r = self._compiled[index]
         headers: list[tuple[str, str]] = [
             (_ACAO, "*" if r.star else origin),
@@ -458,3 +458,16 @@ class BucketPolicy:
             status=200,
             preflight=True,
         )
+
+
+#: A bucket's answer to a Private Network Access preflight: no provider's CORS rules can
+#: grant it (there is no option to name, unlike CORSPolicy's allow_private_network).
+_NO_PRIVATE_NETWORK = Reason(
+    ReasonCode.PRIVATE_NETWORK,
+    sentence=(
+        "the preflight asks for private network access "
+        "(Access-Control-Request-Private-Network: true), which bucket CORS rules cannot "
+        "grant: serve the page from a public address, or put a CORSPolicy with "
+        "allow_private_network=True in front of the bucket"
+    ),
+)

@@ -200,7 +200,7 @@ class PathRules:
         self._prefixes = sorted(prefixes.items(), key=lambda kv: len(kv[0]), reverse=True)
         self._default = default
         # Paths whose slash twin has an exact rule (see match()).
-        self._twinned = frozenset(_twin(key) for key in exact if key != "/")
+        self._twinned = {_twin(key): key for key in exact if key != "/"}
 
     def rules(self) -> tuple[tuple[str, PathPolicy | None], ...]:
         """Every rule as ``(pattern, policy)``, patterns as written, most specific first
@@ -246,7 +246,7 @@ class PathRules:
             policy = self._lookup(reading)
             found.setdefault(id(policy), policy)
             if reading in self._twinned:
-                twin = self._exact[_twin(reading)]
+                twin = self._exact[self._twinned[reading]]
                 found.setdefault(id(twin), twin)
         return tuple(found.values())
 

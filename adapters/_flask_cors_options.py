@@ -231,6 +231,21 @@ def translate(options: Mapping[str, Any]) -> tuple[dict[str, Any], list[Problem]
             value = _split(value)
             if isinstance(value, list) and name == "methods":
                 value = [m.upper() if isinstance(m, str) else m for m in value]
+        elif name == "allow_headers" and isinstance(value, str) and "," in value:
+            # flask-cors compares the whole string with each requested name: it matched
+            # none. Read as a list it would allow more than before.
+            names = _split(value)
+            problems.append(
+                Problem(
+                    name,
+                    repr(value),
+                    "is one header name to flask-cors, compared whole with each requested "
+                    "name, so it matched none; read as a list it would allow more than "
+                    "before",
+                    f"list them: allow_headers={names!r} (CORS_ALLOW_HEADERS = {names!r})",
+                )
+            )
+            continue
         elif name in ("allow_headers", "expose_headers"):
             value = _split(value)
         elif name == "max_age":

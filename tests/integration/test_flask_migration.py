@@ -363,3 +363,21 @@ def test_a_resources_key_that_can_backtrack_is_refused() -> None:
     ok = flask.Flask(__name__)
     CORS(ok, resources={r"/api/.*": {"origins": "https://app.example.com"}})  # linear: fine
     CORS(flask.Flask(__name__), resources={r"/api/[^/]*/items/.*": {"origins": "*"}})
+
+
+@pytest.mark.parametrize("where", ["keyword", "config"])
+def test_a_comma_string_of_allowed_headers_is_refused_with_the_list(where: str) -> None:
+    """flask-cors compares 'Content-Type, X-Custom' whole with each requested name (it
+    allowed none of them): read as a list it would allow more, so it is refused."""
+    app = _app()
+    value = "Content-Type, X-Custom"
+    with pytest.raises(ConfigError) as info:
+        if where == "config":
+            app.config["CORS_ALLOW_HEADERS"] = value
+            CORS(app, origins=[FRONT])
+        else:
+            CORS(app, origins=[FRONT], allow_headers=value)
+    (problem,) = info.value.problems
+    assert (problem.option, problem.entry) == ("allow_headers", repr(value))
+    assert "allow_headers=['Content-Type', 'X-Custom']" in problem.fix
+    assert "CORS_ALLOW_HEADERS = ['Content-Type', 'X-Custom']" in problem.fix

@@ -398,9 +398,8 @@ class CORSPolicy:
             return result
         # '*.' or ':*' patterns, or a predicate: matching needs the parsed origin.
         parts = origin_parts(origin)
-        if parts is None:
-            reason = _new(Reason, (_MALFORMED, origin, origin_hint(origin), ""))
-            return self._keep(origin, denied(reason))
+        if parts is None:  # why (origin_hint) is worked out only if the reason is read
+            return self._keep(origin, refused(self._why_refused, origin))
         same_host = self._by_host.get(parts[1])  # the exact origins with this host
         if (
             self._allow_all
@@ -415,8 +414,7 @@ class CORSPolicy:
             if len(origin) <= _MAX_CACHED_ORIGIN:
                 self._asked.put(origin, (yes, no), len(origin))
             return yes if self._ask(predicate, origin) else no
-        hint = near_miss_hint(same_host[0]) if same_host else ""
-        return self._keep(origin, denied(_new(Reason, (_NOT_ALLOWED, origin, hint, ""))))
+        return self._keep(origin, refused(self._why_refused, origin))  # the hint, lazily
 
     def _why_refused(self, origin: str) -> Reason:
         """Why a non-null origin no allow-list entry matched is refused: malformed (with what

@@ -499,6 +499,8 @@ class CORSPolicy:
             # Browsers compare names, not patterns: list the requested names a pattern allows.
             value = self._headers_value
             if extra:
+                if request_headers and request_headers != ",".join(names):  # as sent
+                    extra = _spelled(request_headers, extra)
                 value = f"{value}, {', '.join(extra)}" if value else ", ".join(extra)
             headers.append(("Access-Control-Allow-Headers", value))
         elif self._headers_value:
@@ -617,6 +619,20 @@ def _as_sent(request_headers: str, names: Sequence[str] = ()) -> str:
     # the earliest spelling of each name written last, so kept
     seen.update(zip(reversed(lowered), reversed(sent), strict=True))
     return ", ".join(seen.values())
+
+
+def _spelled(request_headers: str, names: Sequence[str]) -> list[str]:
+    """``names`` (lowercase) as the client first wrote each in ``request_headers``, as
+    ``"*"`` echoes them.
+
+    >>> _spelled("X-Amz-Date, x-amz-date,X-Other", ["x-amz-date"])
+    ['X-Amz-Date']
+    """
+    first: dict[str, str] = {}
+    for sent in request_headers.split(","):
+        name = sent.strip(" \t")
+        first.setdefault(name.lower(), name)
+    return [first.get(name, name) for name in names]
 
 
 def _same_origin(origin: str, scheme: str, host: str | None) -> bool:

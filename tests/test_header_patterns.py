@@ -92,3 +92,17 @@ def test_unknown_options_are_reported_with_every_other_problem() -> None:
     with pytest.raises(ConfigError) as info:
         CORSPolicy.from_mapping({"allow_origin": [A], "alow_methods": ["PUT"], "max_age": "x"})
     assert {p.option for p in info.value.problems} == {"allow_origin", "alow_methods", "max_age"}
+
+
+def test_names_a_pattern_allows_are_answered_as_sent_like_star() -> None:
+    """A browser sends lowercase names (answered as they are); another client's spelling is
+    kept, as "*" keeps it."""
+    policy = CORSPolicy(allow_origins=[A], allow_methods=["PUT"], allow_headers=["x-amz-*"])
+    assert _preflight(policy, "x-amz-date")[1]["Access-Control-Allow-Headers"] == "x-amz-date"
+    status, headers = _preflight(policy, "X-Amz-Date, X-AMZ-Meta-Color")
+    assert status == 204
+    assert headers["Access-Control-Allow-Headers"] == "X-Amz-Date, X-AMZ-Meta-Color"
+    star = CORSPolicy(allow_origins=[A], allow_methods=["PUT"], allow_headers="*")
+    assert _preflight(star, "X-Amz-Date, X-AMZ-Meta-Color")[1][
+        "Access-Control-Allow-Headers"
+    ] == "X-Amz-Date, X-AMZ-Meta-Color"

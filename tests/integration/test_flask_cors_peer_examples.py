@@ -129,3 +129,28 @@ def test_same_browser_verdict_as_flask_cors(example: str, fetch: str) -> None:
 
 def test_flask_cors_regex_flaw_is_real() -> None:
     assert re.match(r"https://.*\.example\.com", SUB + ".evil.com")
+
+
+def test_flask_cors_public_names_have_equivalents() -> None:
+    """Every name flask-cors exports, and the header constants code reaches for, has the
+    equivalent the migration page names."""
+    import importlib.metadata
+    import logging
+
+    import flask_cors
+    import flask_cors.core
+
+    import adapters.flask
+
+    assert set(flask_cors.__all__) == {"CORS", "__version__", "cross_origin"}
+    assert callable(adapters.flask.CORS) and callable(adapters.flask.cross_origin)
+    assert callable(adapters.flask.no_cors)
+    assert importlib.metadata.version("cors-core")
+    constants = {name for name in dir(flask_cors.core) if name.startswith("ACL_")}
+    assert constants == {
+        "ACL_ORIGIN", "ACL_METHODS", "ACL_ALLOW_HEADERS", "ACL_EXPOSE_HEADERS",
+        "ACL_CREDENTIALS", "ACL_MAX_AGE", "ACL_RESPONSE_PRIVATE_NETWORK",
+        "ACL_REQUEST_METHOD", "ACL_REQUEST_HEADERS", "ACL_REQUEST_HEADER_PRIVATE_NETWORK",
+    }
+    assert all(getattr(flask_cors.core, c).startswith("Access-Control-") for c in constants)
+    assert logging.getLogger("cors_core") is logging.getLogger("cors_core.x").parent

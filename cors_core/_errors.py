@@ -89,3 +89,10 @@ class CORSConfigWarning(UserWarning):
     def __reduce__(self) -> tuple[type[CORSConfigWarning], tuple[object, ...]]:
         # Pickled (e.g. sent to another process) with its Problem, not just the text.
         return (type(self), (self.problem or self.args[0], *self.args[1:]))
+
+
+# Tracebacks and reprs name the public path (``cors_core.ConfigError``), where users
+# import them from, not this private module.
+for _public in (Problem, ConfigError, CORSConfigWarning):
+    _public.__module__ = "cors_core"
+del _public

@@ -571,3 +571,23 @@ def test_every_option_name_is_a_constructor_keyword() -> None:
 
     params = inspect.signature(CORSPolicy.__init__).parameters
     assert set(OPTION_NAMES) == set(params) - {"self", "unknown"}
+
+
+def test_tracebacks_name_the_public_path() -> None:
+    import pickle
+    import traceback
+
+    from cors_core import CORSConfigWarning, Problem
+
+    with pytest.raises(ConfigError) as info:
+        CORSPolicy(allow_origins=["https://a.example/"])
+    text = "".join(traceback.format_exception(info.value))
+    assert "cors_core.ConfigError: invalid CORS configuration" in text
+    assert "_errors" not in text.splitlines()[-3]
+    assert (ConfigError.__module__, CORSConfigWarning.__module__, Problem.__module__) == (
+        "cors_core",
+        "cors_core",
+        "cors_core",
+    )
+    again = pickle.loads(pickle.dumps(info.value))
+    assert again.problems == info.value.problems

@@ -59,17 +59,26 @@ def _in_path(pattern: str, problems: tuple[Problem, ...] | list[Problem]) -> lis
 
 
 def _build(
-    options: Mapping[str, Any], problems: list[Problem], pattern: str | None
+    options: Mapping[str, Any],
+    problems: list[Problem],
+    pattern: str | None,
+    top: frozenset[tuple[str, str, str]] = frozenset(),
 ) -> CORSPolicy | None:
+    """The policy of ``options``, or ``None`` with every problem added to ``problems``:
+    misspelt names beside the other options' problems (a typo hides nothing). A path's
+    problem already reported for the top-level options it inherits (``top``) is not
+    reported again."""
     unknown = unknown_options(options)
-    if unknown:
-        problems.extend(_in_path(pattern, unknown) if pattern is not None else unknown)
-        return None
+    misspelt = {p.option for p in unknown}
+    found = list(unknown)
+    policy = None
     try:
-        return CORSPolicy(**options)
+        policy = CORSPolicy(**{k: v for k, v in options.items() if k not in misspelt})
     except ConfigError as exc:
-        problems.extend(_in_path(pattern, exc.problems) if pattern is not None else exc.problems)
-        return None
+        found += exc.problems
+    found = [p for p in found if (p.option, p.entry, p.problem) not in top]
+    problems.extend(_in_path(pattern, found) if pattern is not None else found)
+    return None if unknown else policy
 
 
 def load_policies(mapping: Mapping[str, Any]) -> dict[str, CORSPolicy | None]:
@@ -93,11 +102,12 @@ def load_policies(mapping: Mapping[str, Any]) -> dict[str, CORSPolicy | None]:
         paths = {}
     if base or not paths:
         out["*"] = _build(base, problems, None)
+    top = frozenset((p.option, p.entry, p.problem) for p in problems)
     for pattern, rule in paths.items():
         if rule is False or rule is None:
             out[pattern] = None
         elif isinstance(rule, Mapping):
-            out[pattern] = _build({**base, **rule}, problems, pattern)
+            out[pattern] = _build({**base, **rule}, problems, pattern, top)
         else:
             problems.append(
                 Problem(

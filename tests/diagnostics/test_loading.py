@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cors_core import ConfigError, CORSPolicy, PathRules
 from cors_core.loading import load_config, load_policies, read_toml, rules_from_mapping
@@ -152,3 +155,63 @@ def test_bad_path_pattern_is_refused() -> None:
         rules_from_mapping({"allow_origins": [ORIGIN], "paths": {"/a/*/b": False}})
     with pytest.raises(ConfigError, match="is not a table"):
         rules_from_mapping({"allow_origins": [ORIGIN], "paths": ["/a"]})
+
+
+# -- every mistake in a configuration reported, each exactly once ----------------------
+
+#: name -> (where it goes, the key, the value, how its problem is recognised)
+MISTAKES: dict[str, tuple[str | None, str, Any, Callable[[Any], bool]]] = {
+    "top-misspelt": (
+        None, "allow_origns", ["https://a.example"], lambda p: p.option == "allow_origns"
+    ),
+    "top-slash": (
+        None, "allow_origins", ["https://t2.example/"], lambda p: "t2.example/" in p.entry
+    ),
+    "top-max-age": (None, "max_age", -7, lambda p: p.entry == "-7"),
+    "path-misspelt": (
+        "/p1/*", "alow_methods", ["GET"], lambda p: p.option.endswith("alow_methods")
+    ),
+    "path-slash": (
+        "/p2/*", "allow_origins", ["https://p2.example/"], lambda p: "p2.example/" in p.entry
+    ),
+    "path-max-age": ("/p3/*", "max_age", -9, lambda p: p.entry == "-9"),
+}
+
+
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(st.sets(st.sampled_from(sorted(MISTAKES)), min_size=1))
+def test_every_mistake_is_reported_exactly_once(chosen: set[str]) -> None:
+    """However the mistakes combine (a misspelt key beside other problems, top-level values
+    inherited by every path), each is reported once and nothing else is."""
+    mapping: dict[str, Any] = {"paths": {"/ok/*": {"allow_origins": ["https://ok.example"]}}}
+    for name in chosen:
+        where, key, value, _ = MISTAKES[name]
+        table = mapping if where is None else mapping["paths"].setdefault(where, {})
+        table[key] = value
+    with pytest.raises(ConfigError) as info:
+        rules_from_mapping(mapping)
+    problems = info.value.problems
+    for name in chosen:
+        matched = [p for p in problems if MISTAKES[name][3](p)]
+        assert len(matched) == 1, (name, [str(p) for p in problems])
+    assert len(problems) == len(chosen), [str(p) for p in problems]
+
+
+def test_a_misspelt_key_in_a_file_hides_no_other_problem(
+    write_toml: Callable[..., str],
+) -> None:
+    path = write_toml(
+        "[cors]\n"
+        'allow_origns = ["https://a.example"]\n'
+        'allow_origins = ["https://b.example/"]\n\n'
+        '[cors.paths."/internal/*"]\n'
+        'allow_origins = ["https://c.example/"]\n',
+        "cors.toml",
+    )
+    with pytest.raises(ConfigError) as info:
+        load_config(Path(path))
+    assert [(p.option, p.entry) for p in info.value.problems] == [
+        ("allow_origns", ""),
+        ("allow_origins", "'https://b.example/'"),
+        ('paths."/internal/*".allow_origins', "'https://c.example/'"),
+    ]

@@ -45,7 +45,7 @@ IMAGE = ROOT / "docs" / "assets" / "overhead-vs-origins.svg"
 COUNTS = (1, 10, 100, 1000, 10_000)
 REQUEST = sc.ALLOWED_GET
 
-#: (key, title, peer label) of each panel, left to right.
+#: (key, title, peer label) of each panel, top to bottom.
 STACKS = (
     ("asgi", "ASGI", "starlette CORSMiddleware"),
     ("flask", "Flask (WSGI)", "flask-cors"),
@@ -144,9 +144,12 @@ def draw(points: Sequence[Point], path: Path, note: str = "") -> None:
     import matplotlib.pyplot as plt
     from matplotlib.ticker import FuncFormatter
 
-    plt.rcParams.update({"svg.fonttype": "none", "svg.hashsalt": "cors-core", "font.size": 11})
+    # Sized for the docs' content column (about 700 px wide): one panel per row, so 12 pt
+    # text on a 7 in figure shows at about 16 px (three panels side by side, 11 in wide,
+    # showed 11 pt text at 7 to 10 px).
+    plt.rcParams.update({"svg.fonttype": "none", "svg.hashsalt": "cors-core", "font.size": 12})
     plain = FuncFormatter(lambda value, _: f"{value:g}")
-    fig, axes = plt.subplots(1, len(STACKS), figsize=(11, 4.6), sharey=True)
+    fig, axes = plt.subplots(len(STACKS), 1, figsize=(7, 8.6), sharex=True, sharey=True)
     for ax, (key, title, peer) in zip(axes, STACKS, strict=True):
         mine = sorted((p for p in points if p["stack"] == key), key=lambda p: p["origins"])
         xs = [p["origins"] for p in mine]
@@ -157,21 +160,22 @@ def draw(points: Sequence[Point], path: Path, note: str = "") -> None:
         ax.set_xticks(xs)
         ax.xaxis.set_major_formatter(plain)
         ax.yaxis.set_major_formatter(plain)
-        ax.set_title(f"{title}\ncors-core vs {peer}", fontsize="medium")
-        ax.set_xlabel("allowed origins (the request's is the last)")
+        ax.set_title(f"{title}: cors-core vs {peer}", fontsize="medium", loc="left")
         ax.grid(True, which="major", alpha=0.3)
-    axes[0].set_ylabel("added µs per request (median, log scale)")
+    axes[-1].set_xlabel("allowed origins (the request's is the last)")
+    fig.supylabel("added µs per request (median, log scale)", fontsize="medium")
     fig.legend(
         axes[0].get_lines(),
         ["the stack's usual CORS add-on", "cors-core"],
-        loc="upper right",
+        loc="upper left",
+        bbox_to_anchor=(0.01, 0.96),
         ncols=2,
         frameon=False,
     )
     fig.suptitle(
         "CORS overhead of an allowed GET" + (f" ({note})" if note else ""), x=0.02, ha="left"
     )
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0, 1, 0.955))  # the legend above the panels
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, metadata={"Date": None} if path.suffix == ".svg" else None)
     plt.close(fig)

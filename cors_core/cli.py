@@ -56,7 +56,12 @@ Example::
 from __future__ import annotations
 
 import argparse
+import base64
+import hashlib
+import importlib.metadata
+import importlib.util
 import json
+import re
 import sys
 import warnings
 from collections.abc import Callable, Sequence
@@ -222,12 +227,35 @@ def _print_report(report: _Report, out: TextIO) -> None:
         readable = ", ".join(sorted(report.trip.readable_headers)) or "(none)"
         _say(f"  readable response headers: {readable}", out)
         return
+    if report.server_reasons:
+        # The server said why: its reason leads, with the fix; what the browser's console
+        # shows (often only "no Access-Control-Allow-Origin") comes after.
+        code, message = _reason_parts(report.server_reasons[0])
+        _say(f"verdict: BLOCKED [{code}] by the server: {message}", out)
+        if report.fix and report.fix != message:  # the engine's sentence holds its fix
+            _say(f"  fix: {report.fix}", out)
+        _say(f"  the browser reports: [{v.code}] {v.message}", out)
+        for reason in report.server_reasons[1:]:
+            _say(f"  server reason: {reason}", out)
+        return
     _say(f"verdict: BLOCKED [{v.code}]", out)
     _say(f"  failed rule: {v.message}", out)
-    for reason in report.server_reasons:
-        _say(f"  server reason: {reason}", out)
     if report.fix:
         _say(f"  fix: {report.fix}", out)
+
+
+def _reason_parts(reason: str) -> tuple[str, str]:
+    """``(code, message)`` of a server reason, written ``[code] message`` (the engine's,
+    in explain) or ``code: message`` (an ``X-CORS-Reason`` header, in check).
+
+    >>> _reason_parts("[method_not_allowed] method 'DELETE' ..."), _reason_parts("a_b: c")
+    (('method_not_allowed', "method 'DELETE' ..."), ('a_b', 'c'))
+    """
+    if reason.startswith("["):
+        code, _, message = reason[1:].partition("] ")
+        return code, message
+    code, _, message = reason.partition(": ")
+    return code, message
 
 
 def _emit(report: _Report, as_json: bool, out: TextIO) -> int:
@@ -535,7 +563,77 @@ def _export(args: argparse.Namespace, out: TextIO) -> int:
 # --------------------------------------------------------------------------------- demo
 
 
+def _adapters_conflict() -> list[str] | None:
+    """Lines that say why ``adapters`` is not this distribution's package (None when it is).
+
+    PyPI's unrelated ``adapters`` distribution installs a top-level package of the same
+    name: beside it, ``import adapters.asgi`` finds the wrong package, or ours with its
+    ``__init__.py`` overwritten.
+    """
+    ours = Path(__file__).resolve().parent.parent / "adapters"
+    try:
+        spec = importlib.util.find_spec("adapters")
+    except (ImportError, ValueError):
+        spec = None
+    if spec is None:
+        return None  # not importable at all: the import's own error says so
+    origin = Path(spec.origin).resolve() if spec.origin and spec.has_location else None
+    if origin != ours / "__init__.py":
+        problem = f"it is imported from {origin or spec.submodule_search_locations}, not {ours}"
+    elif not (ours / "asgi.py").is_file():
+        problem = f"adapters.asgi is missing from {ours}"
+    elif _overwritten(origin):
+        problem = f"{origin} is not the file cors-core installed"
+    else:
+        return None
+
+    def canonical(name: str) -> str:
+        return re.sub(r"[-_.]+", "-", name).lower()
+
+    names = importlib.metadata.packages_distributions().get("adapters", [])
+    others = sorted({n for n in names if canonical(n) != "cors-core"})
+    if others:
+        found = ", ".join(f"{n} {importlib.metadata.version(n)}" for n in others)
+        uninstall = " ".join(others)
+        return [
+            f"cors-core: the 'adapters' package is not cors-core's: {problem}.",
+            f"It belongs to the distribution {found}, an unrelated project that installs a "
+            "top-level package of the same name.",
+            f"fix: pip uninstall {uninstall}, then reinstall cors-core "
+            "(pip install --force-reinstall /path/to/cors-core), or keep them in separate "
+            "virtual environments.",
+        ]
+    return [
+        f"cors-core: the 'adapters' package is not cors-core's: {problem}.",
+        "No installed distribution claims it (a directory on PYTHONPATH or in the "
+        "current directory?).",
+        "fix: remove or rename that 'adapters', or take its directory off sys.path; if "
+        "cors-core's own files are damaged, reinstall it "
+        "(pip install --force-reinstall /path/to/cors-core).",
+    ]
+
+
+def _overwritten(init: Path) -> bool:
+    """Whether cors-core's installed record lists ``init`` with another hash."""
+    try:
+        files = importlib.metadata.distribution("cors-core").files or []
+    except importlib.metadata.PackageNotFoundError:
+        return False
+    for f in files:
+        if f.as_posix() == "adapters/__init__.py" and f.hash is not None:
+            if Path(str(f.locate())).resolve() != init:
+                return False  # another cors-core install than this one: no verdict
+            digest = hashlib.new(f.hash.mode, init.read_bytes()).digest()
+            return base64.urlsafe_b64encode(digest).rstrip(b"=").decode() != f.hash.value
+    return False  # a development (editable) install records no package files
+
+
 def _demo(args: argparse.Namespace, out: TextIO) -> int:
+    conflict = _adapters_conflict()
+    if conflict is not None:
+        for line in conflict:
+            _say(line, sys.stderr)
+        return EXIT_ERROR
     return run_demo(args.args)
 
 

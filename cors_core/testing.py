@@ -31,6 +31,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any, Unpack
 
+from cors_core._rejection import parse_rejection
 from cors_core.browser import Response, Trip, TripOptions, simulate, simulate_async
 
 __all__ = [
@@ -113,16 +114,30 @@ async def cors_trip_async(
 
 
 def _explain(trip: Trip, path: str) -> str:
+    """The trip, the server's own reason first when it gave one (``X-CORS-Reason``, or the
+    code in a refusal body), then what the browser reports, then the steps."""
     v = trip.verdict
-    lines = [f"CORS trip to {path!r}: [{v.code}] {v.message}"]
+    reasons: list[str] = []
     for exchange in (trip.preflight, trip.actual):
         if exchange is None:
             continue
-        for name, value in exchange.response_headers:
-            if name.lower() == "x-cors-reason":
-                lines.append(f"  server reason ({exchange.method}): {value}")
+        said = [value for name, value in exchange.response_headers if name.lower() == REASON]
+        refusal = parse_rejection(exchange.body)
+        if not said and refusal is not None and refusal.code:
+            said = [f"{refusal.code} (set debug=True for the sentence and the fix)"]
+        reasons += [f"{value} ({exchange.method})" for value in said]
+    if reasons and not v.allowed:
+        lines = [f"CORS trip to {path!r}: the server refused it: {reasons[0]}"]
+        lines.append(f"  the browser reports: [{v.code}] {v.message}")
+        lines += [f"  server reason: {reason}" for reason in reasons[1:]]
+    else:
+        lines = [f"CORS trip to {path!r}: [{v.code}] {v.message}"]
+        lines += [f"  server reason: {reason}" for reason in reasons]
     lines += [f"  {i}. {step}" for i, step in enumerate(trip.steps, 1)]
     return "\n".join(lines)
+
+
+REASON = "x-cors-reason"
 
 
 def _check_allowed(trip: Trip, path: str, readable: Iterable[str]) -> Trip:

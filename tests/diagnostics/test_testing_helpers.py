@@ -52,13 +52,16 @@ def test_starlette_testclient_blocked_message_has_reason() -> None:
             client, "/items", origin=APP_ORIGIN, method="PUT", headers={"X-Other": "1"}
         )
     text = str(info.value)
-    assert text.startswith(
-        "a browser would BLOCK this request\nCORS trip to '/items': "
-        "[missing_allow_origin] Response to preflight request"
+    # The server's reason leads; the browser's symptom comes second.
+    lines = text.splitlines()
+    assert lines[1].startswith(
+        "CORS trip to '/items': the server refused it: header_not_allowed: header 'x-other' "
+        "is not in allow_headers"
     )
-    assert (
-        "  server reason (OPTIONS): header_not_allowed: header 'x-other' is not in allow_headers"
-    ) in text
+    assert lines[1].endswith(" (OPTIONS)")
+    assert lines[2].startswith(
+        "  the browser reports: [missing_allow_origin] Response to preflight request"
+    )
     assert (
         "  2. Preflight needed: method PUT is not CORS-safelisted (only GET, HEAD and POST are); "
         "request header(s) not CORS-safelisted: x-other." in text
@@ -210,3 +213,27 @@ def test_django_test_client() -> None:
 def test_unsupported_client() -> None:
     with pytest.raises(TypeError, match="is not a supported test client"):
         cors_trip(object(), "/", origin=APP_ORIGIN)
+
+
+def test_without_debug_the_refusal_code_still_leads() -> None:
+    """A policy without debug sends only the code in the refusal body: that code leads."""
+    from starlette.applications import Starlette
+    from starlette.responses import PlainTextResponse
+    from starlette.routing import Route
+    from starlette.testclient import TestClient
+
+    from adapters.asgi import CORSMiddleware
+
+    app = CORSMiddleware(
+        Starlette(routes=[Route("/x", lambda r: PlainTextResponse("x"), methods=["PUT"])]),
+        allow_origins=[APP_ORIGIN],
+        allow_methods=["GET"],
+    )
+    with pytest.raises(AssertionError) as info:
+        assert_cors_allowed(TestClient(app), "/x", origin=APP_ORIGIN, method="PUT")
+    lines = str(info.value).splitlines()
+    assert lines[1] == (
+        "CORS trip to '/x': the server refused it: method_not_allowed (set debug=True for "
+        "the sentence and the fix) (OPTIONS)"
+    )
+    assert lines[2].startswith("  the browser reports: [missing_allow_origin] ")

@@ -5,7 +5,8 @@
 - ``app.add_middleware(CORSMiddleware, allow_origin=...)``: Starlette builds middleware on
   the first ASGI call, the lifespan startup. Under ``--lifespan auto`` uvicorn swallows that
   error (it prints only "ASGI 'lifespan' protocol appears unsupported"), keeps serving, and
-  the error text appears with the first request's 500; ``--lifespan on`` makes the same typo stop uvicorn (exit code 3).
+  the error text appears with the first request's 500; ``--lifespan on`` makes the same
+  typo stop uvicorn (exit code 3).
 """
 
 from __future__ import annotations

@@ -149,11 +149,10 @@ def test_check_escapes_a_hostile_reason_in_text_output(run: Run, hostile_url: st
     lines = assert_printable_lines(out)
     assert not RAW_DANGER.search(out)
     assert lines[0] == f"cors-core check: PUT {url} from origin '{APP}'"
-    assert lines[-4] == "verdict: BLOCKED [missing_allow_origin]"
-    assert lines[-2:] == [
-        f"  server reason: {UTF8_REASON_SHOWN}",
-        "  fix: " + UTF8_REASON_SHOWN.partition(": ")[2],
-    ]
+    code, _, message = UTF8_REASON_SHOWN.partition(": ")
+    # The server's (escaped) reason leads; its sentence holds the fix; the browser second.
+    assert lines[-2] == f"verdict: BLOCKED [{code}] by the server: {message}"
+    assert lines[-1].startswith("  the browser reports: [missing_allow_origin] ")
 
 
 def test_check_escapes_hostile_headers_in_text_output(run: Run, hostile_url: str) -> None:
@@ -167,12 +166,11 @@ def test_check_escapes_hostile_headers_in_text_output(run: Run, hostile_url: str
         f"'{APP}\\x9b[2J' that is not equal to the supplied origin '{APP}'. "
         f"Send the request's origin '{APP}' (echo the Origin header when it is allowed)."
     )
-    assert lines[-5:] == [
+    code, _, message = LATIN1_REASON_SHOWN.partition(": ")
+    assert lines[-3:] == [
         f"  4. Response 200: blocked [allow_origin_mismatch] {rule}",
-        "verdict: BLOCKED [allow_origin_mismatch]",
-        f"  failed rule: {rule}",
-        f"  server reason: {LATIN1_REASON_SHOWN}",
-        "  fix: " + LATIN1_REASON_SHOWN.partition(": ")[2],
+        f"verdict: BLOCKED [{code}] by the server: {message}",
+        f"  the browser reports: [allow_origin_mismatch] {rule}",
     ]
 
 

@@ -330,3 +330,29 @@ def test_a_subclass_with_a_peer_hook_is_refused_with_each_field() -> None:
     assert problem.entry == ""
     assert problem.problem == "overrides a django-cors-headers method this middleware never calls"
     assert problem.fix == "set the policy attribute, or mark the view with @cross_origin"
+
+
+def test_a_preflights_requested_headers_and_private_network_reach_the_engine(
+    pinned: Client,
+) -> None:
+    """The middleware hands the engine every preflight value: a header the settings do
+    not allow, and a private-network request, are refused on their own reasons."""
+    base = {"Origin": FRONT, "Access-Control-Request-Method": "GET"}
+    ok = pinned.options(
+        "/pinned/plain/", headers={**base, "Access-Control-Request-Headers": "content-type"}
+    )
+    assert ok.status_code == 204
+    header = pinned.options(
+        "/pinned/plain/", headers={**base, "Access-Control-Request-Headers": "x-not-listed"}
+    )
+    assert (header.status_code, header.content) == (
+        403,
+        b"CORS preflight rejected (header_not_allowed)\n",
+    )
+    private = pinned.options(
+        "/pinned/plain/", headers={**base, "Access-Control-Request-Private-Network": "true"}
+    )
+    assert (private.status_code, private.content) == (
+        403,
+        b"CORS preflight rejected (private_network_not_allowed)\n",
+    )

@@ -119,16 +119,20 @@ def _origins(value: object, out: dict[str, Any]) -> list[Problem]:
             exact.append(item)
         elif isinstance(item, str) and _OUR_PATTERN.fullmatch(item):
             scheme, _, host = item.partition("://")
-            regex = rf"{scheme}://([a-z0-9-]+\.)+{re.escape(host[2:])}"
+            if host.startswith("*."):
+                regex = rf"{scheme}://([a-z0-9-]+\.)+{re.escape(host[2:])}"
+                star, kind = "'*' repeats the '/' before it", "subdomain"
+            else:  # host:*
+                regex = rf"{scheme}://{re.escape(host[:-2])}(:\d+)?"
+                star, kind = "'*' repeats the ':' before it", "port"
             problems.append(
                 Problem(
                     "origins",
                     repr(item),
-                    "is a regex to flask-cors ('*' repeats the '/' before it), so it matched "
-                    "no subdomain; read as a subdomain pattern it would allow more than "
-                    "before",
+                    f"is a regex to flask-cors ({star}), so it matched no {kind}; read as a "
+                    f"{kind} pattern it would allow more than before",
                     f"write the regex you meant: origins=[r'{regex}'] (or allow_origins="
-                    f"[{item!r}], this library's subdomain pattern)",
+                    f"[{item!r}], this library's {kind} pattern)",
                 )
             )
         elif isinstance(item, str | re.Pattern):

@@ -353,6 +353,8 @@ def cross_origin(
 
             environ = request.environ
             if environ.get(_HANDLED):  # CORS(app) applies this view's policy itself
+                if request.method == "OPTIONS":  # not a preflight (those never get here)
+                    return current_app.make_default_options_response()
                 return view(*args, **kwargs)
             gate, decide = resolved.decider(current_app._get_current_object())  # type: ignore[attr-defined]
             origin, method, names, pna, host = read_environ(environ, gate.want_host)

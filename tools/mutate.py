@@ -134,7 +134,13 @@ def prepare(module: str, tests: list[str], work: Path, *, again: bool) -> None:
     sources = [str(p) for p in config.get("source_paths", [])]
     also = [str(p) for p in config.get("also_copy", [])]
     if not any(Path(module).is_relative_to(s) for s in sources):
-        sys.exit(f"{module} is not under [tool.mutmut] source_paths {sources}")
+        # mutmut mutates only under source_paths: a module of an also_copy folder
+        # (adapters/) moves that folder to source_paths for this run.
+        folder = next((a for a in also if Path(module).is_relative_to(a)), None)
+        if folder is None:
+            sys.exit(f"{module} is not under [tool.mutmut] source_paths {sources} or also_copy")
+        sources.append(folder)
+        also.remove(folder)
     if again:
         if not (work / "mutants").is_dir():
             sys.exit(f"no earlier run of {module} in {work}: run without --again")
@@ -149,6 +155,8 @@ def prepare(module: str, tests: list[str], work: Path, *, again: bool) -> None:
         _copy(name, work, keep=ROOT / module if again else None)
     config = {
         **config,
+        "source_paths": sources,
+        "also_copy": also,
         "only_mutate": [module],
         "pytest_add_cli_args_test_selection": tests,
     }

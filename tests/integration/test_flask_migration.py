@@ -214,6 +214,11 @@ def test_regex_origins_are_fullmatched_and_our_patterns_kept() -> None:
             "origins=[r'https://([a-z0-9-]+\\.)+example\\.com']",
         ),
         (
+            "https://a.example.com:*",
+            "is a regex to flask-cors ('*' repeats the ':' before it), so it matched no port",
+            "origins=[r'https://a\\.example\\.com(:\\d+)?']",
+        ),
+        (
             "https://a.example.com|https://b.example.net",
             "is compared whole by flask-cors, so it matched no origin",
             "origins=['https://a.example.com', 'https://b.example.net']",

@@ -230,3 +230,24 @@ def test_cors_twice_is_refused_with_the_fix() -> None:
     CORS(app)
     with pytest.raises(ConfigError, match=r"CORS\(app\) is installed a second time"):
         CORS(app)
+
+
+@pytest.mark.parametrize("with_extension", [False, True])
+def test_a_plain_options_to_a_marked_view_gets_flasks_own_answer(with_extension: bool) -> None:
+    """An OPTIONS that is not a preflight is Flask's to answer (its Allow header), with
+    or without CORS(app), as in flask-cors: the view itself never runs for it."""
+    app = Flask("plain-options")
+    ran: list[str] = []
+
+    @app.route("/x", methods=["GET", "PUT"])
+    @cross_origin(origins=[APP])
+    def x() -> str:
+        ran.append("x")
+        return "view"
+
+    if with_extension:
+        CORS(app)
+    response = app.test_client().options("/x", headers={"Origin": APP})
+    assert response.status_code == 200
+    assert sorted(response.headers["Allow"].split(", ")) == ["GET", "HEAD", "OPTIONS", "PUT"]
+    assert response.data == b"" and ran == []

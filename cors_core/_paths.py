@@ -201,6 +201,8 @@ class PathRules:
         self._default = default
         # Paths whose slash twin has an exact rule (see match()).
         self._twinned = {_twin(key): key for key in exact if key != "/"}
+        # No path longer than every exact key (or its twin) is hashed to look it up.
+        self._longest = max((len(key) + 1 for key in exact), default=-1)
 
     def rules(self) -> tuple[tuple[str, PathPolicy | None], ...]:
         """Every rule as ``(pattern, policy)``, patterns as written, most specific first
@@ -233,10 +235,14 @@ class PathRules:
         >>> rules.for_path("/internal/../public") is None, rules.for_path("/health/") is None
         (True, True)
         """
-        if "//" not in path and "/." not in path and path not in self._twinned:  # _odd, inlined
-            return self._lookup(path or "/")
-        if has_dot_segment(path):
+        if "/." in path and _DOT_SEGMENT.search(path):  # has_dot_segment, inlined
             return None
+        return self._governing(path)
+
+    def _governing(self, path: str) -> PathPolicy | None:
+        """:meth:`for_path` for a path known to hold no dot segment."""
+        if "//" not in path and (len(path) > self._longest or path not in self._twinned):
+            return self._lookup(path or "/")
         return _strictest(self._candidates(path))
 
     def _candidates(self, path: str) -> tuple[PathPolicy | None, ...]:
@@ -251,7 +257,7 @@ class PathRules:
         return tuple(found.values())
 
     def _lookup(self, path: str) -> PathPolicy | None:
-        if path in self._exact:
+        if len(path) <= self._longest and path in self._exact:
             return self._exact[path]
         for prefix, policy in self._prefixes:
             if path == prefix or path.startswith(prefix + "/") or prefix == "":
@@ -276,9 +282,11 @@ class PathRules:
         >>> print(rules.decide("GET", "https://a.example", path="/internal/x").reason.code)
         no_cors_for_path
         """
-        policy = self.for_path(path)
+        if "/." in path and _DOT_SEGMENT.search(path):  # one scan: has_dot_segment
+            return _DOTS
+        policy = self._governing(path)
         if policy is None:
-            return _DOTS if has_dot_segment(path) else _NO_CORS
+            return _NO_CORS
         return policy.decide(
             method,
             origin,

@@ -58,12 +58,9 @@ def normalize_path(path: str) -> str:
     >>> normalize_path("/api/%2e%2e/admin")
     '/api/%2e%2e/admin'
     """
-    return _resolve(path, dots=True, collapse=True) if _odd(path) else path or "/"
-
-
-def _odd(path: str) -> bool:
-    """Whether some router or proxy may read ``path`` differently (dot segments, ``//``)."""
-    return "//" in path or "/." in path
+    if "//" in path or "/." in path:
+        return _resolve(path, dots=True, collapse=True)
+    return path or "/"
 
 
 def _resolve(path: str, *, dots: bool, collapse: bool) -> str:

@@ -10,10 +10,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from flask import Blueprint, Flask
+from flask import Flask
 
 from adapters.flask import CORS, cross_origin, no_cors
 from cors_core import ConfigError, CORSPolicy
+from tests.integration.test_flask_peer_gaps import _blueprint
 
 APP = "https://app.example.com"
 ADMIN = "https://admin.example.com"
@@ -37,16 +38,6 @@ def _preflight(app: Flask, path: str, origin: str, method: str = "PUT") -> Any:
 
 def _problems(error: pytest.ExceptionInfo[ConfigError]) -> list[tuple[str, str, str, str]]:
     return [(p.option, p.entry, p.problem, p.fix) for p in error.value.problems]
-
-
-def _blueprint(name: str) -> Blueprint:
-    bp = Blueprint(name, __name__)
-
-    @bp.get("/x")
-    def x() -> str:
-        return name
-
-    return bp
 
 
 # ------------------------------------------------------------------ app.config

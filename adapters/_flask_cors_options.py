@@ -10,6 +10,7 @@ refused with :class:`~cors_core.ConfigError` naming the fix. No CORS rule lives 
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterable, Mapping
 from datetime import timedelta
 from typing import Any
@@ -310,6 +311,7 @@ class ResourceRules(PathRules):
     def __init__(self, rules: Iterable[tuple[ResourceKey, CORSPolicy]]) -> None:
         ordered = sorted(rules, key=lambda rule: _order(rule[0]))
         super().__init__({})  # PathRules decides; only the matching of paths differs
+        self._slash_window = sys.maxsize  # a regex key may read the whole path
         self._literal = {key: policy for key, policy in ordered if not is_regex_key(key)}
         self._regexes = [
             (key if isinstance(key, re.Pattern) else re.compile(key), policy)

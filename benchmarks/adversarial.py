@@ -56,6 +56,7 @@ from benchmarks.suites import bare_asgi
 from benchmarks.suites import starlette_asgi as starlette
 from cors_core._headers import MAX_REQUEST_HEADER_NAMES, MAX_REQUEST_HEADERS_LENGTH
 from cors_core._origins import MAX_ORIGIN_LENGTH
+from cors_core._paths import MAX_PATH_LENGTH
 from cors_core._request import MAX_METHOD_LENGTH
 
 App = Any
@@ -91,7 +92,7 @@ EDGE_NAMES = MAX_REQUEST_HEADER_NAMES
 EDGE_HEADERS_LENGTH = MAX_REQUEST_HEADERS_LENGTH
 EDGE_METHOD_LENGTH = MAX_METHOD_LENGTH
 EDGE_ORIGIN_LENGTH = MAX_ORIGIN_LENGTH
-PATH_BYTES = 8 * 1024
+PATH_BYTES = MAX_PATH_LENGTH
 HEADER_PATTERN = "x-amz-*"
 
 

@@ -12,6 +12,7 @@ from cors_core._policy import CORSPolicy
 from cors_core._rejection import reject
 
 __all__ = [
+    "MAX_PATH_LENGTH",
     "PathPolicy",
     "PathRules",
     "has_dot_segment",
@@ -28,6 +29,12 @@ __all__ = [
 PathPolicy: TypeAlias = CORSPolicy | Any
 
 _NO_CORS = Decision.build(Action.PASS, True, Reason(ReasonCode.NO_CORS_FOR_PATH))
+
+#: Longest routed path :class:`PathRules` judges by default (longer: no CORS). Room for an
+#: S3 object key (at most 1,024 bytes) below a bucket name, and short enough that judging
+#: the longest such path costs at most about twice an ordinary denied request (the dot
+#: segment scan reads the whole path; see the adversarial benchmark's path rows).
+MAX_PATH_LENGTH = 2048
 
 
 def is_engine(value: object) -> bool:
@@ -93,7 +100,8 @@ def has_dot_segment(path: str) -> bool:
     >>> has_dot_segment("/internal/../public"), has_dot_segment("/a/.well-known/x")
     (True, False)
     """
-    return "/." in path and _DOT_SEGMENT.search(path) is not None
+    # "." in path is one memchr; the regex reads the path only when it holds a dot.
+    return "." in path and _DOT_SEGMENT.search(path) is not None
 
 
 _DOT_SEGMENT = re.compile(r"/\.\.?(?:/|$)")
@@ -148,9 +156,24 @@ class PathRules:
         self,
         rules: Mapping[str, PathPolicy | None] | Iterable[tuple[str, PathPolicy | None]],
         default: PathPolicy | None = None,
+        *,
+        max_path_length: int = MAX_PATH_LENGTH,
     ) -> None:
         items = list(rules.items() if isinstance(rules, Mapping) else rules)
         problems: list[Problem] = []
+        if (
+            not isinstance(max_path_length, int)
+            or isinstance(max_path_length, bool)
+            or max_path_length < 1
+        ):
+            problems.append(
+                Problem(
+                    "max_path_length",
+                    repr(max_path_length),
+                    "is not a positive whole number",
+                    f"use the default ({MAX_PATH_LENGTH}) or the longest path your app serves",
+                )
+            )
         exact: dict[str, PathPolicy | None] = {}
         prefixes: dict[str, PathPolicy | None] = {}
         for pattern, policy in items:
@@ -200,6 +223,11 @@ class PathRules:
         self._twinned = {_twin(key): key for key in exact if key != "/"}
         # No path longer than every exact key (or its twin) is hashed to look it up.
         self._longest = max((len(key) + 1 for key in exact), default=-1)
+        # Repeated slashes past this many characters change no rule's verdict: a prefix
+        # rule reads at most len(prefix) + 1 characters, and a path still longer than
+        # every exact key once its slashes are merged matches no exact key nor twin.
+        self._slash_window = max(self._longest, *(len(p) + 1 for p in prefixes), 0) + 2
+        self.max_path_length = max_path_length
 
     def rules(self) -> tuple[tuple[str, PathPolicy | None], ...]:
         """Every rule as ``(pattern, policy)``, patterns as written, most specific first
@@ -232,13 +260,15 @@ class PathRules:
         >>> rules.for_path("/internal/../public") is None, rules.for_path("/health/") is None
         (True, True)
         """
-        if "/." in path and _DOT_SEGMENT.search(path):  # has_dot_segment, inlined
-            return None
+        if len(path) > self.max_path_length or ("." in path and _DOT_SEGMENT.search(path)):
+            return None  # too long to judge, or a dot segment (has_dot_segment, inlined)
         return self._governing(path)
 
     def _governing(self, path: str) -> PathPolicy | None:
         """:meth:`for_path` for a path known to hold no dot segment."""
-        if "//" not in path and (len(path) > self._longest or path not in self._twinned):
+        if "//" not in path[: self._slash_window] and (
+            len(path) > self._longest or path not in self._twinned
+        ):
             return self._lookup(path or "/")
         return _strictest(self._candidates(path))
 
@@ -279,7 +309,9 @@ class PathRules:
         >>> print(rules.decide("GET", "https://a.example", path="/internal/x").reason.code)
         no_cors_for_path
         """
-        if "/." in path and _DOT_SEGMENT.search(path):  # one scan: has_dot_segment
+        if len(path) > self.max_path_length:
+            return _TOO_LONG
+        if "." in path and _DOT_SEGMENT.search(path):  # has_dot_segment, inlined
             return _DOTS
         policy = self._governing(path)
         if policy is None:
@@ -306,8 +338,11 @@ class PathRules:
         >>> rules.decide_websocket("https://evil.example", "h", "wss", path="/x/../ws/c").status
         403
         """
-        if origin is not None and has_dot_segment(path):
-            return _WEBSOCKET_DOTS
+        if origin is not None:
+            if len(path) > self.max_path_length:
+                return _WEBSOCKET_TOO_LONG
+            if has_dot_segment(path):
+                return _WEBSOCKET_DOTS
         answer = _NO_CORS
         for policy in self._candidates(path):
             if policy is not None:
@@ -445,6 +480,21 @@ _DOTS = Decision.build(
 )
 _WEBSOCKET_DOTS = reject(
     Reason(ReasonCode.WEBSOCKET_ORIGIN, detail="dots", sentence=_DOTS_SENTENCE),
+    debug=False,
+    preflight=False,
+)
+
+_TOO_LONG_SENTENCE = (
+    "the path is longer than PathRules' max_path_length, so it gets no CORS; raise "
+    "max_path_length if the app serves such paths"
+)
+_TOO_LONG = Decision.build(
+    Action.PASS,
+    True,
+    Reason(ReasonCode.NO_CORS_FOR_PATH, detail="too_long", sentence=_TOO_LONG_SENTENCE),
+)
+_WEBSOCKET_TOO_LONG = reject(
+    Reason(ReasonCode.WEBSOCKET_ORIGIN, detail="too_long", sentence=_TOO_LONG_SENTENCE),
     debug=False,
     preflight=False,
 )

@@ -27,7 +27,10 @@ Columns, per attack:
 starlette's see the same sequence of values. Rows 7a-7f sit at the edge of each bound the
 engine applies (the longest value it still reads, never one refused by its length):
 starlette has no header patterns (it gets ``allow_headers=["*"]`` there) nor path rules
-(it gets the same policy for every path). The catastrophic-regex row is timed in a forked
+(it gets the same policy for every path). Row 7p is no attack but the reference for the
+preflight rows: the cheapest answered preflight no cache can hold (one fresh allowed name),
+whose own ratio to the ordinary denied request shows what answering any fresh preflight
+costs before the list's length adds to it. The catastrophic-regex row is timed in a forked
 child that is killed after the cap (a backtracking regex cannot be interrupted in-process).
 The report is printed as Markdown and written to ``benchmarks/results/adversarial.md``; the
 process exits 0 whatever the numbers (PASS/FAIL is a report, not a test).
@@ -376,6 +379,11 @@ def _edge_preflight(value: Callable[[int], bytes]) -> Callable[[int], Scope]:
     return make
 
 
+def one_name_value(i: int) -> bytes:
+    """One fresh name :data:`HEADER_PATTERN` allows: the cheapest list no cache can hold."""
+    return b"x-amz-%08x" % i
+
+
 def edge_method(i: int) -> bytes:
     """A fresh method token of :data:`EDGE_METHOD_LENGTH` characters (the longest read)."""
     return b"P" * (EDGE_METHOD_LENGTH - 12) + b"%012d" % i
@@ -519,6 +527,14 @@ def attacks() -> list[Attack]:
             lambda: ours(one, allow_headers=[*sc.HEADERS, *LISTED]),
             lambda: starlette_headers(one, [*sc.HEADERS, *LISTED]),
             lambda: _edge_preflight(edge_listed_value),
+        ),
+        Attack(
+            "7p",
+            f"reference: an allowed preflight, one fresh name vs allow_headers {HEADER_PATTERN} "
+            "(the least work an answered preflight no cache holds can cost)",
+            lambda: ours(one, allow_headers=[*sc.HEADERS, HEADER_PATTERN]),
+            lambda: starlette_headers(one, ["*"]),
+            lambda: _edge_preflight(one_name_value),
         ),
         Attack(
             "7c",

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from benchmarks import scenarios as sc
+from benchmarks.floor import FLOOR_PREFLIGHT_TARGET, FLOOR_TARGET, FloorASGI, FloorWSGI
 from benchmarks.harness import (
     Measured,
     asgi_call,
@@ -114,12 +115,22 @@ def _checked_asgi(apps: dict[str, Any], request: sc.Request) -> dict[str, Callab
     return {name: asgi_runner(app, scope) for name, app in apps.items()}
 
 
+def _floor_target(request: sc.Request) -> float:
+    return FLOOR_PREFLIGHT_TARGET if request.preflight else FLOOR_TARGET
+
+
 def asgi_suite(b: Budget) -> list[Row]:
-    """Ours vs starlette, four requests, 1 and 1000 allowed origins (target <= 0.25x)."""
+    """Ours vs starlette (target <= 0.25x) and vs the floor (:mod:`benchmarks.floor`), four
+    requests, 1 and 1000 allowed origins, all measured in the same interleaved rounds."""
     rows = []
     for n in (1, 1000):
         allow = sc.origins(n)
-        apps = {"bare": bare_asgi, "ours": ours_asgi(allow), "starlette": starlette_asgi(allow)}
+        apps = {
+            "bare": bare_asgi,
+            "ours": ours_asgi(allow),
+            "starlette": starlette_asgi(allow),
+            "floor": FloorASGI(bare_asgi, allow),
+        }
         for request in sc.REQUESTS:
             m = measure(
                 _checked_asgi(apps, request),
@@ -128,6 +139,28 @@ def asgi_suite(b: Budget) -> list[Row]:
                 seconds=b.seconds,
             )
             rows.append(_row("asgi", request.name, n, m, "ours", "starlette", 0.25))
+            rows.append(_row("asgi", request.name, n, m, "ours", "floor", _floor_target(request)))
+    return rows
+
+
+def wsgi_suite(b: Budget) -> list[Row]:
+    """Our WSGI middleware vs the floor around a bare WSGI app (no framework's noise)."""
+    from adapters.wsgi import CORSMiddleware
+
+    rows = []
+    for n in (1, 1000):
+        allow = sc.origins(n)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ours = CORSMiddleware(_bare_wsgi, **sc.ours_options(allow))
+        apps = {"bare": _bare_wsgi, "ours": ours, "floor": FloorWSGI(_bare_wsgi, allow)}
+        for request in sc.REQUESTS:
+            env = wsgi_environ(request.method, request.headers)
+            for name in ("ours", "floor"):
+                sc.check(name, request, *wsgi_call(apps[name], env))
+            runners = {name: wsgi_runner(app, env) for name, app in apps.items()}
+            m = measure(runners, rounds=b.fast_rounds, batch=b.fast_batch, seconds=b.seconds)
+            rows.append(_row("wsgi", request.name, n, m, "ours", "floor", _floor_target(request)))
     return rows
 
 
@@ -357,6 +390,7 @@ SUITES: dict[str, Callable[[Budget], list[Row]]] = {
     "sweep": sweep_suite,
     "matchers": matchers_suite,
     "flood": flood_suite,
+    "wsgi": wsgi_suite,
     "flask": flask_suite,
     "django": django_suite,
 }

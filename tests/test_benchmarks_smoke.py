@@ -62,3 +62,28 @@ def test_quick_run_writes_json(tmp_path: Path, capsys: pytest.CaptureFixture[str
     printed = capsys.readouterr().out
     assert "| flood | preflight, 200 KB comma flood (asgi) |" in printed
     assert f"JSON: {out}" in printed
+
+
+@pytest.mark.parametrize("request_", sc.REQUESTS, ids=lambda r: r.name)
+def test_the_floor_answers_the_benchmark_requests_like_ours(request_: sc.Request) -> None:
+    """The floor is timed beside ours only because it gives these requests the same
+    Access-Control-Allow-Origin (and Vary: Origin on every actual response)."""
+    from adapters.wsgi import CORSMiddleware
+    from benchmarks.floor import FloorASGI, FloorWSGI
+    from benchmarks.suites import _bare_wsgi
+
+    allow = sc.origins(3)
+    status, headers = asgi_call(
+        FloorASGI(bare_asgi, allow), asgi_scope(request_.method, request_.headers)
+    )
+    sc.check("floor", request_, status, headers)
+    ours_status, _ = asgi_call(ours_asgi(allow), asgi_scope(request_.method, request_.headers))
+    assert status == ours_status
+    environ = wsgi_environ(request_.method, request_.headers)
+    status, wsgi_headers = wsgi_call(FloorWSGI(_bare_wsgi, allow), environ)
+    sc.check("floor", request_, status, wsgi_headers)
+    ours = CORSMiddleware(_bare_wsgi, **sc.ours_options(allow))
+    assert wsgi_call(ours, wsgi_environ(request_.method, request_.headers))[0] == status
+    if not request_.preflight:
+        assert (b"vary", b"Origin") in headers
+        assert ("Vary", "Origin") in wsgi_headers

@@ -163,7 +163,9 @@ def test_adapters_use_only_public_engine_modules() -> None:
         assert private == [], f"{name} imports {private}"
 
 
-@pytest.mark.parametrize("name", ["adapters.asgi", "adapters.wsgi", "adapters.flask"])
+@pytest.mark.parametrize(
+    "name", ["adapters.asgi", "adapters.wsgi", "adapters.flask", "adapters.starlette"]
+)
 def test_protocol_adapters_use_the_integration_interface_only(name: str) -> None:
     engine = sorted(t for t in GRAPH[name] if t.startswith("cors_core"))
     assert set(engine) <= {"cors_core", "cors_core.integration"}, engine

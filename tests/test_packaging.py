@@ -41,6 +41,7 @@ PUBLIC_MODULES = [
     "cors_core.cli",
     "adapters.asgi",
     "adapters.wsgi",
+    "adapters.starlette",
 ]
 #: What the wheel may hold at its top level: the two import packages and its metadata.
 WHEEL_TOP_LEVEL = {"cors_core", "adapters", "cors_core-0.1.0.dist-info"}

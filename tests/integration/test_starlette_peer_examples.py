@@ -4,19 +4,23 @@ Each configuration below is written from the facts of starlette's and FastAPI's 
 documentation (the FastAPI tutorial's list of local origins with ``allow_methods=["*"]``
 and ``allow_headers=["*"]``, a regex of subdomains, ``["*"]`` for a public API, exposed
 headers and ``max_age``). The same keyword arguments are given to starlette's own
-``CORSMiddleware`` and to ``adapters.asgi.CORSMiddleware`` around the same app; every
-browser trip (``cors_core.browser.simulate``, the Fetch rules) must end with the same
-verdict, except where ``DIFFERENCES`` says why ours answers otherwise, on purpose.
+``CORSMiddleware`` and to ours around the same app (``adapters.asgi.CORSMiddleware``,
+and the drop-in ``adapters.starlette.CORSMiddleware``); every browser trip
+(``cors_core.browser.simulate``, the Fetch rules) must end with the same verdict, except
+where ``DIFFERENCES`` says why ours answers otherwise, on purpose.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
 from starlette.middleware.cors import CORSMiddleware as StarletteCORS
 
 from adapters.asgi import CORSMiddleware as OurCORS
+from adapters.starlette import CORSMiddleware as DropIn
+from cors_core import ConfigError
 from cors_core.browser import simulate
 from tests.security.support import asgi_app, call_asgi
 
@@ -99,12 +103,17 @@ def _sender(middleware: Any) -> Any:
     return send
 
 
+#: Our two entry points: the native middleware, and the drop-in with starlette's signature.
+OURS = {"adapters.asgi": OurCORS, "adapters.starlette": DropIn}
+
+
+@pytest.mark.parametrize("ours_name", sorted(OURS))
 @pytest.mark.parametrize("trip_name", sorted(TRIPS))
 @pytest.mark.parametrize("config_name", sorted(CONFIGS))
-def test_same_verdict_as_starlette(config_name: str, trip_name: str) -> None:
+def test_same_verdict_as_starlette(config_name: str, trip_name: str, ours_name: str) -> None:
     config, trip = CONFIGS[config_name], TRIPS[trip_name]
     theirs = simulate(_sender(StarletteCORS(counting_app, **config)), **trip)
-    ours = simulate(_sender(OurCORS(counting_app, **config)), **trip)
+    ours = simulate(_sender(OURS[ours_name](counting_app, **config)), **trip)
     difference = DIFFERENCES.get((config_name, trip_name))
     if difference is None:
         assert ours.verdict.allowed == theirs.verdict.allowed, (ours.steps, theirs.steps)
@@ -117,7 +126,11 @@ def test_same_verdict_as_starlette(config_name: str, trip_name: str) -> None:
 
 def test_exposed_header_is_readable_through_both() -> None:
     config = CONFIGS["exposed-headers"]
-    for middleware in (StarletteCORS(counting_app, **config), OurCORS(counting_app, **config)):
+    for middleware in (
+        StarletteCORS(counting_app, **config),
+        OurCORS(counting_app, **config),
+        DropIn(counting_app, **config),
+    ):
         trip = simulate(_sender(middleware), origin="https://app.example.org")
         assert trip.verdict.allowed
         assert trip.readable_headers == {"content-type", "x-total-count"}
@@ -126,8 +139,6 @@ def test_exposed_header_is_readable_through_both() -> None:
 
 def test_wildcard_with_credentials_is_refused_loudly_where_starlette_reflects() -> None:
     """The one starlette setting that is unsafe: ours refuses it at start-up, with the fix."""
-    from cors_core import ConfigError
-
     config = {"allow_origins": ["*"], "allow_credentials": True}
     reflected = simulate(
         _sender(StarletteCORS(asgi_app, **config)),
@@ -137,3 +148,42 @@ def test_wildcard_with_credentials_is_refused_loudly_where_starlette_reflects() 
     assert reflected.verdict.allowed  # starlette reflects any origin with credentials
     with pytest.raises(ConfigError, match="list the trusted origins explicitly"):
         OurCORS(asgi_app, **config)
+    with pytest.raises(ConfigError, match=re.escape("allow_origins=['https://app.example")):
+        DropIn(asgi_app, **config)
+
+
+def test_the_drop_in_through_starlettes_add_middleware() -> None:
+    """The one-import switch in a Starlette app: ``Middleware(CORSMiddleware, ...)`` with
+    starlette's keywords, a preflight answered before the app, the actual response
+    given its headers; and a setting starlette never matched stops the app at its first
+    request (when Starlette builds its middleware), naming the entry."""
+    from starlette.applications import Starlette
+    from starlette.middleware import Middleware
+    from starlette.responses import JSONResponse
+    from starlette.routing import Route
+    from starlette.testclient import TestClient
+
+    async def items(request: Any) -> JSONResponse:
+        return JSONResponse([], headers={"X-Total-Count": "0"})
+
+    def app(**config: Any) -> TestClient:
+        middleware = [Middleware(DropIn, **config)]
+        routes = [Route("/items", items, methods=["GET", "PUT"])]
+        return TestClient(Starlette(routes=routes, middleware=middleware))
+
+    client = app(
+        allow_origins=["https://app.example.org"],
+        allow_methods=["GET", "PUT"],
+        expose_headers=["X-Total-Count"],
+    )
+    origin = {"Origin": "https://app.example.org"}
+    preflight = client.options("/items", headers={**origin, "Access-Control-Request-Method": "PUT"})
+    assert (preflight.status_code, preflight.headers["access-control-allow-methods"]) == (
+        204,
+        "GET, PUT",
+    )
+    got = client.get("/items", headers=origin)
+    assert got.headers["access-control-allow-origin"] == "https://app.example.org"
+    assert got.headers["access-control-expose-headers"] == "X-Total-Count"
+    with pytest.raises(ConfigError, match=re.escape("allow_origins: 'https://*.example.org'")):
+        app(allow_origins=["https://*.example.org"]).get("/items", headers=origin)

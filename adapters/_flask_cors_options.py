@@ -5,24 +5,31 @@ The one place that knows flask-cors's names (``origins``, ``supports_credentials
 whose behaviour is always on (``vary_header``, ``automatic_options``,
 ``intercept_exceptions``) are accepted when true; values that would turn a safety off are
 refused with :class:`~cors_core.ConfigError` naming the fix. No CORS rule lives here.
+
+Every problem names the option as the user wrote it (``origins``, ``CORS_ORIGINS``,
+``supports_credentials`` ...) and writes its fix that way (``supports_credentials=False``,
+``CORS_SUPPORTS_CREDENTIALS = False``): :class:`FlaskSyntax` renders the engine's
+messages, as :mod:`cors_core.loading` renders them for a TOML file.
 """
 
 from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import timedelta
 from typing import Any
 
 from cors_core import ConfigError, CORSPolicy, PathRules, Problem
 from cors_core.audit import regex_admits
 from cors_core.integration import OPTION_NAMES, Engine, backtracking_problems, suggest
+from cors_core.loading import Syntax, Value, reword
 
 __all__ = [
     "FLASK_CORS_CONFIG_KEYS",
     "FLASK_CORS_DEFAULT_METHODS",
     "FLASK_CORS_NAMES",
+    "FlaskSyntax",
     "ResourceRules",
     "translate",
 ]
@@ -49,6 +56,75 @@ _SHARED = ("allow_headers", "expose_headers", "max_age", "allow_private_network"
 FLASK_CORS_CONFIG_KEYS: Mapping[str, str] = {
     f"CORS_{name.upper()}": name for name in (*FLASK_CORS_NAMES, *_SHARED)
 }
+
+#: Engine option -> the flask-cors keyword that sets it.
+_FLASK_CORS_NAME = {
+    "allow_origins": "origins",
+    "allow_origin_regex": "origins",
+    "allow_methods": "methods",
+    "allow_credentials": "supports_credentials",
+}
+
+
+class FlaskSyntax(Syntax):
+    """The engine's messages in the words of ``CORS(app, ...)`` / ``@cross_origin(...)``
+    and ``app.config``: each option named as the user wrote it (a flask-cors keyword, one
+    of ours, or its ``CORS_*`` key when ``app.config`` set it), with flask-cors's name
+    for an option the user left to flask-cors's defaults. ``engine_words=False`` is for
+    messages already worded in the user's names (this module's): only where each was
+    written changes.
+
+    >>> syntax = FlaskSyntax({"origins": "*", "supports_credentials": True},
+    ...                      from_config={"supports_credentials"})
+    >>> print(syntax.setting("allow_credentials", [Value("False", False)]))
+    CORS_SUPPORTS_CREDENTIALS = False
+    >>> syntax.name("allow_origins")
+    'origins'
+    """
+
+    names: Collection[str] = (*OPTION_NAMES, *FLASK_CORS_NAMES)
+
+    def __init__(
+        self,
+        options: Collection[str],
+        from_config: Collection[str] = (),
+        *,
+        engine_words: bool = True,
+    ) -> None:
+        self._options = frozenset(options)
+        self._engine_words = engine_words
+        self._config = frozenset(from_config)
+        self._flask_cors = _flask_cors_used({name: None for name in self._options})
+        # Everything came from app.config: an option set nowhere is named there too.
+        self._config_only = bool(self._config) and self._options <= self._config
+
+    def _in_config(self, keyword: str) -> bool:
+        return keyword in self._config or (self._config_only and keyword not in self._options)
+
+    def written(self, option: str) -> str:
+        """The keyword the user wrote for ``option`` (or would, in their vocabulary)."""
+        if option in self._options or not self._engine_words:
+            return option
+        flask_cors = _FLASK_CORS_NAME.get(option)
+        if flask_cors is not None and (flask_cors in self._options or self._flask_cors):
+            return flask_cors
+        engine = FLASK_CORS_NAMES.get(option)
+        if engine is not None and engine in self._options:
+            return engine
+        return option
+
+    def name(self, option: str) -> str:
+        keyword = self.written(option)
+        if self._in_config(keyword):
+            return f"CORS_{keyword.upper()}"
+        return keyword
+
+    def setting(self, option: str, values: Sequence[Value]) -> str:
+        given = " or ".join(self.value(v) for v in values)
+        if self._in_config(self.written(option)):
+            return f"{self.name(option)} = {given}"
+        return f"{self.name(option)}={given}"
+
 
 _ORIGIN_OPTIONS = ("allow_origins", "allow_origin_regex", "allow_origin_predicate")
 #: Our own origin patterns, which also contain ``*``: ``https://*.example.com``, ``:*``.
@@ -247,7 +323,7 @@ def translate(options: Mapping[str, Any]) -> tuple[dict[str, Any], list[Problem]
                     "is one header name to flask-cors, compared whole with each requested "
                     "name, so it matched none; read as a list it would allow more than "
                     "before",
-                    f"list them: allow_headers={names!r} (CORS_ALLOW_HEADERS = {names!r})",
+                    f"list them: allow_headers={names!r}",
                 )
             )
             continue
@@ -376,42 +452,60 @@ def _fix_star(key: Any) -> Any:
     return ".*" if key == "*" else key
 
 
-def build(options: Mapping[str, Any]) -> Engine:
-    """The engine for flask-cors-style (or engine) options; every problem in one error.
+def _in_resource(key: ResourceKey, syntax: Syntax, problems: Iterable[Problem]) -> list[Problem]:
+    return [
+        Problem(f"resources[{key!r}].{p.option}", p.entry, p.problem, p.fix)
+        for p in (reword(p, syntax) for p in problems)
+    ]
+
+
+def build(options: Mapping[str, Any], from_config: Collection[str] = ()) -> Engine:
+    """The engine for flask-cors-style (or engine) options; every problem in one error,
+    each in the words the option was written in (``from_config``: the options that came
+    from ``app.config``, named there ``CORS_*``).
 
     >>> build({"resources": {r"/api/*": {"origins": "*"}}}).for_path("/api/x")
     CORSPolicy(allow_origins=['*'], ...)
     """
     known = set(OPTION_NAMES) | set(FLASK_CORS_NAMES)
+    # This module's problems name what the user wrote; the engine's, its own options.
+    own = FlaskSyntax(options, from_config, engine_words=False)
+    engine = FlaskSyntax(options, from_config)
     problems = [
-        Problem(name, "", "is not a CORS option", suggest(name, sorted(known), "remove it"))
+        reword(
+            Problem(name, "", "is not a CORS option", suggest(name, sorted(known), "remove it")),
+            own,
+        )
         for name in options
         if name not in known
     ]
     translated, more = translate({k: v for k, v in options.items() if k in known})
-    problems += more
+    problems += [reword(p, own) for p in more]
     resources = translated.pop("resources", None)
     if resources is None:
         try:
             policy = CORSPolicy(**translated)
         except ConfigError as exc:  # listed with the translation's problems
-            problems += exc.problems
+            problems += [reword(p, engine) for p in exc.problems]
         if problems:
             raise ConfigError(problems)
         return policy
     rules = _resources(resources)
     if isinstance(rules, Problem):
-        raise ConfigError([*problems, rules])
+        raise ConfigError([*problems, reword(rules, own)])
     top = {k: v for k, v in options.items() if k in known and k != "resources"}
     built: list[tuple[ResourceKey, CORSPolicy]] = []
     for key, overrides in rules:
         if not isinstance(key, str | re.Pattern):
             problems.append(
-                Problem(
-                    "resources",
-                    repr(key),
-                    "is not a path or a regex",
-                    "write the path as a string, e.g. r'/api/*'",
+                reword(
+                    Problem(
+                        "resources",
+                        repr(key),
+                        "is not a path or a regex",
+                        "write the path as a string, e.g. r'/api/*'",
+                    ),
+                    own,
                 )
             )
             continue
@@ -420,32 +514,38 @@ def build(options: Mapping[str, Any]) -> Engine:
                 compiled = key if isinstance(key, re.Pattern) else re.compile(key)
             except re.error as exc:
                 problems.append(
-                    Problem(
-                        "resources", repr(key), f"does not compile ({exc})", "fix the path regex"
+                    reword(
+                        Problem(
+                            "resources",
+                            repr(key),
+                            f"does not compile ({exc})",
+                            "fix the path regex",
+                        ),
+                        own,
                     )
                 )
                 continue
             # The path is the attacker's: a key that can backtrack is refused (ReDoS).
             for problem, fix in backtracking_problems(compiled):
                 problems.append(
-                    Problem("resources", repr(key), problem.replace("Origin", "request path"), fix)
+                    reword(
+                        Problem(
+                            "resources", repr(key), problem.replace("Origin", "request path"), fix
+                        ),
+                        own,
+                    )
                 )
         merged = {**top, **overrides}
         if "allow_origins" in overrides or "origins" in overrides:
             merged.pop("origins" if "allow_origins" in overrides else "allow_origins", None)
         resource_options, more = translate(merged)
-        problems += [  # the top-level options' problems are already listed
-            Problem(f"resources[{key!r}].{p.option}", p.entry, p.problem, p.fix)
-            for p in more
-            if p.option not in top
-        ]
+        # the top-level options' problems are already listed
+        mine = [p for p in more if p.option not in top]
+        problems += _in_resource(key, FlaskSyntax(merged, engine_words=False), mine)
         try:
             built.append((key, CORSPolicy(**resource_options)))
         except ConfigError as exc:
-            problems += [
-                Problem(f"resources[{key!r}].{p.option}", p.entry, p.problem, p.fix)
-                for p in exc.problems
-            ]
+            problems += _in_resource(key, FlaskSyntax(merged), exc.problems)
     if problems:
         raise ConfigError(problems)
     return ResourceRules(built)

@@ -107,11 +107,14 @@ def _config_options(config: Mapping[str, Any]) -> tuple[dict[str, Any], Any]:
     return options, config.get(_POLICY_KEY)
 
 
-def _engine(policy: Engine | None, options: Mapping[str, Any]) -> Engine:
-    """``policy=`` as given, or the engine built from (flask-cors or our) options."""
+def _engine(
+    policy: Engine | None, options: Mapping[str, Any], from_config: Iterable[str] = ()
+) -> Engine:
+    """``policy=`` as given, or the engine built from (flask-cors or our) options
+    (``from_config``: those read from ``app.config``, which its problems name so)."""
     if policy is not None:
         return resolve_policy(policy, options)
-    return build(options)
+    return build(options, frozenset(from_config))
 
 
 class CORS:
@@ -187,7 +190,8 @@ class CORS:
         elif config_policy is not None:  # CORS_POLICY with other options is refused
             policy = resolve_policy(config_policy, {**from_config, **self._options})
         else:
-            policy = _engine(None, {**from_config, **self._options})
+            options = {**from_config, **self._options}
+            policy = _engine(None, options, from_config.keys() - self._options.keys())
         middleware = app.extensions.get(_EXTENSION)
         if middleware is None:
             middleware = _FlaskCORS(app, app.wsgi_app)
@@ -266,7 +270,8 @@ class _Mark:
         engine = self._fixed
         if engine is None:
             config, _ = _config_options(app.config)
-            engine = build(_merged(config, self.options))
+            merged = _merged(config, self.options)
+            engine = build(merged, merged.keys() - self.options.keys())
         gate = Gate(engine)
         built = (engine, gate, gate.bind(wsgi_path, wsgi_scheme))
         return self._engines.setdefault(app, built)

@@ -143,8 +143,9 @@ def _origins(c: _Collector, o: dict[str, Any]) -> tuple[bool, list[ConfigEntry],
                 "'*'",
                 "allows every origin together with allow_credentials=True, so any website "
                 "can read your users' authenticated responses",
-                "list the trusted origins explicitly (patterns such as "
-                "'https://*.example.com' are accepted)",
+                "list the trusted origins explicitly: allow_origins=['https://app.example.com'] "
+                "(patterns such as 'https://*.example.com' are accepted); or, if pages send "
+                "no cookies (a token API needs none), set allow_credentials=False",
             )
         return True, [], False
     entries: list[ConfigEntry] = []

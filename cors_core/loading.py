@@ -21,9 +21,16 @@ top-level options and override them) or to ``false`` for "no CORS on this path":
     allow_origins = ["*"]                 # inherits allow_methods from above
 
 Paths no rule covers use the top-level options; when the file has path rules and no
-top-level option, other paths get no CORS. Validation is the constructor's: every
-problem is reported at once in one :class:`~cors_core.ConfigError`, unknown keys come
-with the closest real name, and problems inside a path table name that path.
+top-level option, other paths get no CORS. A ``.json`` file holds the same keys as a JSON
+object (at the top level, or under ``"cors"``).
+
+Validation is the constructor's: every problem is reported at once in one
+:class:`~cors_core.ConfigError`, unknown keys come with the closest real name, and
+problems inside a path table name that path (``paths."/api/*".allow_origins``). Each
+problem is written in the syntax of the file it was found in, fix included: a TOML file
+gets ``allow_credentials = false`` and ``[tool.cors.paths."/api/*"]``, a JSON file
+``"allow_credentials": false`` (:class:`Syntax`; a plain mapping gets
+:class:`~cors_core.CORSPolicy`'s keywords, unless ``syntax=`` says otherwise).
 
 Example::
 
@@ -41,27 +48,47 @@ from cors_core._config import PATHS_KEY, unknown_options
 from cors_core._errors import ConfigError, Problem
 from cors_core._paths import PathRules
 from cors_core._policy import CORSPolicy
-from cors_core._toml import read_toml
+from cors_core._toml import ConfigTable, read_config, read_json, read_toml
+from cors_core._wording import (
+    JSON,
+    PYTHON,
+    TOML,
+    JsonSyntax,
+    Syntax,
+    TomlSyntax,
+    Value,
+    render,
+    reword,
+)
 
 __all__ = [
+    "JSON",
     "PATHS_KEY",
+    "PYTHON",
+    "TOML",
+    "ConfigTable",
+    "JsonSyntax",
+    "Syntax",
+    "TomlSyntax",
+    "Value",
     "load_config",
     "load_policies",
     "policy_from_mapping",
+    "read_json",
     "read_toml",
+    "render",
+    "reword",
     "rules_from_mapping",
 ]
 
-
-def _in_path(pattern: str, problems: tuple[Problem, ...] | list[Problem]) -> list[Problem]:
-    where = f'paths."{pattern}".'
-    return [Problem(where + p.option, p.entry, p.problem, p.fix) for p in problems]
+#: A problem and the table it was found in (``()``: the top level).
+_Found = tuple[tuple[str, ...], Problem]
 
 
 def _build(
     options: Mapping[str, Any],
-    problems: list[Problem],
-    pattern: str | None,
+    problems: list[_Found],
+    where: tuple[str, ...],
     top: frozenset[tuple[str, str, str]] = frozenset(),
 ) -> CORSPolicy | None:
     """The policy of ``options``, or ``None`` with every problem added to ``problems``:
@@ -76,49 +103,57 @@ def _build(
         policy = CORSPolicy(**{k: v for k, v in options.items() if k not in misspelt})
     except ConfigError as exc:
         found += exc.problems
-    found = [p for p in found if (p.option, p.entry, p.problem) not in top]
-    problems.extend(_in_path(pattern, found) if pattern is not None else found)
+    problems += [(where, p) for p in found if (p.option, p.entry, p.problem) not in top]
     return None if unknown else policy
 
 
-def load_policies(mapping: Mapping[str, Any]) -> dict[str, CORSPolicy | None]:
+def _paths_problem(entry: str, problem: str, fix: str) -> _Found:
+    return (), Problem(PATHS_KEY, entry, problem, fix)
+
+
+def load_policies(
+    mapping: Mapping[str, Any], *, syntax: Syntax | None = None
+) -> dict[str, CORSPolicy | None]:
     """Every policy a mapping defines: ``"*"`` for the top level, then each path pattern.
 
     A path mapped to ``false`` (or ``None``) is ``None``: no CORS there. ``"*"`` is
     absent when the mapping has path rules and no top-level option. Used by
     :func:`rules_from_mapping` and by ``cors-core audit``, which probes each policy.
 
+    Problems are written in ``syntax``: by default the syntax of the file a
+    :class:`ConfigTable` was read from, else :class:`~cors_core.CORSPolicy`'s keywords.
+
     >>> sorted(load_policies({"allow_origins": ["https://a.example"]}))
     ['*']
     """
-    problems: list[Problem] = []
+    if syntax is None:
+        syntax = mapping.syntax if isinstance(mapping, ConfigTable) else PYTHON
+    problems: list[_Found] = []
     base = {k: v for k, v in mapping.items() if k != PATHS_KEY}
     paths = mapping.get(PATHS_KEY, {})
     out: dict[str, CORSPolicy | None] = {}
     if not isinstance(paths, Mapping):
-        problems.append(
-            Problem(PATHS_KEY, repr(paths), "is not a table", 'write [paths."/api/*"] tables')
-        )
+        table = syntax.table([PATHS_KEY, "/api/*"])
+        problems.append(_paths_problem(repr(paths), "is not a table", f"write {table}"))
         paths = {}
     if base or not paths:
-        out["*"] = _build(base, problems, None)
-    top = frozenset((p.option, p.entry, p.problem) for p in problems)
+        out["*"] = _build(base, problems, ())
+    top = frozenset((p.option, p.entry, p.problem) for _, p in problems)
     for pattern, rule in paths.items():
         if rule is False or rule is None:
             out[pattern] = None
         elif isinstance(rule, Mapping):
-            out[pattern] = _build({**base, **rule}, problems, pattern, top)
+            out[pattern] = _build({**base, **rule}, problems, (PATHS_KEY, str(pattern)), top)
         else:
             problems.append(
-                Problem(
-                    PATHS_KEY,
+                _paths_problem(
                     repr(pattern),
                     f"maps to {rule!r}",
-                    "map it to a table of options, or to false for no CORS",
+                    "map it to a table of options, or to False for no CORS",
                 )
             )
     if problems:
-        raise ConfigError(problems)
+        raise ConfigError(reword(p, syntax, where) for where, p in problems)
     return out
 
 
@@ -133,14 +168,19 @@ def policy_from_mapping(mapping: Mapping[str, Any]) -> CORSPolicy:
     return CORSPolicy.from_mapping(mapping)
 
 
-def rules_from_mapping(mapping: Mapping[str, Any]) -> CORSPolicy | PathRules:
+def rules_from_mapping(
+    mapping: Mapping[str, Any], *, syntax: Syntax | None = None
+) -> CORSPolicy | PathRules:
     """A :class:`CORSPolicy`, or :class:`PathRules` when the mapping has a ``paths`` table.
+
+    Problems are written as :func:`load_policies` writes them (``syntax=TOML`` for a
+    mapping parsed from TOML elsewhere).
 
     >>> rules_from_mapping({"allow_origins": ["https://a.example"],
     ...                     "paths": {"/internal/*": False}}).for_path("/internal/x") is None
     True
     """
-    policies = load_policies(mapping)
+    policies = load_policies(mapping, syntax=syntax)
     if PATHS_KEY not in mapping:
         policy = policies["*"]
         assert policy is not None
@@ -150,8 +190,10 @@ def rules_from_mapping(mapping: Mapping[str, Any]) -> CORSPolicy | PathRules:
 
 
 def load_config(path: str | os.PathLike[str]) -> CORSPolicy | PathRules:
-    """Read a TOML file (see the module docs) into a :class:`CORSPolicy` or :class:`PathRules`.
+    """Read a TOML file, or a ``.json`` file (see the module docs), into a
+    :class:`CORSPolicy` or :class:`PathRules`; a :class:`~cors_core.ConfigError` lists
+    every problem in the file's syntax.
 
     >>> app = CORSMiddleware(app, policy=load_config("pyproject.toml"))
     """
-    return rules_from_mapping(read_toml(path))
+    return rules_from_mapping(read_config(path))

@@ -4,7 +4,10 @@
 a Django project wrote ``CORS_ALLOWED_ORIGINS`` and ``CORS_PREFLIGHT_MAX_AGE``. Every
 problem the policy raises or warns while it is built from the settings is reworded here,
 option, problem and fix, so that the error at start-up and ``manage.py check`` speak of
-the same settings::
+the same settings. :class:`DjangoSyntax` is the settings' syntax for the renderer
+:mod:`cors_core.loading` uses for configuration files (and the Flask adapter for
+flask-cors's keywords); :func:`in_settings` adds the few fixes that read better written
+for Django::
 
     >>> from types import SimpleNamespace
     >>> from cors_core import Problem
@@ -15,24 +18,17 @@ the same settings::
 
 from __future__ import annotations
 
-import re
+from collections.abc import Sequence
 from typing import Any
 
 from adapters.django.conf import DEFAULT_MAX_AGE, OPTIONS_SETTING, SETTING_NAMES
 from cors_core import Problem
 from cors_core.integration import OPTION_NAMES
+from cors_core.loading import Syntax, Value, render
 
-__all__ = ["in_settings", "setting_name"]
+__all__ = ["DjangoSyntax", "in_settings", "setting_name"]
 
 _ALL_ORIGINS = "CORS_ALLOW_ALL_ORIGINS = True"
-#: An engine option named in a message, alone or as ``option=value`` (the values it
-#: writes: lists, bools, ``...``, numbers, quoted strings, and the ``or "*"`` some add).
-_MENTION = re.compile(
-    r"(?<![\w'])(?P<option>"
-    + "|".join(sorted(OPTION_NAMES, key=len, reverse=True))
-    + r")(?:=(?P<value>\[[^\]]*\]|True or False|True|False|\.\.\.|\d+|'[^']*')"
-    + r"(?P<star> or \"\*\")?)?(?!\w)"
-)
 
 
 def _written(settings: Any, option: str) -> str:
@@ -69,24 +65,41 @@ def setting_name(settings: Any, option: str) -> str:
     return option
 
 
-def _mention(settings: Any, match: re.Match[str]) -> str:
-    option, value, star = match["option"], match["value"], match["star"]
-    if value is None:
-        if option in SETTING_NAMES and not _in_options(settings, option):
-            return _written(settings, option)
+def _every_origin(value: Value) -> bool:
+    return value.value == "*" or value.value == ["*"]
+
+
+class DjangoSyntax(Syntax):
+    """The engine's messages in a project's ``CORS_*`` settings: each option named as the
+    project wrote it (:func:`setting_name`) and set as a settings module sets it
+    (``CORS_ALLOWED_ORIGINS = [...]``, ``CORS_ALLOW_ALL_ORIGINS = True`` for every
+    origin, ``CORS_OPTIONS = {'debug': True}`` for the engine's own options).
+
+    >>> from types import SimpleNamespace
+    >>> syntax = DjangoSyntax(SimpleNamespace(CORS_ORIGIN_WHITELIST=["https://a.com/"]))
+    >>> print(render("write allow_origins=['https://a.com'] or \\"*\\"", syntax))
+    write CORS_ORIGIN_WHITELIST = ['https://a.com'] (or CORS_ALLOW_ALL_ORIGINS = True)
+    """
+
+    def __init__(self, settings: Any) -> None:
+        self.settings = settings
+
+    def name(self, option: str) -> str:
+        if option in SETTING_NAMES and not _in_options(self.settings, option):
+            return _written(self.settings, option)
         return f"{OPTIONS_SETTING}[{option!r}]"
-    if option == "allow_origins" and value == "['*']":
-        return _ALL_ORIGINS
-    if option in SETTING_NAMES and not _in_options(settings, option):
-        written = f"{_written(settings, option)} = {value}"
-        if star and option == "allow_origins":
+
+    def setting(self, option: str, values: Sequence[Value]) -> str:
+        first, *others = values
+        if option == "allow_origins" and _every_origin(first):
+            return _ALL_ORIGINS
+        if option not in SETTING_NAMES or _in_options(self.settings, option):
+            given = " or ".join(v.source for v in values)
+            return f"{OPTIONS_SETTING} = {{{option!r}: {given}}}"
+        written = f"{_written(self.settings, option)} = {first.source}"
+        if option == "allow_origins" and others and _every_origin(others[0]):
             return f"{written} (or {_ALL_ORIGINS})"
-        return written
-    return f"{OPTIONS_SETTING} = {{{option!r}: {value}}}"
-
-
-def _reword(settings: Any, text: str) -> str:
-    return _MENTION.sub(lambda m: _mention(settings, m), text)
+        return " or ".join([written, *(v.source for v in others)])
 
 
 def _fix(settings: Any, problem: Problem) -> str | None:
@@ -120,9 +133,10 @@ def in_settings(problem: Problem, settings: Any) -> Problem:
     entry = problem.entry
     if name in SETTING_NAMES["allow_all_origins"] and entry == "'*'":
         entry = "True"  # what the project wrote
+    syntax = DjangoSyntax(settings)
     return Problem(
         name,
         entry,
-        _reword(settings, problem.problem),
-        _reword(settings, problem.fix) if fix is None else fix,
+        render(problem.problem, syntax),
+        render(problem.fix, syntax) if fix is None else fix,
     )

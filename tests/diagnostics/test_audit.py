@@ -266,4 +266,4 @@ def test_audit_command_invalid_config_exit_2(
     assert main(["audit", "--config", config]) == 2
     err = capsys.readouterr().err
     assert "invalid CORS configuration (1 problem):" in err
-    assert "allow_origins: '*' allows every origin together with allow_credentials=True" in err
+    assert 'allow_origins: "*" allows every origin together with allow_credentials = true' in err

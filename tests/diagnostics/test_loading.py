@@ -162,17 +162,29 @@ def test_bad_path_pattern_is_refused() -> None:
 #: name -> (where it goes, the key, the value, how its problem is recognised)
 MISTAKES: dict[str, tuple[str | None, str, Any, Callable[[Any], bool]]] = {
     "top-misspelt": (
-        None, "allow_origns", ["https://a.example"], lambda p: p.option == "allow_origns"
+        None,
+        "allow_origns",
+        ["https://a.example"],
+        lambda p: p.option == "allow_origns",
     ),
     "top-slash": (
-        None, "allow_origins", ["https://t2.example/"], lambda p: "t2.example/" in p.entry
+        None,
+        "allow_origins",
+        ["https://t2.example/"],
+        lambda p: "t2.example/" in p.entry,
     ),
     "top-max-age": (None, "max_age", -7, lambda p: p.entry == "-7"),
     "path-misspelt": (
-        "/p1/*", "alow_methods", ["GET"], lambda p: p.option.endswith("alow_methods")
+        "/p1/*",
+        "alow_methods",
+        ["GET"],
+        lambda p: p.option.endswith("alow_methods"),
     ),
     "path-slash": (
-        "/p2/*", "allow_origins", ["https://p2.example/"], lambda p: "p2.example/" in p.entry
+        "/p2/*",
+        "allow_origins",
+        ["https://p2.example/"],
+        lambda p: "p2.example/" in p.entry,
     ),
     "path-max-age": ("/p3/*", "max_age", -9, lambda p: p.entry == "-9"),
 }
@@ -212,6 +224,6 @@ def test_a_misspelt_key_in_a_file_hides_no_other_problem(
         load_config(Path(path))
     assert [(p.option, p.entry) for p in info.value.problems] == [
         ("allow_origns", ""),
-        ("allow_origins", "'https://b.example/'"),
-        ('paths."/internal/*".allow_origins', "'https://c.example/'"),
+        ("allow_origins", '"https://b.example/"'),
+        ('paths."/internal/*".allow_origins', '"https://c.example/"'),
     ]

@@ -210,7 +210,7 @@ def test_dangerous_config_is_refused_at_init() -> None:
     app = Flask("dangerous")
     app.config["CORS_ALLOW_ORIGINS"] = ["*"]
     app.config["CORS_ALLOW_CREDENTIALS"] = True
-    with pytest.raises(ConfigError, match="allow_origins: '\\*' allows every origin"):
+    with pytest.raises(ConfigError, match="CORS_ALLOW_ORIGINS: '\\*' allows every origin"):
         CORS(app)
 
 

@@ -95,7 +95,7 @@ def test_a_merged_policy_that_is_refused_stops_the_first_request_with_every_prob
         return "a"
 
     CORS(app, origins=[APP])
-    with pytest.raises(ConfigError, match="allow_credentials=True"):
+    with pytest.raises(ConfigError, match="CORS_SUPPORTS_CREDENTIALS = True"):
         app.test_client().get("/a", headers={"Origin": APP})
 
 

@@ -264,7 +264,7 @@ def test_a_view_options_problems_are_listed_exactly_at_import() -> None:
         cross_origin(origins=["https://a.example/"])
     assert _problems(info) == [
         (
-            "allow_origins",
+            "origins",
             "'https://a.example/'",
             "has a trailing slash",
             "write 'https://a.example' (browsers send origins without any path)",
@@ -423,7 +423,7 @@ def test_a_refused_view_and_a_misplaced_decorator_are_listed_together() -> None:
         "put @cross_origin below @app.route (next to the function), or use @no_cors and "
         "CORS(app, resources=...) for per-path policies",
     )
-    assert [p[:2] for p in problems[1:]] == [("allow_origins", "'*'")]
+    assert [p[:2] for p in problems[1:]] == [("origins", "'*'")]
 
 
 def test_two_marked_views_keep_their_own_endpoints_and_policies() -> None:

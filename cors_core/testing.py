@@ -4,7 +4,10 @@ Each helper runs a browser-faithful trip with :func:`cors_core.browser.simulate`
 (a preflight when the Fetch rules need one, then the actual request) through a test
 client, asserts the browser's verdict, and returns the :class:`~cors_core.browser.Trip`.
 A failed assertion names the rule that failed, the server's ``X-CORS-Reason`` (with
-``debug=True``) and every step.
+``debug=True``) and every step. The verdict asserted is the Fetch standard's; where Chrome
+decides otherwise today (``*`` in ``Access-Control-Allow-Headers`` covering
+``Authorization``), the message says both, and ``trip.verdict.allowed_in("Chrome")``
+gives Chrome's answer.
 
 Clients are duck-typed, so this module imports no framework:
 
@@ -32,7 +35,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any, Unpack
 
 from cors_core._rejection import parse_rejection
-from cors_core.browser import Response, Trip, TripOptions, simulate, simulate_async
+from cors_core.browser import Response, Trip, TripOptions, Verdict, simulate, simulate_async
 
 __all__ = [
     "TripOptions",
@@ -133,8 +136,22 @@ def _explain(trip: Trip, path: str) -> str:
     else:
         lines = [f"CORS trip to {path!r}: [{v.code}] {v.message}"]
         lines += [f"  server reason: {reason}" for reason in reasons]
+    for difference in v.differences:
+        lines.append(f"  {difference.summary}")
+        if difference.fix:
+            lines.append(f"  fix: {difference.fix}")
     lines += [f"  {i}. {step}" for i, step in enumerate(trip.steps, 1)]
     return "\n".join(lines)
+
+
+def _headline(v: Verdict) -> str:
+    """``a browser would BLOCK this request``, or, when a browser decides otherwise,
+    ``this request is BLOCKED by the Fetch standard, ...; Chrome lets it through today``."""
+    word = "ALLOW" if v.allowed else "BLOCK"
+    if not v.differences:
+        return f"a browser would {word} this request"
+    others = "; ".join(d.outcome for d in v.differences)
+    return f"this request is {word}ED by {v.deciders}; {others}"
 
 
 REASON = "x-cors-reason"
@@ -142,7 +159,7 @@ REASON = "x-cors-reason"
 
 def _check_allowed(trip: Trip, path: str, readable: Iterable[str]) -> Trip:
     if not trip.verdict.allowed:
-        raise AssertionError("a browser would BLOCK this request\n" + _explain(trip, path))
+        raise AssertionError(_headline(trip.verdict) + "\n" + _explain(trip, path))
     missing = sorted({name.lower() for name in readable} - trip.readable_headers)
     if missing:
         raise AssertionError(
@@ -154,7 +171,7 @@ def _check_allowed(trip: Trip, path: str, readable: Iterable[str]) -> Trip:
 
 def _check_blocked(trip: Trip, path: str, code: str | None) -> Trip:
     if trip.verdict.allowed:
-        raise AssertionError("a browser would ALLOW this request\n" + _explain(trip, path))
+        raise AssertionError(_headline(trip.verdict) + "\n" + _explain(trip, path))
     if code is not None and trip.verdict.code != code:
         raise AssertionError(
             f"blocked, but with code {trip.verdict.code!r}, not {code!r}\n" + _explain(trip, path)

@@ -15,6 +15,7 @@ from cors_core.browser import (
     FORBIDDEN_METHODS,
     FORBIDDEN_REQUEST_HEADERS,
     SAFELISTED_METHODS,
+    BrowserDifference,
     Exchange,
     Trip,
     Verdict,
@@ -1012,3 +1013,169 @@ def test_normalize_method_is_idempotent(method: str) -> None:
     once = normalize_method(method)
     assert normalize_method(once) == once
     assert once == method or once in {"DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"}
+
+
+# ---------------------------------------------------------------- browsers that differ
+# Chrome lets '*' in Access-Control-Allow-Headers cover Authorization (its
+# CorsNonWildcardRequestHeadersSupport feature is off); tests/e2e checks that in Chromium.
+
+CHROME_REASON = (
+    "its CorsNonWildcardRequestHeadersSupport feature is off, so '*' in "
+    "Access-Control-Allow-Headers still covers Authorization there"
+)
+CHROME_FIX = (
+    "list Authorization in allow_headers (by hand: "
+    "'Access-Control-Allow-Headers: *, Authorization')"
+)
+
+
+def test_authorization_under_wildcard_differs_in_chrome() -> None:
+    verdict = preflight_check(
+        204,
+        [(ACAO, "*"), (ACAH, "*")],
+        origin=ORIGIN,
+        method="GET",
+        request_headers=["authorization"],
+    )
+    assert (verdict.allowed, verdict.code) == (False, "header_not_allowed")
+    assert verdict.differences == (
+        BrowserDifference(
+            browsers=("Chrome",),
+            allowed=True,
+            rule="authorization_wildcard",
+            reason=CHROME_REASON,
+            following_standard=("Firefox", "Safari"),
+            fix=CHROME_FIX,
+        ),
+    )
+    assert verdict.differences[0].outcome == "Chrome lets it through today"
+    assert verdict.differences[0].summary == "Chrome lets it through today because " + CHROME_REASON
+    assert verdict.deciders == "the Fetch standard, Firefox and Safari"
+    assert [verdict.allowed_in(b) for b in ("Chrome", "chrome", "Firefox", "Safari", "Edge")] == [
+        True,
+        True,
+        False,
+        False,
+        False,
+    ]
+
+
+@pytest.mark.parametrize(
+    ("allow_headers", "names", "credentials"),
+    [
+        ("*", ["authorization"], True),  # with credentials '*' is a literal name
+        ("*", ["authorization", "x-b"], True),
+        ("x-a", ["authorization"], False),  # no '*' at all
+        ("x-a, *", ["authorization", "x-a"], True),
+    ],
+)
+def test_no_difference_where_chrome_blocks_too(
+    allow_headers: str, names: list[str], credentials: bool
+) -> None:
+    pf = [(ACAO, ORIGIN), (ACAH, allow_headers)] + ([(ACAC, "true")] if credentials else [])
+    verdict = preflight_check(
+        204, pf, origin=ORIGIN, method="GET", request_headers=names, credentials=credentials
+    )
+    assert verdict.code == "header_not_allowed"
+    assert verdict.differences == ()
+    assert verdict.allowed_in("Chrome") is False
+    assert verdict.deciders == "the Fetch standard"
+
+
+def test_earlier_failures_carry_no_difference() -> None:
+    # The method fails first: Chrome blocks it as well.
+    verdict = preflight_check(
+        204,
+        [(ACAO, "*"), (ACAH, "*")],
+        origin=ORIGIN,
+        method="PUT",
+        request_headers=["authorization"],
+    )
+    assert (verdict.code, verdict.differences) == ("method_not_allowed", ())
+
+
+_names = st.lists(st.sampled_from(["authorization", "x-a", "x-b", "content-type"]), max_size=4)
+_allowed = st.lists(st.sampled_from(["*", "authorization", "x-a", "AUTHORIZATION"]), max_size=3)
+
+
+@given(_names, _allowed, st.booleans())
+def test_chrome_answer_is_chromes_header_rule(
+    names: list[str], allowed: list[str], credentials: bool
+) -> None:
+    """allowed_in("Chrome") follows Chrome's rule, allowed the standard's, for any lists."""
+    pf = [(ACAO, ORIGIN), (ACAM, "*")] + ([(ACAC, "true")] if credentials else [])
+    if allowed:
+        pf.append((ACAH, ", ".join(allowed)))
+    verdict = preflight_check(
+        204, pf, origin=ORIGIN, method="GET", request_headers=names, credentials=credentials
+    )
+    listed = {a.lower() for a in allowed}
+    star = "*" in listed and not credentials
+    standard = all(n in listed or (star and n != "authorization") for n in names)
+    chrome = all(n in listed or star for n in names)
+    assert verdict.allowed is standard
+    assert verdict.allowed_in("Chrome") is chrome
+    assert bool(verdict.differences) is (standard != chrome)
+
+
+@pytest.mark.parametrize(
+    ("credentials", "shown"),
+    [
+        ("omit", "omit"),
+        ("same-origin", "same-origin"),
+        ("include", "include"),
+        (True, "include"),
+        (False, "same-origin"),
+    ],
+)
+def test_simulate_names_the_credentials_mode_as_given(credentials: object, shown: str) -> None:
+    server = FakeServer(actual=[(ACAO, ORIGIN), (ACAC, "true")])
+    trip = simulate(server, origin=ORIGIN, credentials=credentials)  # type: ignore[arg-type]
+    assert trip.steps[0] == (
+        f"fetch GET from origin 'https://app.example', mode 'cors', credentials '{shown}'."
+    )
+    assert trip.verdict.code == "ok"
+
+
+def test_simulate_omit_and_same_origin_are_not_include() -> None:
+    server = FakeServer(actual=[(ACAO, "*")])
+    for mode in ("omit", "same-origin"):
+        assert simulate(server, origin=ORIGIN, credentials=mode).verdict.code == "ok"
+    verdict = simulate(server, origin=ORIGIN, credentials="include").verdict
+    assert verdict.code == "wildcard_with_credentials"
+
+
+@pytest.mark.parametrize("bad", ["Include", "", "cors", None, 1])
+def test_simulate_refuses_an_unknown_credentials_mode(bad: object) -> None:
+    server = FakeServer()
+    with pytest.raises(ValueError, match="is not a credentials mode: use 'omit', 'same-origin'"):
+        simulate(server, origin=ORIGIN, credentials=bad)  # type: ignore[arg-type]
+    assert server.calls == []
+
+
+def test_simulate_goes_on_as_chrome_when_only_chrome_passes_the_preflight() -> None:
+    server = FakeServer(preflight=[(ACAO, "*"), (ACAH, "*")], actual=[(ACAO, "*"), ("X-A", "1")])
+    trip = simulate(
+        server, origin=ORIGIN, headers={"Authorization": "Bearer t"}, credentials="omit"
+    )
+    assert [method for method, _ in server.calls] == ["OPTIONS", "GET"]
+    assert (trip.verdict.allowed, trip.verdict.code) == (False, "header_not_allowed")
+    assert trip.verdict.allowed_in("Chrome") is True
+    assert trip.actual is not None and trip.actual.status == 200
+    assert trip.readable_headers == frozenset()  # the standard's verdict blocks the trip
+    assert trip.steps[4:] == (
+        "The Fetch standard, Firefox and Safari stop here: the GET request is not sent. "
+        "Chrome lets it through today because " + CHROME_REASON + "; Chrome goes on:",
+        "Sent GET with Origin: 'https://app.example'; Authorization: 'Bearer t'; Accept: '*/*'.",
+        "Response 200: CORS check passed.",
+        "In Chrome, JS can read the body and no response headers.",
+    )
+
+
+def test_simulate_drops_the_difference_when_chrome_blocks_the_response() -> None:
+    server = FakeServer(preflight=[(ACAO, "*"), (ACAH, "*")], actual=[])
+    trip = simulate(server, origin=ORIGIN, headers={"Authorization": "Bearer t"})
+    assert [method for method, _ in server.calls] == ["OPTIONS", "GET"]
+    assert (trip.verdict.code, trip.verdict.differences) == ("header_not_allowed", ())
+    assert trip.verdict.allowed_in("Chrome") is False
+    assert trip.steps[-1].startswith("Response 200: blocked [missing_allow_origin] ")

@@ -4,7 +4,7 @@ Server tests use it to assert "a browser would allow this" instead of guessing h
 strings, and the diagnostics CLI uses it to explain a failure the way Chromium's console
 does, with a stable machine code for each outcome.
 
->>> from cors_core.browser import cors_check, needs_preflight
+>>> from cors_core.browser import cors_check, needs_preflight, preflight_check
 >>> needs_preflight("PUT")
 True
 >>> v = cors_check([("Access-Control-Allow-Origin", "*")], origin="https://a.example",
@@ -23,6 +23,18 @@ Access preflights (``Access-Control-Allow-Private-Network``).
 Headers are ``(name, value)`` pairs (any case; a name may repeat) or a mapping. Repeated
 response headers are combined with ``", "`` as Fetch's "get" does, so two
 ``Access-Control-Allow-Origin`` lines read as ``"a, b"`` and fail the check.
+
+Verdicts are the Fetch standard's. Where a shipping browser decides otherwise, the
+verdict says so (:class:`BrowserDifference`): today one rule, Chrome letting ``*`` in
+``Access-Control-Allow-Headers`` cover ``Authorization`` (its
+CorsNonWildcardRequestHeadersSupport feature is off), where the standard, Firefox and
+Safari refuse it.
+
+>>> pf = {"Access-Control-Allow-Origin": "*", "Access-Control-Allow-Headers": "*"}
+>>> v = preflight_check(204, pf, origin="https://a.example", method="GET",
+...                     request_headers=["authorization"])
+>>> bool(v), v.allowed_in("Chrome"), v.deciders
+(False, True, 'the Fetch standard, Firefox and Safari')
 
 Public constants: ``SAFELISTED_METHODS``, ``FORBIDDEN_METHODS``,
 ``FORBIDDEN_REQUEST_HEADERS``, ``SAFELISTED_RESPONSE_HEADERS`` and
@@ -52,6 +64,7 @@ from cors_core._fetch import (
 from cors_core.browser._checks import (
     FORBIDDEN_RESPONSE_HEADERS,
     SAFELISTED_RESPONSE_HEADERS,
+    BrowserDifference,
     Verdict,
     cors_check,
     exposed_response_headers,
@@ -65,7 +78,14 @@ from cors_core.browser._classify import (
     needs_preflight,
 )
 from cors_core.browser._headers import AsyncSend, HeadersLike, Response, Send
-from cors_core.browser._simulate import Exchange, Trip, TripOptions, simulate, simulate_async
+from cors_core.browser._simulate import (
+    CredentialsMode,
+    Exchange,
+    Trip,
+    TripOptions,
+    simulate,
+    simulate_async,
+)
 
 __all__ = [
     "FORBIDDEN_METHODS",
@@ -74,6 +94,8 @@ __all__ = [
     "SAFELISTED_METHODS",
     "SAFELISTED_RESPONSE_HEADERS",
     "AsyncSend",
+    "BrowserDifference",
+    "CredentialsMode",
     "Exchange",
     "HeadersLike",
     "Response",

@@ -20,6 +20,7 @@ from cors_core.browser._headers import (
 __all__ = [
     "FORBIDDEN_RESPONSE_HEADERS",
     "SAFELISTED_RESPONSE_HEADERS",
+    "BrowserDifference",
     "Verdict",
     "cors_check",
     "exposed_response_headers",
@@ -46,6 +47,56 @@ _URL_LIKE_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://[^/?#\s]+.*")
 _PREFLIGHT_PREFIX = "Response to preflight request doesn't pass access control check: "
 
 
+def _and_join(items: Iterable[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    items = list(items)
+    return ", ".join(items[:-1]) + " and " + items[-1] if len(items) > 1 else "".join(items)
+
+
+@dataclass(frozen=True)
+class BrowserDifference:
+    """Browsers that decide otherwise than a :class:`Verdict`, which follows the Fetch standard.
+
+    ``browsers`` decide ``allowed`` (the opposite of the verdict) because they do not
+    apply the standard's rule ``rule`` yet; ``reason`` says why, as a clause that follows
+    "because"; ``following_standard`` names the browsers known to decide as the standard
+    does; ``fix`` is the server change after which every browser agrees.
+
+    Rules: ``authorization_wildcard`` (``*`` in ``Access-Control-Allow-Headers`` never
+    covers ``Authorization``; Chrome's CorsNonWildcardRequestHeadersSupport feature,
+    which applies it, is off).
+
+    >>> pf = {"Access-Control-Allow-Origin": "*", "Access-Control-Allow-Headers": "*"}
+    >>> v = preflight_check(204, pf, origin="https://a.example", method="GET",
+    ...                     request_headers=["authorization"])
+    >>> (v.allowed, v.allowed_in("Chrome"), v.allowed_in("Firefox"))
+    (False, True, False)
+    >>> d = v.differences[0]
+    >>> d.browsers, d.allowed, d.rule, d.following_standard
+    (('Chrome',), True, 'authorization_wildcard', ('Firefox', 'Safari'))
+    >>> d.summary.startswith("Chrome lets it through today because its CorsNonWildcard")
+    True
+    """
+
+    browsers: tuple[str, ...]
+    allowed: bool
+    rule: str
+    reason: str
+    following_standard: tuple[str, ...] = ()
+    fix: str = ""
+
+    @property
+    def outcome(self) -> str:
+        """What they do: ``"Chrome lets it through today"``."""
+        does = "lets it through" if self.allowed else "blocks it"
+        return f"{_and_join(self.browsers)} {does} today"
+
+    @property
+    def summary(self) -> str:
+        """One sentence: ``"Chrome lets it through today because ..."``."""
+        return f"{self.outcome} because {self.reason}"
+
+
 @dataclass(frozen=True)
 class Verdict:
     """A browser's decision: ``allowed``, a stable ``code`` and a console-like ``message``.
@@ -58,18 +109,51 @@ class Verdict:
     ``invalid_allow_private_network``, ``invalid_allow_methods``,
     ``invalid_allow_headers``, ``method_not_allowed``, ``header_not_allowed``.
 
+    The decision is the Fetch standard's. Where a shipping browser decides otherwise,
+    ``differences`` says which one, what it decides and why (see
+    :class:`BrowserDifference`); :meth:`allowed_in` answers for a named browser.
+
     >>> v = cors_check({}, origin="https://a.example", credentials=False)
-    >>> bool(v), v.code
-    (False, 'missing_allow_origin')
+    >>> bool(v), v.code, v.differences
+    (False, 'missing_allow_origin', ())
     """
 
     allowed: bool
     code: str
     message: str
+    differences: tuple[BrowserDifference, ...] = ()
 
     def __bool__(self) -> bool:
         """``bool(verdict) == verdict.allowed``."""
         return self.allowed
+
+    def allowed_in(self, browser: str) -> bool:
+        """What ``browser`` (``"Chrome"``, ``"Firefox"``, ...; any case) decides.
+
+        ``allowed`` unless one of ``differences`` names that browser.
+
+        >>> Verdict(True, "ok", "fine").allowed_in("Safari")
+        True
+        """
+        name = browser.casefold()
+        for difference in self.differences:
+            if name in (b.casefold() for b in difference.browsers):
+                return difference.allowed
+        return self.allowed
+
+    @property
+    def deciders(self) -> str:
+        """Who decides as ``allowed`` says: ``"the Fetch standard, Firefox and Safari"``
+        when a browser differs, otherwise ``"the Fetch standard"``.
+
+        >>> Verdict(True, "ok", "fine").deciders
+        'the Fetch standard'
+        """
+        differing = {b for d in self.differences for b in d.browsers}
+        agreeing = dict.fromkeys(
+            b for d in self.differences for b in d.following_standard if b not in differing
+        )
+        return _and_join(["the Fetch standard", *agreeing])
 
 
 class _Problem(NamedTuple):
@@ -77,12 +161,13 @@ class _Problem(NamedTuple):
 
     code: str
     message: str
+    differences: tuple[BrowserDifference, ...] = ()
 
 
 def _verdict(problem: _Problem | None, ok_message: str) -> Verdict:
     if problem is None:
         return Verdict(True, "ok", ok_message)
-    return Verdict(False, problem.code, problem.message)
+    return Verdict(False, problem.code, problem.message, problem.differences)
 
 
 def _response_problem(headers: HeaderList) -> _Problem | None:
@@ -201,7 +286,7 @@ def _names_argument(request_headers: Iterable[str]) -> list[str]:
 
 
 def _preflighted(problem: _Problem) -> _Problem:
-    return _Problem(problem.code, _PREFLIGHT_PREFIX + problem.message)
+    return _Problem(problem.code, _PREFLIGHT_PREFIX + problem.message, problem.differences)
 
 
 def _redirect_problem(status: int, headers: HeaderList) -> _Problem | None:
@@ -277,16 +362,34 @@ def _method_problem(method: str, methods: list[str], credentials: bool) -> _Prob
     )
 
 
-def _header_allowed(name: str, allowed: set[str], credentials: bool) -> bool:
+def _header_allowed(name: str, allowed: set[str], credentials: bool, *, chrome: bool) -> bool:
+    """Fetch's rule; with ``chrome``, Chrome's today (``*`` covers Authorization too)."""
     if name in allowed:
         return True
-    return "*" in allowed and not credentials and name != _NON_WILDCARD_HEADER
+    if "*" not in allowed or credentials:
+        return False
+    return chrome or name != _NON_WILDCARD_HEADER
+
+
+#: Chrome's CorsNonWildcardRequestHeadersSupport feature is off: for Chrome, ``*`` in
+#: Access-Control-Allow-Headers still covers Authorization (checked in real Chromium by
+#: tests/e2e/test_chromium_browser_differences.py).
+AUTHORIZATION_WILDCARD = BrowserDifference(
+    browsers=("Chrome",),
+    allowed=True,
+    rule="authorization_wildcard",
+    reason="its CorsNonWildcardRequestHeadersSupport feature is off, so '*' in "
+    "Access-Control-Allow-Headers still covers Authorization there",
+    following_standard=("Firefox", "Safari"),
+    fix="list Authorization in allow_headers (by hand: "
+    "'Access-Control-Allow-Headers: *, Authorization')",
+)
 
 
 def _header_problem(names: list[str], allowed: set[str], credentials: bool) -> _Problem | None:
     # Fetch checks the non-wildcard name (Authorization) first, then the rest in order.
     refused = sorted(
-        (name for name in names if not _header_allowed(name, allowed, credentials)),
+        (name for name in names if not _header_allowed(name, allowed, credentials, chrome=False)),
         key=lambda name: (name != _NON_WILDCARD_HEADER, name),
     )
     if not refused:
@@ -299,10 +402,12 @@ def _header_problem(names: list[str], allowed: set[str], credentials: bool) -> _
         detail = f" The wildcard '*' counts only without credentials: list {first} explicitly."
     if len(refused) > 1:
         detail += " Also not allowed: " + ", ".join(refused[1:]) + "."
+    chrome_passes = all(_header_allowed(n, allowed, credentials, chrome=True) for n in refused)
     return _Problem(
         "header_not_allowed",
         f"Request header field {first} is not allowed by Access-Control-Allow-Headers in "
         f"preflight response.{detail}",
+        (AUTHORIZATION_WILDCARD,) if chrome_passes else (),
     )
 
 
@@ -361,14 +466,18 @@ def preflight_check(
     ``use_cors_preflight`` models Fetch's flag of that name: an absent
     ``Access-Control-Allow-Methods`` then allows ``method``.
 
+    Chrome still lets ``*`` cover ``authorization``: when that is the only reason the
+    verdict refuses, ``differences`` holds the ``authorization_wildcard``
+    :class:`BrowserDifference` and ``allowed_in("Chrome")`` is True.
+
     >>> pf = {"Access-Control-Allow-Origin": "*", "Access-Control-Allow-Headers": "*"}
     >>> preflight_check(204, pf, origin="https://a.example", method="GET",
     ...                 request_headers=["x-token"]).code
     'ok'
     >>> v = preflight_check(204, pf, origin="https://a.example", method="GET",
     ...                     request_headers="authorization")
-    >>> v.code, "never covers Authorization" in v.message
-    ('header_not_allowed', True)
+    >>> v.code, "never covers Authorization" in v.message, v.allowed_in("Chrome")
+    ('header_not_allowed', True, True)
     """
     headers = HeaderList(response_headers)
     method = normalize_method(method)

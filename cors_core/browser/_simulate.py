@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Generator, Iterable
-from dataclasses import dataclass
-from typing import TypedDict, Unpack
+from dataclasses import dataclass, replace
+from typing import Literal, TypedDict, Unpack
 
 from cors_core.browser._checks import (
     Verdict,
@@ -30,7 +30,11 @@ from cors_core.browser._headers import (
     show,
 )
 
-__all__ = ["Exchange", "Trip", "TripOptions", "simulate", "simulate_async"]
+__all__ = ["CredentialsMode", "Exchange", "Trip", "TripOptions", "simulate", "simulate_async"]
+
+#: A ``fetch()`` credentials mode (``RequestInit.credentials``).
+CredentialsMode = Literal["omit", "same-origin", "include"]
+_MODES: tuple[CredentialsMode, ...] = ("omit", "same-origin", "include")
 
 
 @dataclass(frozen=True)
@@ -54,7 +58,10 @@ class Trip:
 
     ``preflight`` is None when none was needed; ``actual`` is None when the preflight
     failed (the browser never sends the request); ``readable_headers`` is empty when the
-    trip is blocked.
+    trip is blocked. ``verdict`` is the Fetch standard's; when the preflight failed only
+    by a rule Chrome does not apply yet (see :class:`BrowserDifference`), ``actual`` is
+    the request Chrome sends anyway, and ``verdict.differences`` is kept only if Chrome
+    then allows the trip (``verdict.allowed_in("Chrome")``).
 
     >>> trip = simulate(lambda m, h: (200, [("Access-Control-Allow-Origin", "*")], b"hi"),
     ...                 origin="https://a.example")
@@ -91,9 +98,14 @@ class _Request:
     origin: str
     method: str
     headers: tuple[tuple[str, str], ...]
-    credentials: bool
+    mode: CredentialsMode
     private_network: bool
     forced: bool
+
+    @property
+    def credentials(self) -> bool:
+        """Whether the CORS checks run in credentials mode "include"."""
+        return self.mode == "include"
 
 
 _Outgoing = tuple[str, tuple[tuple[str, str], ...]]
@@ -120,7 +132,6 @@ def _preflight_stage(request: _Request, steps: list[str]) -> _Stage:
         steps.append(f"Preflight got {status}: passed (cacheable for {age} s in Chromium).")
     else:
         steps.append(f"Preflight got {status}: blocked [{verdict.code}] {verdict.message}")
-        steps.append(f"The {request.method} request was not sent.")
     return Exchange("OPTIONS", sent, status, header_pairs(response_headers), body), verdict
 
 
@@ -138,16 +149,36 @@ def _actual_stage(request: _Request, steps: list[str]) -> _Stage:
     return Exchange(request.method, sent, status, header_pairs(response_headers), body), verdict
 
 
-def _start(
-    origin: str, method: str, headers: HeadersLike, flags: tuple[bool, bool, bool]
-) -> tuple[_Request, list[str]]:
+def _credentials_mode(value: object) -> CredentialsMode:
+    """``True`` is "include", ``False`` fetch's default "same-origin"; a mode is kept."""
+    if value is True:
+        return "include"
+    if value is False:
+        return "same-origin"
+    for mode in _MODES:
+        if value == mode:
+            return mode
+    raise ValueError(
+        f"credentials {value!r} is not a credentials mode: use 'omit', 'same-origin' or "
+        "'include' (or True for 'include')"
+    )
+
+
+def _start(origin: str, options: TripOptions) -> tuple[_Request, list[str]]:
     """Validate the page's call as ``fetch()`` does and open the step log."""
-    method = checked_method(method)
+    method = checked_method(options.get("method", "GET"))
     if BAD_VALUE_RE.search(origin):
         raise ValueError(f"invalid origin {show(origin)}")
-    page = page_headers(headers)
-    request = _Request(origin, method, with_default_accept(page.kept), *flags)
-    mode = "include" if request.credentials else "same-origin"
+    mode = _credentials_mode(options.get("credentials", False))
+    page = page_headers(options.get("headers", ()))
+    request = _Request(
+        origin,
+        method,
+        with_default_accept(page.kept),
+        mode,
+        options.get("private_network", False),
+        options.get("force_preflight", False),
+    )
     steps = [f"fetch {method} from origin {show(origin)}, mode 'cors', credentials '{mode}'."]
     if page.dropped:
         steps.append("Dropped forbidden header(s) a page cannot set: " + ", ".join(page.dropped))
@@ -157,26 +188,36 @@ def _start(
 class TripOptions(TypedDict, total=False):
     """What the page's ``fetch()`` asks for; every key is optional.
 
-    ``method`` (default ``"GET"``), ``headers`` the page sets, ``credentials`` for
-    ``credentials: "include"``, ``private_network`` when the target is on a more private
-    network, ``force_preflight`` for Fetch's use-CORS-preflight flag (an upload listener).
+    ``method`` (default ``"GET"``), ``headers`` the page sets, ``credentials``: the
+    credentials mode, ``"omit"``, ``"same-origin"`` (fetch's default) or ``"include"``
+    (``True`` means ``"include"``, ``False`` ``"same-origin"``), ``private_network`` when
+    the target is on a more private network, ``force_preflight`` for Fetch's
+    use-CORS-preflight flag (an upload listener).
     """
 
     method: str
     headers: HeadersLike
-    credentials: bool
+    credentials: bool | CredentialsMode
     private_network: bool
     force_preflight: bool
 
 
+def _chrome_goes_on(verdict: Verdict, request: _Request, steps: list[str]) -> bool:
+    """Whether Chrome passes the preflight this verdict refuses (then it sends the request)."""
+    differing = [d for d in verdict.differences if "Chrome" in d.browsers and d.allowed]
+    if not differing:
+        steps.append(f"The {request.method} request was not sent.")
+        return False
+    steps.append(
+        f"{verdict.deciders[0].upper()}{verdict.deciders[1:]} stop here: the "
+        f"{request.method} request is not sent. {differing[0].summary}; Chrome goes on:"
+    )
+    return True
+
+
 def _trip_machine(origin: str, options: TripOptions) -> Generator[_Outgoing, Response, Trip]:
     """Every decision of a trip; yields each request and is sent back its response."""
-    flags = (
-        options.get("credentials", False),
-        options.get("private_network", False),
-        options.get("force_preflight", False),
-    )
-    request, steps = _start(origin, options.get("method", "GET"), options.get("headers", ()), flags)
+    request, steps = _start(origin, options)
     reasons = preflight_reasons(
         request.method,
         request.headers,
@@ -184,11 +225,14 @@ def _trip_machine(origin: str, options: TripOptions) -> Generator[_Outgoing, Res
         forced=request.forced,
     )
     preflight = None
+    refused: Verdict | None = None  # a preflight verdict that only Chrome passes
     if reasons:
         steps.append("Preflight needed: " + "; ".join(reasons) + ".")
         preflight, verdict = yield from _preflight_stage(request, steps)
         if not verdict:
-            return Trip(verdict, preflight, None, frozenset(), tuple(steps))
+            if not _chrome_goes_on(verdict, request, steps):
+                return Trip(verdict, preflight, None, frozenset(), tuple(steps))
+            refused = verdict
     else:
         steps.append("No preflight: the method and all headers are CORS-safelisted.")
     actual, verdict = yield from _actual_stage(request, steps)
@@ -198,7 +242,12 @@ def _trip_machine(origin: str, options: TripOptions) -> Generator[_Outgoing, Res
             actual.response_headers, credentials=request.credentials
         )
         shown = ", ".join(sorted(readable)) or "no response headers"
-        steps.append(f"JS can read the body and {shown}.")
+        who = "In Chrome, JS" if refused is not None else "JS"
+        steps.append(f"{who} can read the body and {shown}.")
+    if refused is not None:
+        # The standard's verdict stands; Chrome's differs only if Chrome allowed the trip.
+        kept = refused if verdict else replace(refused, differences=())
+        return Trip(kept, preflight, actual, frozenset(), tuple(steps))
     return Trip(verdict, preflight, actual, readable, tuple(steps))
 
 
@@ -211,8 +260,13 @@ def simulate(send: Send, *, origin: str, **options: Unpack[TripOptions]) -> Trip
     ``private_network``, ``Access-Control-Request-Private-Network: true``, then checks the
     answer. If that passes (or none was needed) it sends the actual request with
     ``Origin`` and the page's headers (forbidden ones dropped, ``Accept: */*`` added when
-    absent) and runs the CORS check. ``credentials=True`` is ``credentials: "include"``.
+    absent) and runs the CORS check. ``credentials`` is the credentials mode
+    (``"omit"``, ``"same-origin"`` or ``"include"``; ``True`` is ``"include"``).
     ``force_preflight`` is Fetch's use-CORS-preflight flag (e.g. an upload listener).
+
+    The verdict is the Fetch standard's. When the preflight fails only by a rule Chrome
+    does not apply yet, the trip goes on as in Chrome (the request is sent and checked),
+    so ``trip.verdict.allowed_in("Chrome")`` says what Chrome does with the whole trip.
 
     >>> def send(method, headers):
     ...     if method == "OPTIONS":
@@ -222,8 +276,12 @@ def simulate(send: Send, *, origin: str, **options: Unpack[TripOptions]) -> Trip
     >>> trip.verdict.code, trip.actual is None
     ('method_not_allowed', True)
 
+    >>> trip = simulate(send, origin="https://a.example", credentials="omit")
+    >>> trip.steps[0]
+    "fetch GET from origin 'https://a.example', mode 'cors', credentials 'omit'."
+
     Raises ValueError for what ``fetch()`` itself rejects (forbidden or malformed method,
-    malformed header).
+    malformed header, an unknown credentials mode).
     """
     machine = _trip_machine(origin, options)
     request = next(machine)

@@ -237,3 +237,88 @@ def test_without_debug_the_refusal_code_still_leads() -> None:
         "the sentence and the fix) (OPTIONS)"
     )
     assert lines[2].startswith("  the browser reports: [missing_allow_origin] ")
+
+
+# ------------------------------------------------- where Chrome differs from the standard
+
+
+def wildcard_headers_client():  # type: ignore[no-untyped-def]
+    """A hand-written app answering the literal '*' for origins, methods and headers."""
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import PlainTextResponse
+    from starlette.routing import Route
+    from starlette.testclient import TestClient
+
+    def me(request: Request) -> PlainTextResponse:
+        cors = {"Access-Control-Allow-Origin": "*"}
+        if request.method == "OPTIONS":
+            cors |= {"Access-Control-Allow-Headers": "*", "Access-Control-Allow-Methods": "*"}
+            return PlainTextResponse("", status_code=204, headers=cors)
+        return PlainTextResponse("me", headers=cors)
+
+    return TestClient(Starlette(routes=[Route("/me", me, methods=["GET", "OPTIONS"])]))
+
+
+AUTH = {"Authorization": "Bearer t"}
+CHROME_SUMMARY = (
+    "  Chrome lets it through today because its CorsNonWildcardRequestHeadersSupport feature "
+    "is off, so '*' in Access-Control-Allow-Headers still covers Authorization there"
+)
+
+
+def test_allowed_assertion_names_both_browsers() -> None:
+    with pytest.raises(AssertionError) as info:
+        assert_cors_allowed(wildcard_headers_client(), "/me", origin=APP_ORIGIN, headers=AUTH)
+    lines = str(info.value).splitlines()
+    assert lines[:4] == [
+        "this request is BLOCKED by the Fetch standard, Firefox and Safari; "
+        "Chrome lets it through today",
+        "CORS trip to '/me': [header_not_allowed] Request header field authorization is not "
+        "allowed by Access-Control-Allow-Headers in preflight response. The wildcard '*' never "
+        "covers Authorization: list it explicitly.",
+        CHROME_SUMMARY,
+        "  fix: list Authorization in allow_headers (by hand: "
+        "'Access-Control-Allow-Headers: *, Authorization')",
+    ]
+    assert lines[-4:] == [
+        "  5. The Fetch standard, Firefox and Safari stop here: the GET request is not sent. "
+        + CHROME_SUMMARY.strip()
+        + "; Chrome goes on:",
+        f"  6. Sent GET with Origin: '{APP_ORIGIN}'; Authorization: 'Bearer t'; Accept: '*/*'.",
+        "  7. Response 200: CORS check passed.",
+        "  8. In Chrome, JS can read the body and content-length, content-type.",
+    ]
+
+
+def test_blocked_assertion_holds_the_standard_and_returns_chromes_answer() -> None:
+    client = wildcard_headers_client()
+    trip = assert_cors_blocked(
+        client, "/me", origin=APP_ORIGIN, headers=AUTH, code="header_not_allowed"
+    )
+    assert trip.verdict.allowed_in("Chrome") is True
+    assert trip.actual is not None and trip.actual.body == b"me"
+    with pytest.raises(AssertionError) as info:
+        assert_cors_blocked(
+            client, "/me", origin=APP_ORIGIN, headers=AUTH, code="method_not_allowed"
+        )
+    lines = str(info.value).splitlines()
+    assert lines[0] == "blocked, but with code 'header_not_allowed', not 'method_not_allowed'"
+    assert lines[2] == CHROME_SUMMARY
+
+
+def test_one_verdict_when_the_browsers_agree() -> None:
+    client = wildcard_headers_client()
+    with pytest.raises(AssertionError) as info:
+        assert_cors_blocked(client, "/me", origin=APP_ORIGIN, headers={"X-A": "1"})
+    assert str(info.value).splitlines()[0] == "a browser would ALLOW this request"
+    assert "Chrome" not in str(info.value)
+
+
+@pytest.mark.parametrize("mode", ["omit", "same-origin", "include"])
+def test_helpers_take_the_credentials_mode(mode: str) -> None:
+    trip = cors_trip(starlette_client(), "/", origin=APP_ORIGIN, credentials=mode)  # type: ignore[arg-type]
+    assert (
+        trip.steps[0] == f"fetch GET from origin '{APP_ORIGIN}', mode 'cors', credentials '{mode}'."
+    )
+    assert trip.verdict.code == "ok"

@@ -5,7 +5,8 @@ configuration. This module reads a bucket's rules (:func:`from_s3`, :func:`from_
 checks them the way :class:`~cors_core.CORSPolicy` checks its options
 (:func:`bucket_problems`), decides requests exactly as the provider matches them
 (:class:`BucketPolicy`, usable wherever a ``CORSPolicy`` is), and writes a policy as a
-bucket's rules (:func:`to_s3`, :func:`to_gcs`).
+bucket's rules (:func:`to_s3`, :func:`to_gcs`; :func:`export` also returns every way the
+bucket answers differently, as :class:`ExportWarning` values).
 
 Example::
 
@@ -126,7 +127,13 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from cors_core._buckets_engine import BucketPolicy
-from cors_core._buckets_export import export_rules
+from cors_core._buckets_export import (
+    BucketExport,
+    Effect,
+    ExportWarning,
+    export,
+    export_rules,
+)
 from cors_core._buckets_parse import (
     BucketRule,
     Provider,
@@ -143,11 +150,15 @@ from cors_core._policy import CORSPolicy
 from cors_core.integration import Engine
 
 __all__ = [
+    "BucketExport",
     "BucketPolicy",
     "BucketRule",
+    "Effect",
+    "ExportWarning",
     "Provider",
     "bucket_problems",
     "detect_provider",
+    "export",
     "from_gcs",
     "from_s3",
     "to_gcs",
@@ -222,7 +233,7 @@ def from_gcs(config: BucketConfig, *, strict: bool = False) -> BucketPolicy:
     return _build(config, "gcs", strict)
 
 
-def to_s3(policy: CORSPolicy | PathRules | BucketPolicy) -> dict[str, Any]:
+def to_s3(policy: CORSPolicy | PathRules | BucketPolicy, *, strict: bool = False) -> dict[str, Any]:
     """The policy as S3 CORS rules: the JSON ``aws s3api put-bucket-cors --bucket B
     --cors-configuration file://cors.json`` takes (``json.dump`` it).
 
@@ -232,38 +243,53 @@ def to_s3(policy: CORSPolicy | PathRules | BucketPolicy) -> dict[str, Any]:
     becomes that entry plus ``http://localhost`` (S3's ``*`` needs one character; the
     policy's ``:*`` also covers the default port). The methods and headers are the
     policy's, as listed.
-    Raises :class:`~cors_core.ConfigError` naming every setting S3 cannot express: origin
-    regexes and predicates, per-path rules, ``allow_private_network``, methods other than
-    GET, PUT, HEAD, POST, DELETE (or ``"*"``), header patterns with several ``*``, and
-    ``allow_credentials=False`` with listed origins (S3 sends
-    ``Access-Control-Allow-Credentials: true`` for every rule without ``*``). Options that
-    shape only how this server answers (``preflight_status``, ``block_disallowed``,
+
+    Each difference is a :class:`~cors_core.CORSConfigWarning` (:func:`export` returns
+    them as :class:`ExportWarning` values instead): ``allow_credentials=False`` with
+    listed origins (S3 sends ``Access-Control-Allow-Credentials: true`` for every rule
+    without ``*``: wider), and, narrower, what is left out: origin regexes and
+    predicates, ``null``, the ports of ``https://*.example.com:*``, methods other than
+    GET, PUT, HEAD, POST, DELETE, header patterns with several ``*``,
+    ``allow_private_network``, and GET, HEAD or POST missing from ``allow_methods``
+    (the bucket matches requests that need no preflight by method too).
+    ``strict=True`` raises them as errors. Raises :class:`~cors_core.ConfigError` for
+    per-path rules, a policy left with no origin or no method, and GCS rules with
+    methods S3 refuses. Options that shape
+    only how this server answers (``preflight_status``, ``block_disallowed``,
     ``debug``, ``websocket_origins``) have no bucket equivalent and are left out.
 
-    >>> to_s3(CORSPolicy(allow_origins=["*"], allow_methods=["PUT"], max_age=3000))
+    >>> to_s3(CORSPolicy(allow_origins=["*"], allow_methods=["GET", "HEAD", "POST", "PUT"],
+    ...                  max_age=3000))
     {'CORSRules': [{'AllowedHeaders': ['accept', 'accept-language', 'content-language', \
-'content-type'], 'AllowedMethods': ['PUT'], 'AllowedOrigins': ['*'], \
+'content-type'], 'AllowedMethods': ['GET', 'HEAD', 'POST', 'PUT'], 'AllowedOrigins': ['*'], \
 'MaxAgeSeconds': 3000}]}
     """
-    result: dict[str, Any] = export_rules(policy, "s3")
+    result: dict[str, Any] = export_rules(policy, "s3", strict)
     return result
 
 
-def to_gcs(policy: CORSPolicy | PathRules | BucketPolicy) -> list[dict[str, Any]]:
+def to_gcs(
+    policy: CORSPolicy | PathRules | BucketPolicy, *, strict: bool = False
+) -> list[dict[str, Any]]:
     """The policy as GCS CORS entries: the JSON ``gcloud storage buckets update gs://B
     --cors-file=cors.json`` takes.
 
-    Refused (:class:`~cors_core.ConfigError`, every setting named): origin patterns,
-    regexes and predicates (GCS matches origins exactly, or ``*``), header patterns,
-    per-path rules, ``allow_private_network``, credentials (GCS never sends
-    ``Access-Control-Allow-Credentials``), and S3 rules answered with credentials. GCS has
-    one ``responseHeader`` list for allowed and exposed headers: a
-    :class:`~cors_core.CORSConfigWarning` names the headers that become both.
+    Each difference is a :class:`~cors_core.CORSConfigWarning` (:func:`export` returns
+    them as :class:`ExportWarning` values instead). Narrower, what is left out:
+    credentials (GCS never sends ``Access-Control-Allow-Credentials``), origin patterns,
+    regexes and predicates (GCS matches origins exactly, or ``*``), ``null``, header
+    patterns, lowercase methods, ``allow_private_network``, and GET, HEAD or POST
+    missing from ``allow_methods``. Wider: GCS has one ``responseHeader`` list for
+    allowed and exposed headers, so the headers only one of the lists names become
+    both. ``strict=True`` raises them as errors. Raises :class:`~cors_core.ConfigError`
+    for per-path rules, a policy left with no origin or no method, and S3 rules with
+    origin or header patterns (leaving them out would hand requests to a later rule).
 
     >>> to_gcs(CORSPolicy(allow_origins=["https://app.example.com"], allow_headers="*",
-    ...                   expose_headers=["*"], max_age=None))
-    [{'origin': ['https://app.example.com'], 'method': ['GET'], \
+    ...                   allow_methods="*", expose_headers=["*"], max_age=None))
+    [{'origin': ['https://app.example.com'], \
+'method': ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'], \
 'responseHeader': ['*']}]
     """
-    result: list[dict[str, Any]] = export_rules(policy, "gcs")
+    result: list[dict[str, Any]] = export_rules(policy, "gcs", strict)
     return result

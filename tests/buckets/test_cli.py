@@ -18,7 +18,7 @@ Write = Callable[..., str]
 API_TOML = """\
 [cors]
 allow_origins = ["https://app.example.com", "https://admin.example.com"]
-allow_methods = ["GET", "PUT", "DELETE"]
+allow_methods = ["GET", "HEAD", "POST", "PUT", "DELETE"]
 allow_headers = ["content-type", "x-amz-meta-color"]
 expose_headers = ["etag", "x-amz-request-id"]
 allow_credentials = true
@@ -49,7 +49,7 @@ def test_export_to_s3_prints_the_rules(run: Run, write: Write) -> None:
         "CORSRules": [
             {
                 "AllowedHeaders": ["content-type", "x-amz-meta-color"],
-                "AllowedMethods": ["GET", "PUT", "DELETE"],
+                "AllowedMethods": ["GET", "HEAD", "POST", "PUT", "DELETE"],
                 "AllowedOrigins": ["https://app.example.com", "https://admin.example.com"],
                 "ExposeHeaders": ["etag", "x-amz-request-id"],
                 "MaxAgeSeconds": 3000,
@@ -58,35 +58,98 @@ def test_export_to_s3_prints_the_rules(run: Run, write: Write) -> None:
     }
     assert out.startswith('{\n  "CORSRules": [\n    {\n      "AllowedHeaders": [\n')
     assert out.endswith("}\n")
+    # Nothing differs: --strict prints the same.
+    assert run("export", "--to", "s3", "--strict", "--config", write("c.toml", API_TOML)) == (
+        0,
+        out,
+        "",
+    )
+
+
+GCS_WARNINGS = [
+    "cors-core export: warning: allow_credentials: True is left out: GCS never sends "
+    "'Access-Control-Allow-Credentials', so the bucket refuses credentialed requests "
+    "(cookies, HTTP authentication), which the API allows; fix: send the bucket's requests "
+    "without credentials (signed URLs and 'Authorization' headers need none)",
+    "cors-core export: warning: expose_headers: 'etag', 'x-amz-request-id' are also allowed "
+    "as request headers: GCS uses one responseHeader list for the headers it exposes and "
+    "those a preflight may ask for, so pages may send them to the bucket, which the API "
+    "refuses; fix: nothing, if the bucket ignores them in requests",
+    "cors-core export: warning: allow_headers: 'x-amz-meta-color' is also exposed: GCS uses "
+    "one responseHeader list for the request headers a preflight may ask for and the "
+    "headers it exposes, so scripts may read this response header, which the API hides; "
+    "fix: nothing, if the bucket's responses carry no such header, or nothing secret in it",
+]
 
 
 def test_export_to_gcs_prints_the_entries_and_warns_on_stderr(run: Run, write: Write) -> None:
-    toml = API_TOML.replace("allow_credentials = true\n", "")
-    code, out, err = run("export", "--to", "gcs", "--config", write("gcs.toml", toml))
+    code, out, err = run("export", "--to", "gcs", "--config", write("cors.toml", API_TOML))
     assert code == 0
     assert json.loads(out) == [
         {
             "origin": ["https://app.example.com", "https://admin.example.com"],
-            "method": ["GET", "PUT", "DELETE"],
+            "method": ["GET", "HEAD", "POST", "PUT", "DELETE"],
             "responseHeader": ["content-type", "x-amz-meta-color", "etag", "x-amz-request-id"],
             "maxAgeSeconds": 3000,
         }
     ]
+    assert err.splitlines() == GCS_WARNINGS
+
+
+def test_export_strict_makes_every_warning_an_error(run: Run, write: Write) -> None:
+    config = write("cors.toml", API_TOML)
+    code, out, err = run("export", "--to", "gcs", "--config", config, "--strict")
+    assert (code, out) == (2, "")
+    prefix = "cors-core export: warning: "
     assert err.splitlines() == [
-        "cors-core export: warning: allow_headers, expose_headers: 'etag', "
-        "'x-amz-meta-color', 'x-amz-request-id' GCS uses one responseHeader list both for "
-        "the request headers it allows and for the response headers it exposes, so these "
-        "become both; fix: check that allowing and exposing them is fine"
+        "cors-core export: invalid CORS configuration (3 problems):",
+        *(f"  - {line.removeprefix(prefix)}" for line in GCS_WARNINGS),
     ]
 
 
-def test_export_refuses_what_gcs_cannot_express(run: Run, write: Write) -> None:
-    code, out, err = run("export", "--to", "gcs", "--config", write("cors.toml", API_TOML))
+def test_export_strict_reports_the_loaders_warnings_too(run: Run, write: Write) -> None:
+    toml = API_TOML.replace("https://admin.example.com", "http://admin.example.com")
+    config = write("cors.toml", toml)
+    code, out, err = run("export", "--to", "s3", "--config", config)
+    assert code == 0 and json.loads(out)["CORSRules"][0]["AllowedOrigins"][1] == (
+        "http://admin.example.com"
+    )
+    [warning] = err.splitlines()
+    assert warning.startswith("cors-core export: warning: allow_origins: 'http://admin.")
+    code, out, err = run("export", "--to", "s3", "--config", config, "--strict")
     assert (code, out) == (2, "")
     assert err.splitlines() == [
         "cors-core export: invalid CORS configuration (1 problem):",
-        "  - allow_credentials: True cannot be written for GCS, which never sends "
-        "Access-Control-Allow-Credentials; fix: set allow_credentials=False for the bucket",
+        "  - " + warning.removeprefix("cors-core export: warning: "),
+    ]
+
+
+def test_export_to_s3_of_a_policy_without_credentials_warns(run: Run, write: Write) -> None:
+    toml = API_TOML.replace("allow_credentials = true\n", "")
+    code, out, err = run("export", "--to", "s3", "--config", write("api.toml", toml))
+    assert code == 0
+    assert json.loads(out)["CORSRules"][0]["AllowedOrigins"] == [
+        "https://app.example.com",
+        "https://admin.example.com",
+    ]
+    assert err.splitlines() == [
+        "cors-core export: warning: allow_credentials: False becomes true: S3 answers every "
+        "rule that lists origins (not '*') with 'Access-Control-Allow-Credentials: true', so "
+        "pages on those origins may send credentialed requests (cookies, HTTP "
+        "authentication) to the bucket and read the answers, which the API refuses; fix: "
+        "nothing, if the bucket authenticates with signatures, as S3 does (cookies give no "
+        "access); or allow_origins=['*'] for a public bucket"
+    ]
+
+
+def test_export_refuses_what_no_bucket_can_hold(run: Run, write: Write) -> None:
+    toml = '[cors]\nallow_origins = ["https://*.example.com"]\nallow_credentials = true\n'
+    code, out, err = run("export", "--to", "gcs", "--config", write("cors.toml", toml))
+    assert (code, out) == (2, "")
+    assert err.splitlines() == [
+        "cors-core export: invalid CORS configuration (1 problem):",
+        "  - allow_origins: 'https://*.example.com' leaves no origin GCS can match, so the "
+        "bucket would allow none; fix: list the origins the bucket serves in allow_origins",
     ]
 
 
@@ -98,15 +161,21 @@ def test_export_refuses_per_path_rules(run: Run, write: Write) -> None:
     assert "per-path rules" in err
 
 
-def test_export_names_every_setting_s3_cannot_express(run: Run, write: Write) -> None:
+def test_export_names_every_setting_s3_leaves_out(run: Run, write: Write) -> None:
     toml = (
         "[cors]\n"
+        'allow_origins = ["https://app.example.com"]\n'
         'allow_origin_regex = "https://[a-z]+\\\\.example\\\\.com"\n'
-        'allow_methods = ["GET", "PATCH"]\n'
+        'allow_methods = ["GET", "HEAD", "POST", "PATCH"]\n'
         "allow_credentials = true\n"
         "allow_private_network = true\n"
     )
     code, out, err = run("export", "--to", "s3", "--config", write("cors.toml", toml))
+    assert code == 0
+    assert json.loads(out)["CORSRules"][0]["AllowedMethods"] == ["GET", "HEAD", "POST"]
+    options = [line.split(": ")[2] for line in err.splitlines()]
+    assert options == ["allow_origin_regex", "allow_private_network", "allow_methods"]
+    code, out, err = run("export", "--to", "s3", "--config", write("c.toml", toml), "--strict")
     assert (code, out) == (2, "")
     for option in ("allow_origin_regex", "allow_methods", "allow_private_network"):
         assert f"  - {option}" in err, err

@@ -12,7 +12,7 @@ import pytest
 
 from cors_core import Action, ConfigError, CORSConfigWarning, CORSPolicy, PathRules
 from cors_core.browser import Response, Trip, simulate
-from cors_core.buckets import BucketPolicy, from_gcs, from_s3, to_gcs, to_s3
+from cors_core.buckets import BucketPolicy, export, from_gcs, from_s3, to_gcs, to_s3
 from cors_core.integration import Engine, merge_response_headers, read_pairs
 
 APP = "https://app.example.com"
@@ -135,18 +135,18 @@ def same_decisions(policy: Engine, bucket: Engine) -> None:
 def test_a_credentialed_policy_and_its_s3_rules_decide_the_same() -> None:
     policy = CORSPolicy(
         allow_origins=[APP, "https://*.example.com", "http://localhost:*"],
-        allow_methods=["GET", "PUT", "DELETE"],
+        allow_methods=["GET", "HEAD", "POST", "PUT", "DELETE"],
         allow_headers=["x-amz-*", "authorization"],
         expose_headers=["etag"],
         allow_credentials=True,
         max_age=600,
     )
-    doc = to_s3(policy)
+    doc = to_s3(policy, strict=True)  # no difference at all
     assert doc == {
         "CORSRules": [
             {
                 "AllowedHeaders": ["authorization", "x-amz-*"],
-                "AllowedMethods": ["GET", "PUT", "DELETE"],
+                "AllowedMethods": ["GET", "HEAD", "POST", "PUT", "DELETE"],
                 "AllowedOrigins": [
                     APP,
                     "https://*.example.com",
@@ -165,7 +165,7 @@ def test_a_credentialed_policy_and_its_s3_rules_decide_the_same() -> None:
 def test_a_public_policy_and_its_s3_and_gcs_rules_decide_the_same() -> None:
     policy = CORSPolicy(
         allow_origins=["*"],
-        allow_methods=["GET", "PUT"],
+        allow_methods=["GET", "HEAD", "POST", "PUT"],
         allow_headers=["x-amz-meta-owner", "x-amz-date", "authorization"],
         expose_headers=["etag"],
     )
@@ -174,13 +174,14 @@ def test_a_public_policy_and_its_s3_and_gcs_rules_decide_the_same() -> None:
     same_decisions(policy, s3)
     with pytest.warns(CORSConfigWarning) as caught:
         doc = to_gcs(policy)
-    assert [str(w.message).split(" GCS")[0] for w in caught] == [
-        "allow_headers, expose_headers: 'authorization', 'etag', 'x-amz-date', 'x-amz-meta-owner'"
+    assert [str(w.message).split(" also ")[0] for w in caught] == [
+        "expose_headers: 'etag' is",
+        "allow_headers: 'x-amz-meta-owner', 'x-amz-date', 'authorization' are",
     ]
     assert doc == [
         {
             "origin": ["*"],
-            "method": ["GET", "PUT"],
+            "method": ["GET", "HEAD", "POST", "PUT"],
             "responseHeader": ["x-amz-meta-owner", "x-amz-date", "authorization", "etag"],
             "maxAgeSeconds": 600,
         }
@@ -190,7 +191,8 @@ def test_a_public_policy_and_its_s3_and_gcs_rules_decide_the_same() -> None:
 def test_a_non_credentialed_policy_exports_to_gcs_and_decides_the_same() -> None:
     policy = CORSPolicy(
         allow_origins=[APP, "http://localhost:5173"],
-        allow_methods=["GET", "PUT"],  # the bucket matches a rule by method, GETs included
+        # The bucket matches every request by method, those without a preflight too.
+        allow_methods=["GET", "HEAD", "POST", "PUT"],
         allow_headers="*",
         expose_headers="*",
         max_age=None,
@@ -199,7 +201,7 @@ def test_a_non_credentialed_policy_exports_to_gcs_and_decides_the_same() -> None
     assert doc == [
         {
             "origin": [APP, "http://localhost:5173"],
-            "method": ["GET", "PUT"],
+            "method": ["GET", "HEAD", "POST", "PUT"],
             "responseHeader": ["*"],
         }
     ]
@@ -209,7 +211,17 @@ def test_a_non_credentialed_policy_exports_to_gcs_and_decides_the_same() -> None
 # -------------------------------------------------------------- what cannot be expressed
 
 
-def test_s3_refuses_what_it_cannot_express_naming_every_setting() -> None:
+def warned(call: Any, *args: Any) -> list[tuple[str, str]]:
+    with pytest.warns(CORSConfigWarning) as caught:
+        call(*args)
+    found = []
+    for w in caught:
+        assert isinstance(w.message, CORSConfigWarning) and w.message.problem is not None
+        found.append((w.message.problem.option, w.message.problem.entry))
+    return found
+
+
+def test_s3_leaves_out_what_it_cannot_express_naming_every_setting() -> None:
     policy = CORSPolicy(
         allow_origins=[APP, "https://*.example.com:*"],
         allow_origin_regex=r"https://[a-z]+\.example\.net",
@@ -219,49 +231,103 @@ def test_s3_refuses_what_it_cannot_express_naming_every_setting() -> None:
         allow_private_network=True,
         allow_credentials=True,
     )
-    found = problems(to_s3, policy)
-    assert [option for option, _ in found] == [
-        "allow_origin_regex",
-        "allow_origin_predicate",
-        "allow_private_network",
-        "allow_origins",
-        "allow_methods",
-        "allow_headers",
+    assert warned(to_s3, policy) == [
+        ("allow_origin_regex", "'https://[a-z]+\\\\.example\\\\.net'"),
+        ("allow_origin_predicate", repr(policy.options["allow_origin_predicate"])),
+        ("allow_private_network", "True"),
+        ("allow_origins", "'https://*.example.com:*'"),
+        ("allow_methods", "'PATCH'"),
+        ("allow_methods", "'HEAD', 'POST'"),
+        ("allow_headers", "'x-*-*'"),
     ]
-    assert found[3] == ("allow_origins", "'https://*.example.com:*'")
-    assert found[4] == ("allow_methods", "'PATCH'")
-
-
-def test_s3_cannot_drop_credentials_from_listed_origins() -> None:
+    result = export(policy, "s3")
+    assert [w.check for w in result.warnings] == [
+        "origin_left_out",
+        "origin_left_out",
+        "private_network_left_out",
+        "origin_narrowed",
+        "method_left_out",
+        "simple_method_refused",
+        "header_left_out",
+    ]
+    assert {w.effect for w in result.warnings} == {"narrower"}
+    assert result.config == {
+        "CORSRules": [
+            {
+                "AllowedMethods": ["GET"],
+                "AllowedOrigins": [APP, "https://*.example.com"],
+                "MaxAgeSeconds": 600,
+            }
+        ]
+    }
+    # strict: every warning is an error, with its fix, and nothing is written.
     with pytest.raises(ConfigError) as info:
-        to_s3(CORSPolicy(allow_origins=[APP]))
-    [problem] = info.value.problems
-    assert (problem.option, problem.entry) == ("allow_credentials", "False")
-    assert "Access-Control-Allow-Credentials: true" in problem.problem
-    assert problems(to_s3, CORSPolicy(allow_origins=["*"], allow_methods="*")) == [
-        ("allow_methods", "'*'")
+        to_s3(policy, strict=True)
+    assert [p for p in info.value.problems] == [w.as_problem() for w in result.warnings]
+
+
+def test_what_no_bucket_rule_can_hold_is_refused() -> None:
+    assert problems(to_s3, CORSPolicy(allow_origins=["null"], allow_null_origin=True)) == [
+        ("allow_origins", "'null'")
     ]
+    assert problems(to_gcs, CORSPolicy(allow_origins=["https://*.example.com"])) == [
+        ("allow_origins", "'https://*.example.com'")
+    ]
+    assert problems(to_s3, CORSPolicy(allow_origins=["*"], allow_methods=["PATCH"])) == [
+        ("allow_methods", "'PATCH'")
+    ]
+    assert problems(to_s3, CORSPolicy(allow_origins=[], allow_credentials=True)) == [
+        ("allow_origins", "[]")
+    ]
+    with pytest.raises(ConfigError) as info:
+        to_s3(CORSPolicy(allow_origins=["*"], allow_methods=["PATCH"]))
+    assert info.value.problems[0].problem == (
+        "leaves no method S3 allows (S3 allows only GET, PUT, HEAD, POST, DELETE), so the "
+        "bucket would allow nothing"
+    )
 
 
-def test_gcs_refuses_patterns_and_credentials() -> None:
+def test_s3_answers_listed_origins_with_credentials_a_wider_warning() -> None:
+    with pytest.warns(CORSConfigWarning, match="Access-Control-Allow-Credentials: true") as w:
+        doc = to_s3(CORSPolicy(allow_origins=[APP], allow_methods=["GET", "HEAD", "POST"]))
+    assert len(w) == 1
+    assert doc["CORSRules"][0]["AllowedOrigins"] == [APP]
+    result = export(CORSPolicy(allow_origins=[APP], allow_methods=["GET", "HEAD", "POST"]), "s3")
+    [warning] = result.warnings
+    assert (warning.check, warning.effect, warning.option, warning.entry) == (
+        "credentials_added",
+        "wider",
+        "allow_credentials",
+        "False",
+    )
+    with pytest.raises(ConfigError) as info:
+        to_s3(CORSPolicy(allow_origins=[APP], allow_methods=["GET", "HEAD", "POST"]), strict=True)
+    assert info.value.problems == (warning.as_problem(),)
+
+
+def test_gcs_leaves_out_patterns_and_credentials() -> None:
     policy = CORSPolicy(
         allow_origins=["https://*.example.com", "http://localhost:*", APP],
+        allow_methods=["GET", "HEAD", "POST"],
         allow_headers=["x-goog-*"],
         allow_credentials=True,
     )
-    assert problems(to_gcs, policy) == [
+    assert warned(to_gcs, policy) == [
         ("allow_origins", "'https://*.example.com'"),
         ("allow_origins", "'http://localhost:*'"),
         ("allow_headers", "'x-goog-*'"),
         ("allow_credentials", "True"),
     ]
+    assert export(policy, "gcs").config == [
+        {"origin": [APP], "method": ["GET", "HEAD", "POST"], "maxAgeSeconds": 600}
+    ]
 
 
 def test_path_rules_and_other_values_are_refused() -> None:
     rules = PathRules({"/uploads/*": CORSPolicy(allow_origins=["*"])})
-    for export in (to_s3, to_gcs):
-        assert problems(export, rules) == [("paths", "")]
-        assert problems(export, "not a policy")[0][0] == "policy"
+    for write in (to_s3, to_gcs):
+        assert problems(write, rules) == [("paths", "")]
+        assert problems(write, "not a policy")[0][0] == "policy"
     with pytest.raises(ConfigError, match="one CORS configuration for all its objects"):
         to_s3(rules)
     # Every problem is listed: the per-path shape, and what each path's policy cannot say.
@@ -277,11 +343,15 @@ def test_path_rules_and_other_values_are_refused() -> None:
         default=CORSPolicy(allow_origins=["*"]),
     )
     found = problems(to_s3, mixed)
-    assert found[0] == ("paths", "")
-    options = {option for option, _ in found[1:]}
-    assert "paths['/api/*'].allow_private_network" in options
-    assert "paths['/uploads/*'].allow_origin_regex" in options
-    assert not any(option.startswith("default.") for option in options)  # '*' exports fine
+    # The per-path shape, and what no bucket could hold for a path's policy (warnings,
+    # such as private network access left out, are the export's of that one policy).
+    assert found == [
+        ("paths", ""),
+        (
+            "paths['/uploads/*'].allow_origins",
+            "allow_origin_regex 'https://[a-z]+\\\\.example\\\\.com'",
+        ),
+    ]
 
 
 def test_s3_rules_to_gcs_only_where_gcs_means_the_same() -> None:
@@ -305,9 +375,18 @@ def test_s3_rules_to_gcs_only_where_gcs_means_the_same() -> None:
         }
     ]
     private = from_s3(S3_FILE)
+    # Patterns would hand requests to a later rule: refused (credentials only warn).
     assert problems(to_gcs, private) == [
-        ("CORSRules[0].AllowedOrigins", "'https://app.example.com', 'https://*.example.org'"),
         ("CORSRules[0].AllowedOrigins", "'https://*.example.org'"),
+        ("CORSRules[0].AllowedHeaders", "'x-amz-*'"),
+    ]
+    with pytest.raises(ConfigError) as info:
+        export(private, "gcs", strict=True)
+    assert [(p.option, p.entry) for p in info.value.problems] == [
+        ("CORSRules[0].AllowedOrigins", "'https://*.example.org'"),
+        ("CORSRules[0].AllowedHeaders", "'x-amz-*'"),
+        ("CORSRules[0].AllowedOrigins", "'https://app.example.com', 'https://*.example.org'"),
+        ("CORSRules[0].ExposeHeaders", "'etag'"),
         ("CORSRules[0].AllowedHeaders", "'x-amz-*'"),
     ]
 
@@ -328,19 +407,24 @@ def test_gcs_rules_to_s3_only_where_s3_means_the_same() -> None:
             }
         ]
     }
-    listed = from_gcs(GCS_FILE)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", CORSConfigWarning)
-        assert problems(to_s3, listed) == [
-            ("cors[0].origin", "'https://app.example.com', 'http://localhost:3000'")
-        ]
+    listed = export(from_gcs(GCS_FILE), "s3")
+    assert [(w.check, w.effect, w.option, w.entry) for w in listed.warnings] == [
+        (
+            "credentials_added",
+            "wider",
+            "cors[0].origin",
+            "'https://app.example.com', 'http://localhost:3000'",
+        ),
+        ("method_left_out", "narrower", "cors[0].method", "'OPTIONS'"),
+    ]
+    assert listed.config["CORSRules"][0]["AllowedMethods"] == ["GET", "PUT"]
     with pytest.warns(CORSConfigWarning, match="allowed to every origin"):
         star = from_gcs([{"origin": ["*"], "method": ["*", "PATCH"]}])
     assert problems(to_s3, star) == [("cors[0].method", "'*'"), ("cors[0].method", "'PATCH'")]
 
 
 def test_star_widening_to_gcs_is_named() -> None:
-    with pytest.warns(CORSConfigWarning, match="become both") as caught:
+    with pytest.warns(CORSConfigWarning, match="every response header") as caught:
         doc = to_gcs(
             quiet_s3(
                 [
@@ -354,6 +438,7 @@ def test_star_widening_to_gcs_is_named() -> None:
             )
         )
     assert doc[0]["responseHeader"] == ["*"]
-    warning = caught[0].message
+    [warning] = [w.message for w in caught]
     assert isinstance(warning, CORSConfigWarning) and warning.problem is not None
-    assert warning.problem.entry == "'etag', 'x-amz-request-id'"
+    assert (warning.problem.option, warning.problem.entry) == ("CORSRules[0].AllowedHeaders", "'*'")
+    assert "which the S3 rules hide" in warning.problem.problem

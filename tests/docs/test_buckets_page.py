@@ -2,8 +2,8 @@
 blocks is run, and what it prints (stderr, then stdout, as a terminal shows it) must be
 the lines that follow it on the page, to the character, with the exit status below.
 
-The commands run in a fresh directory holding the page's data blocks (``cors.toml``,
-``gcs.toml`` ...) and a copy of ``examples/buckets``. Its Python and ``pycon`` blocks are
+The commands run in a fresh directory holding the page's data blocks (``cors.toml``
+...) and a copy of ``examples/buckets``. Its Python and ``pycon`` blocks are
 run by :mod:`tests.docs.test_docs_examples`. When a change alters an output, run the
 command from a clone and paste what it prints into the page.
 """
@@ -30,8 +30,8 @@ EXIT = {
     "cors-core explain --config examples/buckets/s3-cors.json --origin https://app.example.com "
     "--method PATCH": 1,
     "cors-core export --to s3 --config cors.toml": 0,
-    "cors-core export --to gcs --config cors.toml": 2,
-    "cors-core export --to gcs --config gcs.toml": 0,
+    "cors-core export --to gcs --config cors.toml": 0,
+    "cors-core export --to gcs --config cors.toml --strict": 2,
 }
 
 
@@ -82,15 +82,21 @@ def test_command_prints_what_the_page_shows(
 
 
 def test_the_exported_rules_load_back(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """What ``export`` prints is what the providers' loaders (and ours) read."""
+    """What ``export`` prints is what the providers' loaders (and ours) read, and what
+    ``--strict`` refuses is exactly what the page's warnings name."""
     from cors_core.buckets import from_gcs, from_s3
 
     assert main(["export", "--to", "s3", "--config", "cors.toml"]) == 0
     s3 = json.loads(capsys.readouterr().out)
     assert from_s3(s3).rules[0].origins == ("https://app.example.com", "https://admin.example.com")
-    assert main(["export", "--to", "gcs", "--config", "gcs.toml"]) == 0
-    gcs = json.loads(capsys.readouterr().out)
+    assert main(["export", "--to", "gcs", "--config", "cors.toml"]) == 0
+    printed = capsys.readouterr()
+    gcs = json.loads(printed.out)
     assert from_gcs(gcs).rules[0].max_age == 3000
+    warned = [line.split(": warning: ")[1] for line in printed.err.splitlines()]
+    assert main(["export", "--to", "gcs", "--config", "cors.toml", "--strict"]) == 2
+    refused = capsys.readouterr().err.splitlines()[1:]
+    assert refused == [f"  - {line}" for line in warned]
 
 
 def test_the_provider_commands_are_written_as_the_providers_document_them() -> None:
@@ -99,7 +105,7 @@ def test_the_provider_commands_are_written_as_the_providers_document_them() -> N
     for line in (
         "cors-core export --to s3 --config cors.toml > cors.json",
         "aws s3api put-bucket-cors --bucket BUCKET --cors-configuration file://cors.json",
-        "cors-core export --to gcs --config gcs.toml > cors.json",
+        "cors-core export --to gcs --config cors.toml > cors.json",
         "gcloud storage buckets update gs://BUCKET --cors-file=cors.json",
     ):
         assert line in sh.splitlines(), line

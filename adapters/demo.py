@@ -1,36 +1,38 @@
 """``cors-core demo``: an API behind the middleware and a front-end page on another origin.
 
-Run ``uv run cors-core demo`` (or ``python -m adapters.demo``), open the printed page URL
-and press the buttons: each makes one ``fetch()`` from the page's origin to the API and
-shows whether the browser allowed or blocked it, with the server's reason. Ctrl-C stops
-both servers.
+Run ``uv run --no-dev --extra demo cors-core demo`` from a clone (it installs only the
+engine and uvicorn), or ``python -m adapters.demo``; open the printed page URL and press
+the buttons: each makes one ``fetch()`` from the page's origin to the API and shows
+whether the browser allowed or blocked it, with the server's reason. Ctrl-C stops both
+servers. The terminal logs each rejected request once.
 
 Options: ``--host`` (``127.0.0.1``; both servers listen there), ``--api-port`` (8000),
-``--page-port`` (8080), ``--quiet`` (no request log). The page's origin is
-``http://localhost:<page-port>``; the API is ``http://<host>:<api-port>``.
+``--page-port`` (8080), ``--quiet`` (no rejection log). The page's origin is
+``http://localhost:<page-port>``; the API is ``http://<host>:<api-port>``. When a port
+is taken, the demo names the option that picks another and exits with status 1.
 
 Stable element ids on the page (for browser tests)::
 
     #api-url, #page-origin           the two URLs, as text
-    #btn-run-all                     runs every scenario in turn
-    #btn-<scenario>                  one button per scenario
+    #btn-run-all                     "Run all": runs every scenario in turn
+    #btn-<scenario>                  one button per scenario, labelled as in LABELS
     #result-<scenario>               its result: empty before, "pending..." while running,
                                      then text starting with "allowed" or "blocked"
                                      (attribute data-outcome="allowed"|"blocked")
     #reason-<scenario>               for blocked ones: the server's reason code and message
 
-    scenario              request                                  expected
-    simple-get            GET /api/items                           allowed
-    json-post             POST /api/items, Content-Type JSON       allowed (preflighted)
-    put-custom-header     PUT /api/items/1 with X-Demo-Token       allowed (preflighted)
-    credentialed          GET /api/me, credentials: "include"      allowed
-    refused-header        GET /api/items with X-Secret             blocked (header_not_allowed)
-    refused-method        DELETE /api/items/1                      blocked (method_not_allowed)
+    scenario           request                               expected
+    simple-get         GET /api/items                        allowed
+    json-post          POST /api/items, Content-Type JSON    allowed (preflighted)
+    put-custom-header  PUT /api/items/1 with X-Demo-Token    allowed (preflighted)
+    credentialed       GET /api/me, credentials: "include"   allowed
+    refused-header     GET /api/items with X-Secret          blocked (header_not_allowed)
+    refused-method     DELETE /api/items/1                   blocked (method_not_allowed)
 
 The policy has ``debug=True``, so rejected preflights carry ``X-CORS-Reason``; a page
 cannot read a blocked response, so it asks ``GET /api/explain`` why (the API replays the
 same request through the same middleware and judges the answer with
-:mod:`cors_core.browser`).
+:mod:`cors_core.browser`). The replay is not logged: the log holds what the browser sent.
 
 Example::
 
@@ -43,13 +45,17 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import contextvars
+import errno
+import html
 import json
 import logging
 import signal
+import socket
 import sys
 import threading
 import time
-from collections.abc import Awaitable, Callable, MutableMapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, MutableMapping, Sequence
 from importlib import resources
 from types import FrameType
 from typing import Any
@@ -59,7 +65,7 @@ from adapters.asgi import CORSMiddleware
 from cors_core import CORSPolicy
 from cors_core.browser import Response, simulate_async
 
-__all__ = ["SCENARIOS", "api_app", "demo_policy", "main", "page_app"]
+__all__ = ["LABELS", "SCENARIOS", "api_app", "demo_policy", "main", "page_app"]
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -83,8 +89,28 @@ SCENARIOS: dict[str, tuple[str, str, dict[str, str], bool, str]] = {
     "refused-method": ("DELETE", "/api/items/1", {}, False, "blocked"),
 }
 
+#: Each scenario's button label on the page (the same words as the documentation's table).
+LABELS: dict[str, str] = {
+    "simple-get": "simple GET",
+    "json-post": "JSON POST",
+    "put-custom-header": "PUT with a custom header",
+    "credentialed": "credentialed request",
+    "refused-header": "a header the policy refuses",
+    "refused-method": "a method the policy refuses",
+}
+
+#: True while ``/api/explain`` replays a request: the replay's rejection is not logged again.
+_REPLAYING: contextvars.ContextVar[bool] = contextvars.ContextVar("_REPLAYING", default=False)
+
+
+def _not_a_replay(record: logging.LogRecord) -> bool:
+    """Logging filter: drop what the middleware logs while ``/api/explain`` replays."""
+    return not _REPLAYING.get()
+
+
 _INSTALL_HINT = (
-    "cors-core demo needs uvicorn, which is not installed: pip install 'cors-core[demo]'"
+    "cors-core demo needs uvicorn, which is not installed: pip install 'cors-core[demo]' "
+    "(from a clone: uv run --no-dev --extra demo cors-core demo)"
 )
 
 
@@ -159,8 +185,13 @@ async def _call(
 def api_app(policy: CORSPolicy) -> ASGIApp:
     """The demo API, wrapped in :class:`adapters.asgi.CORSMiddleware` with ``policy``.
 
+    Its ``GET /api/explain?scenario=NAME`` replays a scenario through the same middleware;
+    what the middleware logs during that replay is filtered out of the ``"cors_core"``
+    logger, so each rejection a browser meets is logged once.
+
     >>> app = api_app(demo_policy("http://localhost:8080"))
     """
+    logging.getLogger("cors_core").addFilter(_not_a_replay)  # adding it twice is a no-op
     counter = iter(range(1, 1 << 62))
 
     async def api(scope: Scope, receive: Receive, send: Send) -> None:
@@ -197,9 +228,13 @@ def api_app(policy: CORSPolicy) -> ASGIApp:
         async def send_to_api(m: str, h: Sequence[tuple[str, str]]) -> Response:
             return await _call(wrapped, m, path, h)
 
-        trip = await simulate_async(
-            send_to_api, origin=origin, method=method, headers=headers, credentials=credentials
-        )
+        replaying = _REPLAYING.set(True)
+        try:
+            trip = await simulate_async(
+                send_to_api, origin=origin, method=method, headers=headers, credentials=credentials
+            )
+        finally:
+            _REPLAYING.reset(replaying)
         answer = trip.preflight if trip.actual is None else trip.actual
         seen = {k.lower(): v for k, v in answer.response_headers} if answer else {}
         return {
@@ -212,12 +247,46 @@ def api_app(policy: CORSPolicy) -> ASGIApp:
     return wrapped
 
 
+def _describe(name: str) -> str:
+    """The request a scenario makes, as the page shows it under its button.
+
+    >>> _describe("credentialed")
+    'GET /api/me (credentials: "include")'
+    """
+    method, path, headers, credentials, _ = SCENARIOS[name]
+    extra = [f"{k}: {v}" for k, v in headers.items()]
+    if credentials:
+        extra.append('credentials: "include"')
+    return f"{method} {path}" + (f" ({', '.join(extra)})" if extra else "")
+
+
+def _rows() -> str:
+    """One table row per scenario: its labelled button, its request, what to expect."""
+    rows = []
+    for name in SCENARIOS:
+        n, label = html.escape(name), html.escape(LABELS[name])
+        rows.append(
+            f'<tr><td><button id="btn-{n}" data-scenario="{n}">{label}</button><br>'
+            f"<code>{html.escape(_describe(name))}</code></td>"
+            f"<td>{html.escape(SCENARIOS[name][4])}</td>"
+            f'<td><div class="result" id="result-{n}"></div>'
+            f'<div class="reason" id="reason-{n}"></div></td></tr>'
+        )
+    return "\n".join(rows)
+
+
 def page_app(api_url: str, page_origin: str) -> ASGIApp:
-    """The front-end: serves the demo page at ``/`` (no CORS: it is same-origin content)."""
+    """The front-end: serves the demo page at ``/`` (no CORS: it is same-origin content).
+
+    The page's buttons are in its HTML, labelled with :data:`LABELS`.
+
+    >>> app = page_app("http://127.0.0.1:8000", "http://localhost:8080")
+    """
     template = resources.files("adapters").joinpath("demo_page.html").read_text("utf-8")
     page = (
         template.replace("{{API_URL}}", api_url)
         .replace("{{PAGE_ORIGIN}}", page_origin)
+        .replace("{{ROWS}}", _rows())
         .replace("{{SCENARIOS}}", json.dumps(SCENARIOS))
         .encode("utf-8")
     )
@@ -236,39 +305,162 @@ def page_app(api_url: str, page_origin: str) -> ASGIApp:
     return serve
 
 
+def _port(text: str) -> int:
+    """``argparse`` type of ``--api-port`` and ``--page-port``: a TCP port, 1 to 65535.
+
+    >>> _port("8000")
+    8000
+    """
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a port (use 1 to 65535)")
+    return port
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="cors-core demo",
         description="Run an API behind the CORS middleware and a page on another origin.",
     )
     parser.add_argument("--host", default="127.0.0.1", help="interface for both servers")
-    parser.add_argument("--api-port", type=int, default=8000, help="API port (default 8000)")
-    parser.add_argument("--page-port", type=int, default=8080, help="page port (default 8080)")
-    parser.add_argument("--quiet", action="store_true", help="do not log requests")
+    parser.add_argument("--api-port", type=_port, default=8000, help="API port (default 8000)")
+    parser.add_argument("--page-port", type=_port, default=8080, help="page port (default 8080)")
+    parser.add_argument("--quiet", action="store_true", help="do not log rejected requests")
     return parser
+
+
+def _listen(host: str, port: int) -> list[socket.socket]:
+    """Sockets listening on ``host:port``, one per address of ``host``, as uvicorn binds them.
+
+    Raises ``OSError`` (after closing any it opened) when one cannot be bound.
+    """
+    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    sockets: list[socket.socket] = []
+    try:
+        for family, kind, proto, _, address in dict.fromkeys(infos):
+            sock = socket.socket(family, kind, proto)
+            sockets.append(sock)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            if family == socket.AF_INET6:
+                sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+            sock.bind(address)
+            sock.listen(128)
+    except BaseException:
+        for sock in sockets:
+            sock.close()
+        raise
+    return sockets
+
+
+def _free_port_after(host: str, port: int, avoid: set[int]) -> int | None:
+    """The first port above ``port`` (within 100, not in ``avoid``) free on ``host`` now."""
+    for candidate in range(port + 1, min(port + 100, 65535) + 1):
+        if candidate in avoid:
+            continue
+        try:
+            for sock in _listen(host, candidate):
+                sock.close()
+        except OSError:
+            continue
+        return candidate
+    return None
+
+
+def _listen_all(host: str, ports: dict[str, int]) -> list[list[socket.socket]] | int:
+    """Listen on each ``option -> port``; or print why not and return the exit status.
+
+    A port in use is reported with the option that picks another and a port free now
+    (exit 1); a host that is not an address of this machine, once (exit 2).
+    """
+    sockets: dict[str, list[socket.socket]] = {}
+    failures: list[str] = []
+    suggested = set(ports.values())
+    for option, port in ports.items():
+        role = "the API" if option == "--api-port" else "the page"
+        try:
+            sockets[option] = _listen(host, port)
+        except OSError as exc:
+            if isinstance(exc, socket.gaierror) or exc.errno == errno.EADDRNOTAVAIL:
+                _close(sockets.values())
+                print(
+                    f"cors-core demo: cannot listen on --host {host!r} ({exc.strerror}); "
+                    "give an address of this machine, e.g. --host 127.0.0.1",
+                    file=sys.stderr,
+                )
+                return 2
+            if exc.errno == errno.EADDRINUSE:
+                problem = f"port {port} ({role}) is in use on {host}"
+            else:
+                problem = f"cannot listen on {host} port {port} for {role} ({exc.strerror})"
+            other = _free_port_after(host, port, suggested)
+            if other is None:
+                failures.append(f"cors-core demo: {problem}; pick another with {option} PORT")
+            else:
+                suggested.add(other)
+                failures.append(
+                    f"cors-core demo: {problem}; pick another with {option}, e.g. {option} {other}"
+                )
+    if failures:
+        _close(sockets.values())
+        print("\n".join(failures), file=sys.stderr)
+        return 1
+    return list(sockets.values())
+
+
+def _close(groups: Iterable[list[socket.socket]]) -> None:
+    for group in groups:
+        for sock in group:
+            sock.close()
 
 
 _SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
-def _run(server: Any) -> None:
-    """Run one uvicorn server; a failed start (it calls ``sys.exit``) just ends the thread."""
+def _run(server: Any, sockets: list[socket.socket]) -> None:
+    """Run one uvicorn server on ``sockets``; a failed start (``sys.exit``) ends the thread."""
     with contextlib.suppress(SystemExit):
-        server.run()
+        server.run(sockets=sockets)
 
 
 def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt
 
 
+def _log_rejections() -> Callable[[], None]:
+    """Print each rejection the ``"cors_core"`` logger records, once; return the undo.
+
+    The records go to standard output only: they do not also reach handlers on the root
+    logger, which would print them a second time.
+    """
+    log = logging.getLogger("cors_core")
+    level, propagate = log.level, log.propagate
+    handler = logging.StreamHandler(sys.stdout)
+    handler.setFormatter(logging.Formatter("  server: %(message)s"))
+    log.addHandler(handler)
+    log.setLevel(logging.DEBUG)
+    log.propagate = False
+
+    def undo() -> None:
+        log.removeHandler(handler)
+        log.setLevel(level)
+        log.propagate = propagate
+
+    return undo
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the demo until Ctrl-C (SIGINT) or SIGTERM; return the exit status.
 
-    0 after a clean stop, 1 when a server cannot start (port in use), 2 for bad
-    arguments or when uvicorn is missing (the message names ``cors-core[demo]``).
+    0 after a clean stop; 1 when a port is in use (the message names the option that
+    picks another, and a port free now); 2 for bad arguments, a ``--host`` that is not
+    an address of this machine, or when uvicorn is missing (the message names
+    ``cors-core[demo]``).
 
-    >>> main(["--api-port", "9000", "--page-port", "9001"])  # doctest: +SKIP
-    0
+    >>> main(["--api-port", "9000", "--page-port", "9000"])
+    2
     """
     parser = _parser()
     try:
@@ -284,16 +476,17 @@ def main(argv: list[str] | None = None) -> int:
         print("cors-core demo: --api-port and --page-port must differ", file=sys.stderr)
         return 2
     loopback = args.host in ("127.0.0.1", "localhost", "::1")
-    page_origin = f"http://{'localhost' if loopback else args.host}:{args.page_port}"
-    api_host = f"[{args.host}]" if ":" in args.host else args.host
-    api_url = f"http://{api_host}:{args.api_port}"
-    policy = demo_policy(page_origin)
-    if not args.quiet:
-        handler = logging.StreamHandler(sys.stdout)
-        handler.setFormatter(logging.Formatter("  server: %(message)s"))
-        log = logging.getLogger("cors_core")
-        log.addHandler(handler)
-        log.setLevel(logging.DEBUG)
+    url_host = f"[{args.host}]" if ":" in args.host else args.host
+    page_origin = f"http://{'localhost' if loopback else url_host}:{args.page_port}"
+    api_url = f"http://{url_host}:{args.api_port}"
+    sockets = _listen_all(args.host, {"--api-port": args.api_port, "--page-port": args.page_port})
+    if isinstance(sockets, int):
+        return sockets
+    try:
+        policy = demo_policy(page_origin)
+    except BaseException:
+        _close(sockets)
+        raise
     servers = [
         uvicorn.Server(
             uvicorn.Config(
@@ -312,11 +505,15 @@ def main(argv: list[str] | None = None) -> int:
     ]
     # Servers run in threads (uvicorn then leaves signals alone); the main thread owns
     # Ctrl-C and stops both.
-    threads = [threading.Thread(target=_run, args=(s,), daemon=True) for s in servers]
+    threads = [
+        threading.Thread(target=_run, args=(server, group), daemon=True)
+        for server, group in zip(servers, sockets, strict=True)
+    ]
     in_main = threading.current_thread() is threading.main_thread()
     saved = {sig: signal.getsignal(sig) for sig in _SIGNALS} if in_main else {}
     if in_main:
         signal.signal(signal.SIGTERM, _raise_interrupt)
+    stop_logging = None if args.quiet else _log_rejections()
     try:
         for thread in threads:
             thread.start()
@@ -324,8 +521,8 @@ def main(argv: list[str] | None = None) -> int:
         while not all(s.started for s in servers):
             if any(not t.is_alive() for t in threads) or time.monotonic() > deadline:
                 print(
-                    f"cors-core demo: could not start on {args.host} ports {args.api_port} "
-                    f"and {args.page_port} (in use?)",
+                    f"cors-core demo: the servers did not start on {args.host} ports "
+                    f"{args.api_port} and {args.page_port}",
                     file=sys.stderr,
                 )
                 return 1
@@ -345,6 +542,9 @@ def main(argv: list[str] | None = None) -> int:
         for thread in threads:
             if thread.is_alive():
                 thread.join(10)
+        _close(sockets)
+        if stop_logging is not None:
+            stop_logging()
         for sig, previous in saved.items():
             signal.signal(sig, previous)
     print("cors-core demo: stopped", flush=True)

@@ -3,20 +3,24 @@
 Usage (also ``python -m cors_core ...``)::
 
     cors-core check URL --origin ORIGIN [--method M] [-H 'Name: value' ...] [--credentials]
+                        [--credentials-mode omit|same-origin|include]
                         [--private-network] [--timeout S] [--json]
     cors-core explain --config FILE --origin ORIGIN [--path /p] [--method M] [-H ...]
-                      [--credentials] [--private-network] [--json]
+                      [--credentials] [--credentials-mode MODE] [--private-network] [--json]
     cors-core audit --config FILE [--fail-on high|medium|low|info] [--json]
-    cors-core export --to s3|gcs --config FILE
+    cors-core export --to s3|gcs --config FILE [--strict]
     cors-core demo [ARGS...]
 
 ``check`` does what a browser does (:func:`cors_core.browser.simulate` with an httpx
 client): decides whether a preflight is needed, sends it, checks it, sends the actual
 request, checks it, and prints each step, the verdict, the rule that failed and a fix.
+The verdict is the Fetch standard's; where Chrome decides otherwise today (``*`` in
+``Access-Control-Allow-Headers`` covering ``Authorization``), the output says both.
 ``explain`` gives the same verdict offline, sending the trip through the policy of a
 configuration file. ``audit`` probes a configuration with attacker origins. ``export``
 prints a configuration as an S3 (``{"CORSRules": [...]}``) or GCS (``[{"origin": ...}]``)
-bucket CORS document, or says what the bucket cannot express.
+bucket CORS document, each way the bucket answers differently a warning on stderr
+(``--strict``: an error), or says what the bucket cannot express.
 
 ``--config FILE`` is a TOML file (``[tool.cors]``, ``[cors]`` or top-level options, see
 :mod:`cors_core.loading`) or a bucket's CORS rules as JSON: S3's ``{"CORSRules": [...]}``
@@ -29,7 +33,8 @@ every refused entry is a ``high`` finding at its location (``CORSRules[1].Allowe
 Exit status: ``check``/``explain``: 0 allowed, 1 blocked, 2 error (unreachable host,
 bad arguments, invalid configuration). ``audit``: 0 clean, 1 when a finding reaches
 ``--fail-on`` (default ``high``), 2 error (a file it cannot read or parse). ``export``:
-0 printed, 2 error (invalid configuration, or one the bucket cannot express).
+0 printed, 2 error (invalid configuration, one the bucket cannot express, or with
+``--strict`` any warning).
 
 httpx is needed by ``check`` only (``pip install 'cors-core[cli]'``).
 
@@ -78,15 +83,14 @@ from cors_core._policy import CORSPolicy
 from cors_core._rejection import REASON_HEADER, parse_reason_header, parse_rejection
 from cors_core._text import escape, quote
 from cors_core.audit import SEVERITIES, Finding, audit_bucket, audit_policies, near_misses
-from cors_core.browser import Exchange, Response, Trip, simulate
+from cors_core.browser import CredentialsMode, Exchange, Response, Trip, Verdict, simulate
 from cors_core.buckets import (
     BucketPolicy,
     Provider,
     detect_provider,
+    export,
     from_gcs,
     from_s3,
-    to_gcs,
-    to_s3,
 )
 from cors_core.integration import merge_response_headers, read_pairs
 from cors_core.loading import load_policies, read_toml, rules_from_mapping
@@ -114,7 +118,7 @@ class _Report:
     target: str
     origin: str
     method: str
-    credentials: bool
+    credentials: CredentialsMode
     trip: Trip
     server_reasons: list[str] = field(default_factory=list)
     fix: str = ""
@@ -127,10 +131,23 @@ class _Report:
             "target": self.target,
             "origin": self.origin,
             "method": self.method,
-            "credentials": self.credentials,
+            "credentials": self.credentials == "include",
+            "credentials_mode": self.credentials,
             "allowed": v.allowed,
             "code": v.code,
             "message": _shown(v.message),
+            "decided_by": v.deciders,
+            "differences": [
+                {
+                    "browsers": list(d.browsers),
+                    "allowed": d.allowed,
+                    "rule": d.rule,
+                    "reason": _shown(d.reason),
+                    "following_standard": list(d.following_standard),
+                    "fix": _shown(d.fix),
+                }
+                for d in v.differences
+            ],
             "server_reasons": [_shown(r) for r in self.server_reasons],
             "fix": _shown(self.fix),
             "notes": [_shown(n) for n in self.notes],
@@ -210,9 +227,23 @@ def _say(text: str, out: TextIO) -> None:
     print(_shown(text), file=out)
 
 
+def _by(v: Verdict) -> str:
+    """`` by the Fetch standard, Firefox and Safari; Chrome lets it through today`` when a
+    browser decides otherwise (see :class:`cors_core.browser.BrowserDifference`), else ``""``."""
+    if not v.differences:
+        return ""
+    other = "; ".join(d.outcome for d in v.differences)
+    return f" by {v.deciders}; {other}"
+
+
+def _print_differences(v: Verdict, out: TextIO) -> None:
+    for difference in v.differences:
+        _say(f"  {difference.summary}", out)
+
+
 def _print_report(report: _Report, out: TextIO) -> None:
     v = report.trip.verdict
-    mode = " with credentials" if report.credentials else ""
+    mode = " with credentials" if report.credentials == "include" else ""
     _say(
         f"cors-core {report.command}: {report.method} {report.target} "
         f"from origin {quote(report.origin)}{mode}",
@@ -223,7 +254,8 @@ def _print_report(report: _Report, out: TextIO) -> None:
     for note in report.notes:
         _say(f"  note: {note}", out)
     if v.allowed:
-        _say("verdict: ALLOWED", out)
+        _say(f"verdict: ALLOWED{_by(v)}", out)
+        _print_differences(v, out)
         readable = ", ".join(sorted(report.trip.readable_headers)) or "(none)"
         _say(f"  readable response headers: {readable}", out)
         return
@@ -235,11 +267,13 @@ def _print_report(report: _Report, out: TextIO) -> None:
         if report.fix and report.fix != message:  # the engine's sentence holds its fix
             _say(f"  fix: {report.fix}", out)
         _say(f"  the browser reports: [{v.code}] {v.message}", out)
+        _print_differences(v, out)
         for reason in report.server_reasons[1:]:
             _say(f"  server reason: {reason}", out)
         return
-    _say(f"verdict: BLOCKED [{v.code}]", out)
+    _say(f"verdict: BLOCKED [{v.code}]{_by(v)}", out)
     _say(f"  failed rule: {v.message}", out)
+    _print_differences(v, out)
     if report.fix:
         _say(f"  fix: {report.fix}", out)
 
@@ -266,14 +300,30 @@ def _emit(report: _Report, as_json: bool, out: TextIO) -> int:
     return EXIT_ALLOWED if report.trip.verdict.allowed else EXIT_BLOCKED
 
 
+def _credentials_mode(args: argparse.Namespace) -> CredentialsMode:
+    """``--credentials`` is ``--credentials-mode include``; fetch's default is same-origin."""
+    mode: CredentialsMode | None = args.credentials_mode
+    if args.credentials and mode not in (None, "include"):
+        raise _UsageError(
+            f"--credentials means --credentials-mode include, not {mode}: give one of them"
+        )
+    return "include" if args.credentials else mode or "same-origin"
+
+
 def _trip_kwargs(args: argparse.Namespace) -> dict[str, Any]:
     return {
         "origin": args.origin,
         "method": args.method,
         "headers": [_parse_header(h) for h in args.header],
-        "credentials": args.credentials,
+        "credentials": _credentials_mode(args),
         "private_network": args.private_network,
     }
+
+
+def _browser_fix(trip: Trip) -> str | None:
+    """The fix after which every browser decides alike, when one differs (see ``_by``)."""
+    fixes = [d.fix for d in trip.verdict.differences if d.fix]
+    return fixes[0] if fixes else None
 
 
 # -------------------------------------------------------------------------------- check
@@ -304,12 +354,15 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
             return EXIT_ERROR
         except ValueError as exc:
             raise _UsageError(f"a browser would refuse to send this request: {exc}") from None
-    report = _Report("check", url, args.origin, args.method.upper(), args.credentials, trip)
+    mode = kwargs["credentials"]
+    report = _Report("check", url, args.origin, args.method.upper(), mode, trip)
     report.server_reasons = reasons
     target_origin = "/".join(url.split("/", 3)[:3])
     if target_origin == args.origin:
         report.notes.append("the origin is the URL's own origin: a browser would not use CORS")
-    report.fix = _option_fix(trip.verdict.code, _trip_method(trip, args.method), args.origin)
+    report.fix = _browser_fix(trip) or _option_fix(
+        trip.verdict.code, _trip_method(trip, args.method), args.origin
+    )
     if reasons and not trip.verdict.allowed:
         # The server (cors_core with debug=True) said exactly what it refused: that is the fix.
         report.fix = parse_reason_header(reasons[0])[1] or reasons[0]
@@ -483,7 +536,8 @@ def _explain(args: argparse.Namespace, out: TextIO) -> int:
     except ValueError as exc:
         raise _UsageError(f"a browser would refuse to send this request: {exc}") from None
     target = f"{path} ({config.label})"
-    report = _Report("explain", target, args.origin, args.method.upper(), args.credentials, trip)
+    mode = kwargs["credentials"]
+    report = _Report("explain", target, args.origin, args.method.upper(), mode, trip)
     refused = [
         d for d in decisions if not d.allowed or d.reason.code == ReasonCode.NO_CORS_FOR_PATH
     ]
@@ -497,7 +551,9 @@ def _explain(args: argparse.Namespace, out: TextIO) -> int:
     if refused and not trip.verdict.allowed:
         report.fix = refused[0].reason.message
     else:
-        report.fix = _option_fix(trip.verdict.code, _trip_method(trip, args.method), args.origin)
+        report.fix = _browser_fix(trip) or _option_fix(
+            trip.verdict.code, _trip_method(trip, args.method), args.origin
+        )
     return _emit(report, args.json, out)
 
 
@@ -552,12 +608,43 @@ def _shown_finding(finding: Finding) -> dict[str, Any]:
 
 
 def _export(args: argparse.Namespace, out: TextIO) -> int:
-    policy = _policy(_read_config(args.config), "export")
-    write = to_s3 if args.to == "s3" else to_gcs
-    doc = _warned("export", lambda: write(policy))
-    # ensure_ascii: whatever a configuration holds, the output is printable ASCII.
-    print(json.dumps(doc, indent=2, ensure_ascii=True), file=out)
+    """Print the bucket's rules, each difference from the policy a warning on stderr;
+    with ``--strict`` every warning (the loader's too) is an error and nothing is printed."""
+    config = _read_config(args.config)
+    doubts: list[Problem] = []
+    strict: bool = args.strict
+    policy = _export_policy_strict(config, doubts) if strict else _policy(config, "export")
+    try:
+        result = export(policy, args.to, strict=strict)
+    except ConfigError as exc:
+        raise ConfigError([*doubts, *exc.problems]) from None
+    if doubts:
+        raise ConfigError(doubts)
+    for warning in result.warnings:
+        _say(f"cors-core export: warning: {warning}", sys.stderr)
+    # BucketExport.json is ensure_ascii: whatever a configuration holds, printable ASCII.
+    print(result.json(), file=out)
     return EXIT_ALLOWED
+
+
+def _export_policy_strict(
+    config: _Config, doubts: list[Problem]
+) -> CORSPolicy | PathRules | BucketPolicy:
+    """The configuration's policy, each :class:`CORSConfigWarning` it emits appended to
+    ``doubts`` (``--strict`` reports them as errors) instead of printed."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", CORSConfigWarning)
+        if config.provider is None:
+            policy: CORSPolicy | PathRules | BucketPolicy = rules_from_mapping(config.data)
+        else:
+            policy = (from_s3 if config.provider == "s3" else from_gcs)(config.data)
+    for w in caught:
+        message = w.message
+        if isinstance(message, CORSConfigWarning):
+            doubts.append(message.problem or Problem("config", "", str(message), "fix it"))
+        else:
+            warnings.warn_explicit(message, w.category, w.filename, w.lineno)
+    return policy
 
 
 # --------------------------------------------------------------------------------- demo
@@ -662,7 +749,14 @@ def _parser() -> argparse.ArgumentParser:
             help="request header the page sets (repeatable)",
         )
         p.add_argument(
-            "--credentials", action="store_true", help="credentials: 'include' (cookies)"
+            "--credentials",
+            action="store_true",
+            help="credentials: 'include' (cookies); the same as --credentials-mode include",
+        )
+        p.add_argument(
+            "--credentials-mode",
+            choices=("omit", "same-origin", "include"),
+            help="the fetch() credentials mode (default same-origin, fetch's default)",
         )
         p.add_argument(
             "--private-network",
@@ -709,12 +803,20 @@ def _parser() -> argparse.ArgumentParser:
         help="print a config as a bucket's CORS rules (S3 or GCS JSON)",
         description="Print the configuration as the JSON an S3 bucket (aws s3api "
         "put-bucket-cors --cors-configuration file://cors.json) or a GCS bucket (gcloud "
-        "storage buckets update --cors-file=cors.json) takes. Exits 2, naming each "
-        "setting, when the bucket cannot express the configuration (per-path rules, "
-        "regexes, predicates, private network access, methods such as PATCH, ...).",
+        "storage buckets update --cors-file=cors.json) takes. Each way the bucket "
+        "answers differently from the configuration (narrower or wider) is a warning on "
+        "stderr. Exits 2, naming each setting, when the bucket cannot express the "
+        "configuration (per-path rules, no origin or method left), and with --strict "
+        "when there is any warning.",
     )
     export.add_argument("--to", required=True, choices=("s3", "gcs"), help="the bucket's provider")
     export.add_argument("--config", required=True, help=config_help)
+    export.add_argument(
+        "--strict",
+        action="store_true",
+        help="treat every warning as an error: exit 2 unless the bucket answers exactly "
+        "as the configuration does",
+    )
     export.set_defaults(run=_export)
 
     demo = sub.add_parser("demo", help="run the interactive demo (adapters.demo)")

@@ -5,14 +5,15 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tests.conftest import Run
 from tests.diagnostics.apps import APP_ORIGIN
-from tests.servers import free_port
+from tests.servers import free_port, serve_asgi
 
 
 def run_json(run: Run, *argv: str) -> tuple[int, dict]:
@@ -353,11 +354,11 @@ def test_explain_invalid_config_exits_2(run: Run, write_toml: Callable[..., str]
     config = write_toml('[cors]\nallow_orgins = ["https://a.example/"]\n')
     code, out, err = run("explain", "--config", config, "--origin", APP_ORIGIN)
     assert (code, out) == (2, "")
-    assert "allow_orgins is not a CORS option; fix: did you mean 'allow_origins'?" in err
+    assert "allow_orgins is not a CORS option; fix: did you mean allow_origins?" in err
     config = write_toml('[cors]\nallow_origins = ["https://a.example/"]\n')
     code, out, err = run("explain", "--config", config, "--origin", APP_ORIGIN)
     assert code == 2
-    assert "allow_origins: 'https://a.example/' has a trailing slash" in err
+    assert 'allow_origins: "https://a.example/" has a trailing slash' in err
 
 
 def test_explain_missing_config_exits_2(run: Run, tmp_path: Path) -> None:
@@ -411,3 +412,156 @@ def test_console_script_subprocess(good_url: str) -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["allowed"] is True
+
+
+# ------------------------------------------------- check: where Chrome differs from Fetch
+
+
+async def wildcard_headers_app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+    """Hand-written CORS: '*' for origins, methods and headers (the literal '*')."""
+    if scope["type"] != "http":
+        return
+    cors = [(b"access-control-allow-origin", b"*")]
+    if scope["method"] == "OPTIONS":
+        cors += [(b"access-control-allow-headers", b"*"), (b"access-control-allow-methods", b"*")]
+        await send({"type": "http.response.start", "status": 204, "headers": cors})
+        await send({"type": "http.response.body", "body": b""})
+        return
+    headers = [*cors, (b"content-type", b"text/plain")]
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    await send({"type": "http.response.body", "body": b"ok"})
+
+
+@pytest.fixture(scope="module")
+def wildcard_url() -> Iterator[str]:
+    with serve_asgi(wildcard_headers_app) as base:
+        yield base
+
+
+CHROME_LINE = (
+    "  Chrome lets it through today because its CorsNonWildcardRequestHeadersSupport feature "
+    "is off, so '*' in Access-Control-Allow-Headers still covers Authorization there"
+)
+
+
+def test_check_authorization_under_wildcard_says_both(run: Run, wildcard_url: str) -> None:
+    code, out, err = run(
+        "check", wildcard_url + "/me", "--origin", APP_ORIGIN, "-H", "Authorization: Bearer x"
+    )
+    assert (code, err) == (1, "")  # the standard's verdict (the stricter) sets the exit status
+    lines = out.splitlines()
+    assert lines[5:] == [
+        "  5. The Fetch standard, Firefox and Safari stop here: the GET request is not sent. "
+        "Chrome lets it through today because its CorsNonWildcardRequestHeadersSupport feature "
+        "is off, so '*' in Access-Control-Allow-Headers still covers Authorization there; "
+        "Chrome goes on:",
+        f"  6. Sent GET with Origin: '{APP_ORIGIN}'; Authorization: 'Bearer x'; Accept: '*/*'.",
+        "  7. Response 200: CORS check passed.",
+        "  8. In Chrome, JS can read the body and content-type.",
+        "verdict: BLOCKED [header_not_allowed] by the Fetch standard, Firefox and Safari; "
+        "Chrome lets it through today",
+        "  failed rule: Request header field authorization is not allowed by "
+        "Access-Control-Allow-Headers in preflight response. The wildcard '*' never covers "
+        "Authorization: list it explicitly.",
+        CHROME_LINE,
+        "  fix: list Authorization in allow_headers (by hand: "
+        "'Access-Control-Allow-Headers: *, Authorization')",
+    ]
+
+
+def test_check_authorization_under_wildcard_json(run: Run, wildcard_url: str) -> None:
+    code, doc = run_json(
+        run, "check", wildcard_url + "/", "--origin", APP_ORIGIN, "-H", "Authorization: x"
+    )
+    assert code == 1
+    assert (doc["allowed"], doc["code"]) == (False, "header_not_allowed")
+    assert doc["decided_by"] == "the Fetch standard, Firefox and Safari"
+    assert doc["differences"] == [
+        {
+            "browsers": ["Chrome"],
+            "allowed": True,
+            "rule": "authorization_wildcard",
+            "reason": "its CorsNonWildcardRequestHeadersSupport feature is off, so '*' in "
+            "Access-Control-Allow-Headers still covers Authorization there",
+            "following_standard": ["Firefox", "Safari"],
+            "fix": "list Authorization in allow_headers (by hand: "
+            "'Access-Control-Allow-Headers: *, Authorization')",
+        }
+    ]
+    assert doc["actual"]["status"] == 200  # Chrome sends it, so check does too
+    assert doc["readable_headers"] == []
+
+
+def test_check_one_verdict_where_browsers_agree(run: Run, wildcard_url: str) -> None:
+    code, doc = run_json(run, "check", wildcard_url + "/", "--origin", APP_ORIGIN, "-H", "X-A: 1")
+    assert (code, doc["code"], doc["differences"]) == (0, "ok", [])
+    assert doc["decided_by"] == "the Fetch standard"
+    code, out, _ = run(
+        "check",
+        wildcard_url + "/",
+        "--origin",
+        APP_ORIGIN,
+        "-H",
+        "Authorization: x",
+        "--credentials",
+    )
+    assert code == 1
+    assert "verdict: BLOCKED [wildcard_with_credentials]" in out.splitlines()
+    assert "Chrome" not in out
+
+
+# ------------------------------------------------------------ check/explain: credentials
+
+
+@pytest.mark.parametrize(
+    ("argv", "mode", "header"),
+    [
+        ([], "same-origin", ""),
+        (["--credentials-mode", "omit"], "omit", ""),
+        (["--credentials-mode", "same-origin"], "same-origin", ""),
+        (["--credentials-mode", "include"], "include", " with credentials"),
+        (["--credentials"], "include", " with credentials"),
+        (["--credentials", "--credentials-mode", "include"], "include", " with credentials"),
+    ],
+)
+def test_explain_names_the_credentials_mode_as_given(
+    run: Run, write_toml: Callable[..., str], argv: list[str], mode: str, header: str
+) -> None:
+    config = write_toml(CONFIG)
+    code, out, err = run("explain", "--config", config, "--origin", APP_ORIGIN, *argv)
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert lines[:2] == [
+        f"cors-core explain: GET / (config {config}) from origin '{APP_ORIGIN}'{header}",
+        f"  1. fetch GET from origin '{APP_ORIGIN}', mode 'cors', credentials '{mode}'.",
+    ]
+    _, doc = run_json(run, "explain", "--config", config, "--origin", APP_ORIGIN, *argv)
+    assert (doc["credentials_mode"], doc["credentials"]) == (mode, mode == "include")
+
+
+def test_check_names_the_credentials_mode_as_given(run: Run, good_url: str) -> None:
+    for mode in ("omit", "same-origin", "include"):
+        _, doc = run_json(
+            run, "check", good_url + "/", "--origin", APP_ORIGIN, "--credentials-mode", mode
+        )
+        assert doc["steps"][0] == (
+            f"fetch GET from origin '{APP_ORIGIN}', mode 'cors', credentials '{mode}'."
+        )
+
+
+def test_credentials_flag_and_another_mode_conflict(
+    run: Run, write_toml: Callable[..., str]
+) -> None:
+    config = write_toml(CONFIG)
+    argv = ("--credentials", "--credentials-mode", "omit")
+    code, out, err = run("explain", "--config", config, "--origin", APP_ORIGIN, *argv)
+    assert (code, out) == (2, "")
+    assert err == (
+        "cors-core explain: --credentials means --credentials-mode include, not omit: "
+        "give one of them\n"
+    )
+    code, _, err = run(
+        "explain", "--config", config, "--origin", APP_ORIGIN, "--credentials-mode", "x"
+    )
+    assert code == 2
+    assert "invalid choice: 'x'" in err

@@ -31,7 +31,7 @@ def test_readme_is_a_front_page() -> None:
 
 def test_readme_gives_the_two_commands_as_written() -> None:
     text = README.read_text(encoding="utf-8")
-    assert "uv run cors-core demo" in text
+    assert re.search(r"^uv run --no-dev --extra demo cors-core demo(\s+#.*)?$", text, re.MULTILINE)
     assert re.search(r"^uv run pytest(\s+#.*)?$", text, re.MULTILINE)
 
 

@@ -9,6 +9,7 @@ from cors_core import Action, ConfigError, Decision, Problem
 from cors_core.integration import (
     ASGI_NAMES,
     CORS_REQUEST_NAMES,
+    DEBUG,
     MAX_METHOD_LENGTH,
     MAX_REQUEST_HEADERS_LENGTH,
     RAW_SPECIAL_NAMES,
@@ -17,6 +18,8 @@ from cors_core.integration import (
     RawHeaderPairs,
     asgi_path,
     asgi_scheme,
+    debug_enabled,
+    log_decision,
     merge_raw_response_headers,
     read_asgi,
     resolve_policy,
@@ -125,6 +128,9 @@ class CORSMiddleware:
         self._stop_early = not gate.want_host
         # The shared decide-and-log step, bound to ASGI scopes once.
         self._decide = gate.bind(asgi_path, asgi_scheme)
+        # An actual request's answer from its method and Origin alone, for engines that
+        # read nothing else (None otherwise).
+        self._actual = gate.actual
         # A request without Origin gets the policy's fixed answer (None for path rules,
         # whose answer depends on the path): decide() is skipped for it.
         self._plain = plain = gate.plain
@@ -181,9 +187,17 @@ class CORSMiddleware:
                 add, vary = self._plain_add
                 await self.app(scope, receive, _with_headers(send, add, vary))
             return
-        decision = self._decide(
-            scope["method"], origin, request_method, request_headers, pna, host, scope
-        )
+        actual = self._actual
+        if actual is not None and request_method is None:
+            # Not a preflight, and the engine reads only the method and Origin: ask it
+            # directly (the step's fast path without its call; the same log line).
+            decision = actual(scope["method"], origin)
+            if not decision.allowed and debug_enabled(DEBUG):
+                log_decision(decision, scope["method"], asgi_path(scope))
+        else:
+            decision = self._decide(
+                scope["method"], origin, request_method, request_headers, pna, host, scope
+            )
         if decision.action is _RESPOND:
             await send(
                 {

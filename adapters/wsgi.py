@@ -10,10 +10,13 @@ from typing import Any
 
 from cors_core import Action
 from cors_core.integration import (
+    DEBUG,
     SPECIAL_NAMES,
     Engine,
     Gate,
     HeaderPairs,
+    debug_enabled,
+    log_decision,
     merge_response_headers,
     read_environ,
     resolve_policy,
@@ -68,26 +71,39 @@ class CORSMiddleware:
         # A request without Origin gets the policy's fixed answer (None for path rules,
         # whose answer depends on the path): decide() is skipped for it.
         self._plain = gate.plain
+        # An actual request's answer from its method and Origin alone, for engines that
+        # read nothing else (None otherwise): the common request skips read_environ.
+        self._actual = gate.actual
 
     def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
-        plain = self._plain
-        if plain is not None and "HTTP_ORIGIN" not in environ:
+        origin = environ.get("HTTP_ORIGIN")
+        if origin is None and self._plain is not None:
             # No Origin: the policy's fixed answer, decide() skipped.
+            plain = self._plain
             if not plain.modifies_response:
                 return self.app(environ, start_response)
             return self.app(
                 environ, _with_headers(start_response, plain.headers, plain.vary_origin)
             )
-        origin, request_method, request_headers, pna, host = read_environ(environ, self._want_host)
-        decision = self._decide(
-            environ["REQUEST_METHOD"],
-            origin,
-            request_method,
-            request_headers,
-            pna,
-            host,
-            environ,
-        )
+        actual = self._actual
+        if actual is not None and "HTTP_ACCESS_CONTROL_REQUEST_METHOD" not in environ:
+            method = environ["REQUEST_METHOD"]
+            decision = actual(method, origin)
+            if not decision.allowed and debug_enabled(DEBUG):
+                log_decision(decision, method, wsgi_path(environ))
+        else:
+            origin, request_method, request_headers, pna, host = read_environ(
+                environ, self._want_host
+            )
+            decision = self._decide(
+                environ["REQUEST_METHOD"],
+                origin,
+                request_method,
+                request_headers,
+                pna,
+                host,
+                environ,
+            )
         if decision.action is _RESPOND:
             start_response(_status_line(decision.status), list(decision.headers))
             return [decision.body] if decision.body else []

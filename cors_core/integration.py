@@ -80,6 +80,7 @@ from cors_core._text import suggest
 __all__ = [
     "ASGI_NAMES",
     "CORS_REQUEST_NAMES",
+    "DEBUG",
     "MAX_METHOD_LENGTH",
     "MAX_REQUEST_HEADERS_LENGTH",
     "OPTION_NAMES",
@@ -96,6 +97,7 @@ __all__ = [
     "asgi_path",
     "asgi_scheme",
     "backtracking_problems",
+    "debug_enabled",
     "is_preflight",
     "log_decision",
     "merge_raw_response_headers",
@@ -122,7 +124,10 @@ class Engine(Protocol):
     ``no_origin_decision`` is the fixed answer for requests without ``Origin`` (``None``
     when it depends on the path); ``uses_path`` / ``uses_host`` say whether :meth:`decide`
     reads ``path`` / ``host`` and ``scheme`` (adapters skip computing them otherwise);
-    ``websocket_origins`` whether websocket handshakes must be checked.
+    ``websocket_origins`` whether websocket handshakes must be checked. A request that is
+    not a preflight (no ``Access-Control-Request-Method``) is decided from its method and
+    ``Origin`` (and path and host, when read) alone: adapters may call ``decide(method,
+    origin)`` for it.
 
     >>> from cors_core import CORSPolicy
     >>> isinstance(CORSPolicy(), Engine)
@@ -167,8 +172,10 @@ class Engine(Protocol):
 _POLICY_IS_AN_ENGINE: type[Engine] = CORSPolicy
 _RULES_ARE_AN_ENGINE: type[Engine] = PathRules
 
-_DEBUG = logging.DEBUG
-_debug_enabled = logger.isEnabledFor
+DEBUG = _DEBUG = logging.DEBUG
+#: ``debug_enabled(DEBUG)``: whether a rejection is logged (adapters check it before
+#: building a log line's arguments).
+debug_enabled = _debug_enabled = logger.isEnabledFor
 _R = TypeVar("_R", contravariant=True)
 
 
@@ -203,7 +210,7 @@ class Gate:
     True
     """
 
-    __slots__ = ("_decide", "engine", "plain", "uses_path", "want_host", "websockets")
+    __slots__ = ("_decide", "actual", "engine", "plain", "uses_path", "want_host", "websockets")
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -213,6 +220,12 @@ class Gate:
         self.websockets = engine.websocket_origins
         self.plain = engine.no_origin_decision
         self._decide = engine.decide
+        #: For engines that read neither path nor host: ``actual(method, origin)``, the
+        #: answer to a request without ``Access-Control-Request-Method`` (the engine's own
+        #: ``decide``, nothing in between; the caller logs a rejection, see :meth:`bind`).
+        self.actual: Callable[[str, str | None], Decision] | None = (
+            None if self.want_host else engine.decide
+        )
 
     def decide(
         self,

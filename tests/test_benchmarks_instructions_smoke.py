@@ -14,13 +14,18 @@ from benchmarks import instructions
 def test_a_cached_answer_costs_fewer_instructions_than_a_never_seen_origin(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    assert instructions.main(["--requests", "200", "--only", "denied"]) == 0
+    args = ["--requests", "200", "--only", "denied", "--protocol", "wsgi"]
+    assert instructions.main(args) == 0
     printed = capsys.readouterr().out.splitlines()
-    assert printed[:2] == ["| scenario | instructions per request |", "|---|---:|"]
-    assert printed[2].startswith("| denied | ")
-    denied = instructions.per_request("denied", 200)
-    fresh = instructions.per_request("fresh", 200)
-    assert 0 < denied < fresh
+    assert printed[:2] == [
+        "| protocol | scenario | bare | ours (own) | floor (own) | ours / floor |",
+        "|---|---|---:|---:|---:|---:|",
+    ]
+    assert printed[2].startswith("| wsgi | denied | ")
+    denied = instructions.per_request("asgi", "ours", "denied", 200)
+    fresh = instructions.per_request("asgi", "ours", "fresh", 200)
+    bare = instructions.per_request("asgi", "bare", "denied", 200)
+    assert 0 < bare < denied < fresh
 
 
 def test_without_valgrind_it_says_how_to_get_it(

@@ -128,9 +128,8 @@ class CORSMiddleware:
         self._stop_early = not gate.want_host
         # The shared decide-and-log step, bound to ASGI scopes once.
         self._decide = gate.bind(asgi_path, asgi_scheme)
-        # An actual request's answer from its method and Origin alone, for engines that
-        # read nothing else (None otherwise).
-        self._actual = gate.actual
+        # The engine's own decide() for engines that read neither path nor host (else None).
+        self._direct = gate.direct
         # A request without Origin gets the policy's fixed answer (None for path rules,
         # whose answer depends on the path): decide() is skipped for it.
         self._plain = plain = gate.plain
@@ -187,11 +186,11 @@ class CORSMiddleware:
                 add, vary = self._plain_add
                 await self.app(scope, receive, _with_headers(send, add, vary))
             return
-        actual = self._actual
-        if actual is not None and request_method is None:
-            # Not a preflight, and the engine reads only the method and Origin: ask it
-            # directly (the step's fast path without its call; the same log line).
-            decision = actual(scope["method"], origin)
+        direct = self._direct
+        if direct is not None:
+            # The engine reads neither path nor host: ask it directly (the step's fast path
+            # without its call; the same log line).
+            decision = direct(scope["method"], origin, request_method, request_headers, pna)
             if not decision.allowed and debug_enabled(DEBUG):
                 log_decision(decision, scope["method"], asgi_path(scope))
         else:

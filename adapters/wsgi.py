@@ -64,16 +64,14 @@ class CORSMiddleware:
         self.app = app
         self.policy: Engine = resolve_policy(policy, options)
         gate = Gate(self.policy)
-        # Host is read only when the policy needs it (path rules, block_disallowed).
-        self._want_host = gate.want_host
         # The shared decide-and-log step, bound to WSGI environs once.
         self._decide = gate.bind(wsgi_path, wsgi_scheme)
         # A request without Origin gets the policy's fixed answer (None for path rules,
         # whose answer depends on the path): decide() is skipped for it.
         self._plain = gate.plain
-        # An actual request's answer from its method and Origin alone, for engines that
-        # read nothing else (None otherwise): the common request skips read_environ.
-        self._actual = gate.actual
+        # The engine's own decide() for engines that read neither path nor host (else None):
+        # a request that is not a preflight is then decided from its method and Origin.
+        self._direct = gate.direct
 
     def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
         origin = environ.get("HTTP_ORIGIN")
@@ -85,25 +83,23 @@ class CORSMiddleware:
             return self.app(
                 environ, _with_headers(start_response, plain.headers, plain.vary_origin)
             )
-        actual = self._actual
-        if actual is not None and "HTTP_ACCESS_CONTROL_REQUEST_METHOD" not in environ:
-            method = environ["REQUEST_METHOD"]
-            decision = actual(method, origin)
+        method = environ["REQUEST_METHOD"]
+        direct = self._direct
+        if direct is None:  # the engine reads the path or the host: the bound step
+            origin, request_method, request_headers, pna, host = read_environ(environ, True)
+            decision = self._decide(
+                method, origin, request_method, request_headers, pna, host, environ
+            )
+        else:
+            # The engine reads neither: ask it directly (the step's fast path without its
+            # call; the same log line). Not a preflight: its method and Origin suffice.
+            if "HTTP_ACCESS_CONTROL_REQUEST_METHOD" not in environ:
+                decision = direct(method, origin)
+            else:
+                _, request_method, request_headers, pna, _ = read_environ(environ, False)
+                decision = direct(method, origin, request_method, request_headers, pna)
             if not decision.allowed and debug_enabled(DEBUG):
                 log_decision(decision, method, wsgi_path(environ))
-        else:
-            origin, request_method, request_headers, pna, host = read_environ(
-                environ, self._want_host
-            )
-            decision = self._decide(
-                environ["REQUEST_METHOD"],
-                origin,
-                request_method,
-                request_headers,
-                pna,
-                host,
-                environ,
-            )
         if decision.action is _RESPOND:
             start_response(_status_line(decision.status), list(decision.headers))
             return [decision.body] if decision.body else []

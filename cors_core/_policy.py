@@ -290,6 +290,20 @@ class CORSPolicy:
         # cors_core._request.is_preflight, inlined (Origin is present here); a property
         # test holds the two to the same answer.
         if request_method is not None and method == "OPTIONS":
+            # preflight()'s cache hit, inlined (about 700 instructions of the 18,600 a
+            # cached preflight costs through the ASGI adapter); the same key, the same
+            # bounds: values too long to be cached are never hashed.
+            if (
+                self._cacheable
+                and len(origin) <= _MAX_CACHED_ORIGIN
+                and len(request_method) <= MAX_METHOD_LENGTH
+                and (request_headers is None or len(request_headers) <= _MAX_CACHED_KEY)
+            ):
+                cached = self._preflights.get(
+                    (origin, request_method, request_headers, private_network)
+                )
+                if cached is not None:
+                    return cached
             return self.preflight(origin, request_method, request_headers, private_network)
         # An over-long origin is never cached: not even hashed for the lookup.
         result = (len(origin) <= _MAX_CACHED_ORIGIN and self._origins.get(origin)) or self._match(
@@ -320,7 +334,6 @@ class CORSPolicy:
                 origin, self._origin(origin), request_method, request_headers, private_network
             )
         key: tuple[Any, ...] = (origin, request_method, request_headers, private_network)
-        size = len(origin) + len(request_method) + len(request_headers or "")
         if self._cacheable:
             cached = self._preflights.get(key)
             if cached is not None:
@@ -333,6 +346,7 @@ class CORSPolicy:
             if cached is not None:
                 return cached
         answer = self._preflight(origin, result, request_method, request_headers, private_network)
+        size = len(origin) + len(request_method) + len(request_headers or "")
         return self._preflights.put(key, answer, size)
 
     def decide_websocket(

@@ -210,7 +210,7 @@ class Gate:
     True
     """
 
-    __slots__ = ("_decide", "actual", "engine", "plain", "uses_path", "want_host", "websockets")
+    __slots__ = ("_decide", "direct", "engine", "plain", "uses_path", "want_host", "websockets")
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -220,12 +220,10 @@ class Gate:
         self.websockets = engine.websocket_origins
         self.plain = engine.no_origin_decision
         self._decide = engine.decide
-        #: For engines that read neither path nor host: ``actual(method, origin)``, the
-        #: answer to a request without ``Access-Control-Request-Method`` (the engine's own
-        #: ``decide``, nothing in between; the caller logs a rejection, see :meth:`bind`).
-        self.actual: Callable[[str, str | None], Decision] | None = (
-            None if self.want_host else engine.decide
-        )
+        #: For engines that read neither path nor host: the engine's own ``decide``, to be
+        #: called with the request's values and no keywords (nothing in between; the caller
+        #: logs a rejection as :meth:`bind`'s step does). ``None`` for other engines.
+        self.direct: Callable[..., Decision] | None = None if self.want_host else engine.decide
 
     def decide(
         self,

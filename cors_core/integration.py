@@ -44,10 +44,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
-from typing import Any, Protocol, TypeVar, overload, runtime_checkable
+from typing import Any, Protocol, TypeVar, overload
 
 from cors_core._config import OPTION_NAMES, unknown_options
 from cors_core._decision import Action, Decision, HeaderPairs, RawHeaderPairs
+from cors_core._engine import Engine
 from cors_core._errors import ConfigError, Problem
 from cors_core._headers import (
     MAX_REQUEST_HEADERS_LENGTH,
@@ -113,59 +114,6 @@ __all__ = [
     "wsgi_path",
     "wsgi_scheme",
 ]
-
-
-@runtime_checkable
-class Engine(Protocol):
-    """What every policy kind offers adapters: :class:`~cors_core.CORSPolicy`,
-    :class:`~cors_core.PathRules`, :class:`cors_core.buckets.BucketPolicy` (and any object
-    with these members).
-
-    ``no_origin_decision`` is the fixed answer for requests without ``Origin`` (``None``
-    when it depends on the path); ``uses_path`` / ``uses_host`` say whether :meth:`decide`
-    reads ``path`` / ``host`` and ``scheme`` (adapters skip computing them otherwise);
-    ``websocket_origins`` whether websocket handshakes must be checked. A request that is
-    not a preflight (no ``Access-Control-Request-Method``) is decided from its method and
-    ``Origin`` (and path and host, when read) alone: adapters may call ``decide(method,
-    origin)`` for it.
-
-    >>> from cors_core import CORSPolicy
-    >>> isinstance(CORSPolicy(), Engine)
-    True
-    """
-
-    @property
-    def uses_path(self) -> bool: ...
-
-    @property
-    def uses_host(self) -> bool: ...
-
-    @property
-    def websocket_origins(self) -> bool: ...
-
-    @property
-    def no_origin_decision(self) -> Decision | None: ...
-
-    def decide(
-        self,
-        method: str,
-        origin: str | None,
-        request_method: str | None = None,
-        request_headers: str | None = None,
-        private_network: bool = False,
-        *,
-        path: str = "",
-        host: str | None = None,
-        scheme: str = "http",
-    ) -> Decision:
-        """Decide one request from its metadata."""
-        ...
-
-    def decide_websocket(
-        self, origin: str | None, host: str | None, scheme: str, *, path: str = ""
-    ) -> Decision:
-        """Decide one websocket handshake."""
-        ...
 
 
 # Both policy kinds implement the interface (checked by mypy --strict).

@@ -56,6 +56,14 @@ STACKS = (
 #: they are drawn at this floor of the logarithmic axis.
 FLOOR = 0.1
 
+#: The figure (inches) and its smallest text (points), sized for the docs' content column
+#: (768 px at 1,400 px wide, docs/assets/extra.css): one panel per row, so the 7 in figure
+#: (672 px) shows at its natural size and 12 pt text at 16 px. tests/e2e/test_docs_layout.py
+#: measures that on the built page. (Three panels side by side, 11 in wide, showed 11 pt
+#: text at 7 to 10 px.)
+FIGSIZE = (7.0, 8.6)
+FONT_PT = 12
+
 Point = dict[str, Any]
 
 
@@ -144,12 +152,9 @@ def draw(points: Sequence[Point], path: Path, note: str = "") -> None:
     import matplotlib.pyplot as plt
     from matplotlib.ticker import FuncFormatter
 
-    # Sized for the docs' content column (about 700 px wide): one panel per row, so 12 pt
-    # text on a 7 in figure shows at about 16 px (three panels side by side, 11 in wide,
-    # showed 11 pt text at 7 to 10 px).
-    plt.rcParams.update({"svg.fonttype": "none", "svg.hashsalt": "cors-core", "font.size": 12})
+    plt.rcParams.update({"svg.fonttype": "none", "svg.hashsalt": "cors-core", "font.size": FONT_PT})
     plain = FuncFormatter(lambda value, _: f"{value:g}")
-    fig, axes = plt.subplots(len(STACKS), 1, figsize=(7, 8.6), sharex=True, sharey=True)
+    fig, axes = plt.subplots(len(STACKS), 1, figsize=FIGSIZE, sharex=True, sharey=True)
     for ax, (key, title, peer) in zip(axes, STACKS, strict=True):
         mine = sorted((p for p in points if p["stack"] == key), key=lambda p: p["origins"])
         xs = [p["origins"] for p in mine]

@@ -3,9 +3,20 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
-from benchmarks.chart import COUNTS, STACKS, draw, main
+from benchmarks.chart import COUNTS, FIGSIZE, FONT_PT, IMAGE, STACKS, draw, main
+
+
+def smallest_text(svg: str) -> tuple[float, float]:
+    """``(viewBox width, smallest font-size)`` of an SVG that matplotlib wrote, both in its
+    user units (points: a 7 in figure is 504 wide)."""
+    view_box = re.search(r'viewBox="0 0 ([\d.]+) [\d.]+"', svg)
+    assert view_box, "the chart has no viewBox"
+    sizes = [float(s) for s in re.findall(r"font-size:\s*([\d.]+)px", svg)]
+    assert sizes, "the chart has no text with a font-size (svg.fonttype must stay 'none')"
+    return float(view_box.group(1)), min(sizes)
 
 
 def _points() -> list[dict[str, object]]:
@@ -32,3 +43,14 @@ def test_main_redraws_from_json(tmp_path: Path) -> None:
     out = tmp_path / "chart.png"
     assert main(["--from-json", str(data), "--out", str(out)]) == 0
     assert out.read_bytes().startswith(b"\x89PNG")
+
+
+def test_draw_uses_the_declared_size_and_font(tmp_path: Path) -> None:
+    out = tmp_path / "chart.svg"
+    draw(_points(), out, "test")
+    assert smallest_text(out.read_text()) == (FIGSIZE[0] * 72, FONT_PT)
+
+
+def test_the_docs_chart_is_drawn_at_the_declared_size_and_font() -> None:
+    """Changing FIGSIZE or FONT_PT means redrawing docs/assets (``--from-json`` or a run)."""
+    assert smallest_text(IMAGE.read_text()) == (FIGSIZE[0] * 72, FONT_PT)

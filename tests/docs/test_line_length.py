@@ -12,7 +12,11 @@ from __future__ import annotations
 from tests.docs.test_docs_examples import ROOT, blocks
 
 LIMIT = 88
-PAGES = sorted((ROOT / "docs").glob("*.md"))
+#: The manual's pages and the files they include whole (``--8<--``): the contributing
+#: and changelog pages are CONTRIBUTING.md and CHANGELOG.md.
+PAGES = [*sorted((ROOT / "docs").glob("*.md")), ROOT / "CONTRIBUTING.md", ROOT / "CHANGELOG.md"]
+#: Files a page includes inside a code block: every line of them is code.
+INCLUDED = [ROOT / "examples" / "buckets" / "s3-cors.json"]
 
 _VERBATIM = "the command's output, compared verbatim by test_buckets_page"
 
@@ -49,6 +53,10 @@ def _long_lines() -> list[tuple[str, int, str]]:
             for offset, line in enumerate(block.code.splitlines(), start=1):
                 if len(line) > LIMIT:
                     found.append((page.name, block.line + offset, line))
+    for path in INCLUDED:
+        for number, line in enumerate(path.read_text().splitlines(), start=1):
+            if len(line) > LIMIT:
+                found.append((path.name, number, line))
     return found
 
 

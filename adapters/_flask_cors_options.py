@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import re
 import sys
+import warnings
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import timedelta
 from typing import Any
 
-from cors_core import ConfigError, CORSPolicy, PathRules, Problem
+from cors_core import ConfigError, CORSConfigWarning, CORSPolicy, PathRules, Problem
 from cors_core.audit import regex_admits
 from cors_core.integration import OPTION_NAMES, Engine, backtracking_problems, suggest
 from cors_core.loading import Syntax, Value, reword
@@ -240,10 +241,17 @@ def _anchored(regex: str | re.Pattern[str]) -> str:
     source = regex.pattern if isinstance(regex, re.Pattern) else regex
     hosts = _HOST_IN_REGEX.findall(source)
     host = hosts[0].replace("\\.", ".").replace("[.]", ".") if hosts else "example.com"
-    scheme = "https?" if re.match(r"https?\?|http\?", source) else "https"
-    return rf"{scheme}://([a-z0-9-]+\.)?{re.escape(host)}(:\d+)?"
+    # The schemes the regex matched, never more: ``http?`` is ``htt`` then an optional
+    # ``p`` (only ``http`` is a scheme), ``https?`` both.
+    scheme = next(
+        (out for prefix, out in _SCHEMES if source.lstrip("^").startswith(prefix)), "https"
+    )
+    # A label as the regex allowed it, never more: ``\w`` has no ``-``.
+    label = "[a-z0-9]+" if "\\w" in source else "[a-z0-9-]+"
+    return rf"{scheme}://({label}\.)?{re.escape(host)}(:\d+)?"
 
 
+_SCHEMES = (("https?", "https?"), ("https", "https"), ("http?", "http"), ("http", "http"))
 _HOST_IN_REGEX = re.compile(r"(?:[a-z0-9-]+(?:\\\.|\[\.\]|\.))+[a-z]{2,}", re.IGNORECASE)
 
 
@@ -459,6 +467,27 @@ def _in_resource(key: ResourceKey, syntax: Syntax, problems: Iterable[Problem]) 
     ]
 
 
+def _policy(
+    options: Mapping[str, Any], syntax: Syntax, key: ResourceKey | None = None
+) -> CORSPolicy:
+    """``CORSPolicy(**options)``, its warnings warned again in the user's words, as its
+    errors are (``CORS_ALLOW_HEADERS``, ``CORS_ORIGINS = ...`` for ``app.config``; the
+    resource's ``key`` first for a resource's policy)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", CORSConfigWarning)
+        policy = CORSPolicy(**options)
+    for warned in caught:
+        message = warned.message
+        if isinstance(message, CORSConfigWarning) and message.problem is not None:
+            problem = message.problem
+            if key is None:
+                message = CORSConfigWarning(reword(problem, syntax))
+            else:
+                message = CORSConfigWarning(_in_resource(key, syntax, [problem])[0])
+        warnings.warn(message, stacklevel=2)
+    return policy
+
+
 def build(options: Mapping[str, Any], from_config: Collection[str] = ()) -> Engine:
     """The engine for flask-cors-style (or engine) options; every problem in one error,
     each in the words the option was written in (``from_config``: the options that came
@@ -484,7 +513,7 @@ def build(options: Mapping[str, Any], from_config: Collection[str] = ()) -> Engi
     resources = translated.pop("resources", None)
     if resources is None:
         try:
-            policy = CORSPolicy(**translated)
+            policy = _policy(translated, engine)
         except ConfigError as exc:  # listed with the translation's problems
             problems += [reword(p, engine) for p in exc.problems]
         if problems:
@@ -543,7 +572,7 @@ def build(options: Mapping[str, Any], from_config: Collection[str] = ()) -> Engi
         mine = [p for p in more if p.option not in top]
         problems += _in_resource(key, FlaskSyntax(merged, engine_words=False), mine)
         try:
-            built.append((key, CORSPolicy(**resource_options)))
+            built.append((key, _policy(resource_options, FlaskSyntax(merged), key)))
         except ConfigError as exc:
             problems += _in_resource(key, FlaskSyntax(merged), exc.problems)
     if problems:

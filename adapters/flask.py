@@ -134,7 +134,8 @@ class CORS:
     (nested blueprints included), with its own options only: as in flask-cors, a
     blueprint's policy does not read ``app.config``.
     ``CORS(app)`` installs at once; ``CORS()`` then ``init_app(app)`` suits app
-    factories (options given to the constructor apply to every app).
+    factories (options given to the constructor apply to every app, those given to
+    ``init_app`` to that app, over the constructor's, as in flask-cors).
 
     Example::
 
@@ -158,17 +159,21 @@ class CORS:
         if app is not None:
             self.init_app(app)
 
-    def init_app(self, app: Flask | Blueprint) -> None:
+    def init_app(self, app: Flask | Blueprint, **options: Any) -> None:
         """Validate the policy for ``app`` and install the middleware on ``app.wsgi_app``.
 
-        Raises :class:`~cors_core.ConfigError` (listing every problem) at once, so a
-        bad configuration stops the app at start-up instead of failing in browsers. For
-        a blueprint, the policy is built when the blueprint is registered on an app
-        (``app.config`` is read then) and governs that blueprint's endpoints.
+        ``options``, as in flask-cors's ``init_app(app, **kwargs)``, are merged over the
+        constructor's, for this app only. Raises :class:`~cors_core.ConfigError`
+        (listing every problem) at once, so a bad configuration stops the app at start-up
+        instead of failing in browsers. For a blueprint, the policy is built when the
+        blueprint is registered on an app and governs that blueprint's endpoints.
 
-        >>> CORS().init_app(app)
+        >>> cors = CORS(supports_credentials=True)
+        >>> cors.init_app(app, origins=["https://app.example.com"])
         """
         from flask import Blueprint
+
+        merged = {**self._options, **options}
 
         if isinstance(app, Blueprint):
             if getattr(app, _EXTENSION_ON_BLUEPRINT, False):
@@ -176,22 +181,24 @@ class CORS:
             setattr(app, _EXTENSION_ON_BLUEPRINT, True)
             # Every registration (a blueprint may be registered twice under two names, or
             # nested in another): its endpoints are named "<parents>.<name>.<view>".
-            app.record(lambda state: self._install(cast("Flask", state.app), _full_name(state)))
+            app.record(
+                lambda state: self._install(cast("Flask", state.app), _full_name(state), merged)
+            )
             return
-        self._install(app, None)
+        self._install(app, None, merged)
 
-    def _install(self, app: Flask, blueprint: str | None) -> None:
+    def _install(self, app: Flask, blueprint: str | None, options: dict[str, Any]) -> None:
         # A blueprint's policy is its own options alone: flask-cors reads no app.config
         # for a blueprint, and merging it could widen the blueprint (credentials, exposed
         # headers, origins the app allows).
         from_config, config_policy = _config_options({} if blueprint else app.config)
         if self._policy is not None:  # explicit: app.config is not consulted
-            policy = resolve_policy(self._policy, self._options)
+            policy = resolve_policy(self._policy, options)
         elif config_policy is not None:  # CORS_POLICY with other options is refused
-            policy = resolve_policy(config_policy, {**from_config, **self._options})
+            policy = resolve_policy(config_policy, {**from_config, **options})
         else:
-            options = {**from_config, **self._options}
-            policy = _engine(None, options, from_config.keys() - self._options.keys())
+            merged = {**from_config, **options}
+            policy = _engine(None, merged, from_config.keys() - options.keys())
         middleware = app.extensions.get(_EXTENSION)
         if middleware is None:
             middleware = _FlaskCORS(app, app.wsgi_app)

@@ -12,6 +12,8 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from adapters.flask import CORS
 from cors_core import ConfigError
@@ -250,7 +252,7 @@ def test_our_pattern_is_recognised_only_as_the_whole_string() -> None:
         (
             r"http?://.*example[.]com",
             "'http://evilexample.com' ('example.com' is matched as a suffix)",
-            r"https?://([a-z0-9-]+\.)?example\.com(:\d+)?",
+            r"http://([a-z0-9-]+\.)?example\.com(:\d+)?",
         ),
         (
             r"https?://.*example\.com",
@@ -615,3 +617,32 @@ def test_a_resource_without_origins_keeps_a_top_level_allow_origins() -> None:
 
 def test_an_unknown_option_with_no_near_name_is_to_be_removed() -> None:
     assert _problems(zzzz=1) == [("zzzz", "", "is not a CORS option", "remove it")]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(
+        [
+            r"http?://.*example[.]com",
+            r"http?://\w*\.?example\.com:?\d*/?.*",
+            r"https?://.*example\.com",
+            r"https://.*example\.com",
+            r"http://.*example\.com",
+        ]
+    ),
+    st.sampled_from(["http", "https", "htt", "ftp"]),
+    st.sampled_from(["", "a.", "a-b.", "x.y.", "evil"]),
+    st.sampled_from(["example.com", "example.com.evil.net", "exampleXcom"]),
+    st.sampled_from(["", ":80", ":8443", ":x"]),
+)
+def test_the_anchored_fix_never_admits_what_flask_cors_refused(
+    regex: str, scheme: str, sub: str, host: str, port: str
+) -> None:
+    """The suggested regex is a narrowing of what flask-cors matched: applying the fix
+    never lets in an origin the old configuration refused (``http?`` matched ``http`` only)."""
+    (problem,) = _problems(origins=regex)
+    fixed = re.fullmatch(r"anchor the host: origins=\[r'(.*)'\]", problem[3])
+    assert fixed is not None, problem
+    origin = f"{scheme}://{sub}{host}{port}"
+    if re.fullmatch(fixed.group(1), origin):
+        assert re.match(regex, origin), (regex, origin, fixed.group(1))

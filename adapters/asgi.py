@@ -12,6 +12,7 @@ from cors_core.integration import (
     DEBUG,
     MAX_METHOD_LENGTH,
     MAX_REQUEST_HEADERS_LENGTH,
+    RAW_COMMON_PLAIN_NAMES,
     RAW_SPECIAL_NAMES,
     Engine,
     Gate,
@@ -39,11 +40,7 @@ _MAX_ACRH = MAX_REQUEST_HEADERS_LENGTH
 _ACRH_CUT = MAX_REQUEST_HEADERS_LENGTH + 1
 _METHOD_CUT = MAX_METHOD_LENGTH + 1
 #: Response-header names apps commonly send that need no merge (skips ``lower()`` for them).
-_PLAIN = frozenset(
-    b"""content-type content-length date server cache-control etag location set-cookie
-    content-encoding content-language last-modified expires x-content-type-options
-    x-frame-options x-request-id transfer-encoding connection""".split()
-)
+_PLAIN = RAW_COMMON_PLAIN_NAMES
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]

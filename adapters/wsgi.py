@@ -10,6 +10,7 @@ from typing import Any
 
 from cors_core import Action
 from cors_core.integration import (
+    COMMON_PLAIN_NAMES,
     DEBUG,
     SPECIAL_NAMES,
     Engine,
@@ -28,6 +29,8 @@ __all__ = ["CORSMiddleware"]
 
 _RESPOND = Action.RESPOND
 _SPECIAL = SPECIAL_NAMES
+#: Response-header names apps commonly send that need no merge (skips ``lower()`` for them).
+_PLAIN = COMMON_PLAIN_NAMES
 _VARY_ORIGIN = ("Vary", "Origin")
 
 ExcInfo = tuple[type[BaseException], BaseException, TracebackType | None]
@@ -123,7 +126,7 @@ def _with_headers(start_response: StartResponse, add: HeaderPairs, vary: bool) -
         if type(headers) is not list:  # PEP 3333 wants a list; read anything else once
             headers = list(headers)
         for name, _ in headers:
-            if name.lower() in _SPECIAL:
+            if name not in _PLAIN and name.lower() in _SPECIAL:
                 merged = merge_response_headers(headers, add, vary)
                 break
         else:

@@ -11,9 +11,11 @@ from typing import AnyStr, Generic, Literal, NamedTuple
 from cors_core._fetch import TOKEN_RE
 
 __all__ = [
+    "COMMON_PLAIN_NAMES",
     "CORS_RESPONSE_HEADERS",
     "MAX_REQUEST_HEADERS_LENGTH",
     "MAX_REQUEST_HEADER_NAMES",
+    "RAW_COMMON_PLAIN_NAMES",
     "RAW_SPECIAL_NAMES",
     "RESPONSE_HEADER_OPTIONS",
     "SPECIAL_NAMES",
@@ -252,6 +254,17 @@ _RAW_KEYS = _Names(_OWNED_RAW, _OWNED_RAW | {b"vary"}, b"vary", b"vary", b"Origi
 RAW_SPECIAL_NAMES = _RAW_KEYS.special
 #: The same as lowercase ``str`` (WSGI header names).
 SPECIAL_NAMES = _STR_KEYS.special
+
+_COMMON = """content-type content-length date server cache-control etag location set-cookie
+content-encoding content-language last-modified expires x-content-type-options
+x-frame-options x-request-id transfer-encoding connection""".split()
+#: Response-header names apps commonly send that need no merge, as ASGI sends them
+#: (lowercase ``bytes``): an adapter skips ``lower()`` for them.
+RAW_COMMON_PLAIN_NAMES = frozenset(name.encode() for name in _COMMON)
+#: The same as WSGI apps spell them (lowercase and ``Title-Case`` ``str``).
+COMMON_PLAIN_NAMES = frozenset(
+    [*_COMMON, *("-".join(part.capitalize() for part in name.split("-")) for name in _COMMON)]
+)
 
 
 def _merge_fast(

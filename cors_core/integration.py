@@ -51,7 +51,9 @@ from cors_core._decision import Action, Decision, HeaderPairs, RawHeaderPairs
 from cors_core._engine import Engine
 from cors_core._errors import ConfigError, Problem
 from cors_core._headers import (
+    COMMON_PLAIN_NAMES,
     MAX_REQUEST_HEADERS_LENGTH,
+    RAW_COMMON_PLAIN_NAMES,
     RAW_SPECIAL_NAMES,
     SPECIAL_NAMES,
     merge_raw_response_headers,
@@ -80,11 +82,13 @@ from cors_core._text import suggest
 
 __all__ = [
     "ASGI_NAMES",
+    "COMMON_PLAIN_NAMES",
     "CORS_REQUEST_NAMES",
     "DEBUG",
     "MAX_METHOD_LENGTH",
     "MAX_REQUEST_HEADERS_LENGTH",
     "OPTION_NAMES",
+    "RAW_COMMON_PLAIN_NAMES",
     "RAW_SPECIAL_NAMES",
     "SPECIAL_NAMES",
     "Action",

@@ -88,3 +88,19 @@ def broken_wsgi(environ: dict[str, Any], start_response: StartResponse) -> Itera
         return []
     start_response(status, headers)
     return [b"hello"]
+
+
+async def wildcard_headers_app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+    """Hand-written CORS answering the literal '*' for origins, methods and headers (the
+    case where Chrome and the Fetch standard disagree on ``Authorization``)."""
+    if scope["type"] != "http":
+        return
+    cors = [(b"access-control-allow-origin", b"*")]
+    if scope["method"] == "OPTIONS":
+        cors += [(b"access-control-allow-headers", b"*"), (b"access-control-allow-methods", b"*")]
+        await send({"type": "http.response.start", "status": 204, "headers": cors})
+        await send({"type": "http.response.body", "body": b""})
+        return
+    headers = [*cors, (b"content-type", b"text/plain")]
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    await send({"type": "http.response.body", "body": b"ok"})

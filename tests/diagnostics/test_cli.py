@@ -7,12 +7,11 @@ import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from tests.conftest import Run
-from tests.diagnostics.apps import APP_ORIGIN
+from tests.diagnostics.apps import APP_ORIGIN, wildcard_headers_app
 from tests.servers import free_port, serve_asgi
 
 
@@ -415,21 +414,6 @@ def test_console_script_subprocess(good_url: str) -> None:
 
 
 # ------------------------------------------------- check: where Chrome differs from Fetch
-
-
-async def wildcard_headers_app(scope: dict[str, Any], receive: Any, send: Any) -> None:
-    """Hand-written CORS: '*' for origins, methods and headers (the literal '*')."""
-    if scope["type"] != "http":
-        return
-    cors = [(b"access-control-allow-origin", b"*")]
-    if scope["method"] == "OPTIONS":
-        cors += [(b"access-control-allow-headers", b"*"), (b"access-control-allow-methods", b"*")]
-        await send({"type": "http.response.start", "status": 204, "headers": cors})
-        await send({"type": "http.response.body", "body": b""})
-        return
-    headers = [*cors, (b"content-type", b"text/plain")]
-    await send({"type": "http.response.start", "status": 200, "headers": headers})
-    await send({"type": "http.response.body", "body": b"ok"})
 
 
 @pytest.fixture(scope="module")

@@ -18,6 +18,7 @@ import pytest
 
 from cors_core.cli import main
 from cors_core.testing import assert_cors_allowed
+from tests.diagnostics.apps import wildcard_headers_app
 from tests.docs.test_docs_examples import ROOT, Block, blocks
 from tests.servers import serve_asgi
 
@@ -41,21 +42,6 @@ def block_starting(page: Any, lang: str, start: str) -> Block:
     found = [b for b in blocks(page) if b.lang == lang and b.code.startswith(start)]
     assert len(found) == 1, f"{page.name}: expected one {lang} block starting {start!r}"
     return found[0]
-
-
-async def wildcard_headers_app(scope: dict[str, Any], receive: Any, send: Any) -> None:
-    """Hand-written CORS answering the literal '*' for origins, methods and headers."""
-    if scope["type"] != "http":
-        return
-    cors = [(b"access-control-allow-origin", b"*")]
-    if scope["method"] == "OPTIONS":
-        cors += [(b"access-control-allow-headers", b"*"), (b"access-control-allow-methods", b"*")]
-        await send({"type": "http.response.start", "status": 204, "headers": cors})
-        await send({"type": "http.response.body", "body": b""})
-        return
-    headers = [*cors, (b"content-type", b"text/plain")]
-    await send({"type": "http.response.start", "status": 200, "headers": headers})
-    await send({"type": "http.response.body", "body": b"me"})
 
 
 @pytest.fixture(scope="module")

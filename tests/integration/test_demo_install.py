@@ -12,17 +12,14 @@ import json
 import os
 import shlex
 import shutil
-import signal
 import subprocess
-import threading
-import time
 from pathlib import Path
 
 import httpx
 import pytest
 
 from tests.integration.conftest import ROOT
-from tests.servers import free_port
+from tests.integration.demo_process import running_demo
 
 #: cors-core and its dependencies, uvicorn (the ``demo`` extra) and its dependencies.
 DEMO_DISTRIBUTIONS = {"cors-core", "idna", "publicsuffixlist", "uvicorn", "click", "h11"}
@@ -66,6 +63,7 @@ def test_the_readme_command_is_the_documented_one() -> None:
         assert "uv run cors-core demo" not in text, page
 
 
+@pytest.mark.slow  # installs into a fresh environment with uv: CI runs it with `pytest -m slow`
 def test_the_demo_environment_holds_only_the_demo_packages(uv_env: dict[str, str]) -> None:
     done = subprocess.run(
         [*_uv_prefix(), "python", "-c", _LIST],
@@ -84,39 +82,17 @@ def test_the_demo_environment_holds_only_the_demo_packages(uv_env: dict[str, str
     assert size < 10_000_000, f"{size} bytes installed"
 
 
+@pytest.mark.slow  # installs into a fresh environment with uv: CI runs it with `pytest -m slow`
 def test_the_demo_serves_from_that_environment(uv_env: dict[str, str]) -> None:
-    api_port, page_port = free_port(), free_port()
-    ports = ["--api-port", str(api_port), "--page-port", str(page_port)]
-    process = subprocess.Popen(
-        [*_uv_prefix(), "cors-core", "demo", *ports],
-        cwd=ROOT,
-        env={**uv_env, "PYTHONUNBUFFERED": "1"},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    output: list[str] = []
-
-    def read() -> None:
-        assert process.stdout is not None
-        output.extend(line.rstrip("\n") for line in process.stdout)
-
-    reader = threading.Thread(target=read, daemon=True)
-    reader.start()
-    try:
-        deadline = time.monotonic() + 120
-        while not any(line.startswith("Open the page") for line in output):
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("the demo did not start:\n" + "\n".join(output))
-            time.sleep(0.1)
-        origin = f"http://localhost:{page_port}"
-        page = httpx.get(f"http://127.0.0.1:{page_port}/", timeout=10)
+    with running_demo([*_uv_prefix(), "cors-core", "demo"], uv_env, start_seconds=120) as demo:
+        origin = f"http://localhost:{demo.page_port}"
+        page = httpx.get(f"http://127.0.0.1:{demo.page_port}/", timeout=10)
         assert page.status_code == 200
         assert '<button id="btn-simple-get" data-scenario="simple-get">simple GET</button>' in (
             page.text
         )
         preflight = httpx.options(
-            f"http://127.0.0.1:{api_port}/api/items",
+            f"http://127.0.0.1:{demo.api_port}/api/items",
             headers={
                 "Origin": origin,
                 "Access-Control-Request-Method": "POST",
@@ -128,19 +104,10 @@ def test_the_demo_serves_from_that_environment(uv_env: dict[str, str]) -> None:
         assert preflight.headers["access-control-allow-origin"] == origin
         assert preflight.headers["access-control-allow-credentials"] == "true"
         why = httpx.get(
-            f"http://127.0.0.1:{api_port}/api/explain?scenario=refused-method",
+            f"http://127.0.0.1:{demo.api_port}/api/explain?scenario=refused-method",
             headers={"Origin": origin},
             timeout=10,
         )
         assert why.json()["server_reason"].startswith("method_not_allowed:")
-    finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)  # uv passes it on to the demo
-        try:
-            code = process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            code = process.wait(timeout=5)
-        reader.join(timeout=5)
-    assert code == 0, output
-    assert output[-1] == "cors-core demo: stopped"
+    assert demo.code == 0, demo.output
+    assert demo.output[-1] == "cors-core demo: stopped"

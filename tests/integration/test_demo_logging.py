@@ -12,12 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import os
-import signal
-import subprocess
 import sys
-import threading
-import time
 from collections import Counter
 
 import httpx
@@ -25,8 +20,8 @@ import pytest
 
 from adapters.demo import SCENARIOS, api_app, demo_policy
 from cors_core.browser import simulate
-from tests.integration.conftest import ROOT, http_sender
-from tests.servers import free_port
+from tests.integration.conftest import http_sender
+from tests.integration.demo_process import running_demo
 
 #: The demo started as ``cors-core demo``, and with the root logger printing everything too
 #: (as an application that calls ``logging.basicConfig`` has it).
@@ -57,30 +52,8 @@ def _rejection_lines() -> list[str]:
 
 def _run_demo_and_collect(launcher: list[str]) -> tuple[int, list[str]]:
     """Start the demo, send the page's requests, stop it; its exit status and output lines."""
-    api_port, page_port = free_port(), free_port()
-    process = subprocess.Popen(
-        [sys.executable, *launcher, "--api-port", str(api_port), "--page-port", str(page_port)],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    output: list[str] = []
-
-    def read() -> None:
-        assert process.stdout is not None
-        output.extend(line.rstrip("\n") for line in process.stdout)
-
-    reader = threading.Thread(target=read, daemon=True)
-    reader.start()
-    try:
-        deadline = time.monotonic() + 30
-        while not any(line.startswith("Open the page") for line in output):
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("the demo did not start:\n" + "\n".join(output))
-            time.sleep(0.05)
-        api, origin = f"http://127.0.0.1:{api_port}", f"http://localhost:{page_port}"
+    with running_demo([sys.executable, *launcher]) as demo:
+        api, origin = f"http://127.0.0.1:{demo.api_port}", f"http://localhost:{demo.page_port}"
         for name, (method, path, headers, credentials, expected) in SCENARIOS.items():
             trip = simulate(
                 http_sender(api, path),
@@ -96,16 +69,8 @@ def _run_demo_and_collect(launcher: list[str]) -> tuple[int, list[str]]:
         refused = httpx.get(f"{api}/api/items", headers={"Origin": "https://evil.example"})
         assert refused.status_code == 200
         assert "access-control-allow-origin" not in refused.headers
-    finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-        try:
-            code = process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            code = process.wait(timeout=5)
-        reader.join(timeout=5)
-    return code, output
+    assert demo.code is not None
+    return demo.code, demo.output
 
 
 @pytest.mark.parametrize("launcher", list(LAUNCHERS))

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from cors_core import Action, ConfigError, CORSPolicy, PathRules, ReasonCode
 from cors_core._paths import MAX_PATH_LENGTH
+from tests.strength import example_count
 
 ORIGIN = "https://a.example"
 OPEN = CORSPolicy(allow_origins=["*"])
@@ -132,7 +133,7 @@ def rules_and_paths(draw: st.DrawFn) -> tuple[dict[str, object], dict[str, objec
     return exact, prefixes, default, path
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=example_count(400, local=100), deadline=None)
 @given(rules_and_paths())
 def test_slashes_anywhere_give_the_reference_verdict(
     case: tuple[dict[str, object], dict[str, object], object, str],
@@ -152,3 +153,35 @@ def test_a_slash_run_far_past_every_rule_still_reaches_a_short_exact_rule() -> N
     assert rules.for_path("/internal" + "/" * 500) is None
     assert rules.decide("GET", ORIGIN, path="/internal" + "/" * 500).headers == ()
     assert rules.for_path("/public" + "/" * 500) is OPEN
+
+
+def test_a_path_with_dots_inside_segments_is_judged_normally() -> None:
+    """Only a whole ``.`` or ``..`` segment means no CORS: file names and ``.well-known``
+    keep their rule, for requests and websocket handshakes alike."""
+    rules = PathRules({"/ws/*": CHECKED}, default=OPEN)
+    for path in ("/api/report.v2.json", "/.well-known/openid", "/a/..b/c", "/a/b./c"):
+        decision = rules.decide("GET", ORIGIN, path=path)
+        assert decision.allowed and dict(decision.headers)["Access-Control-Allow-Origin"] == "*"
+        assert rules.for_path(path) is OPEN
+    handshake = rules.decide_websocket(ORIGIN, "api.example", "wss", path="/ws/feed.v1")
+    assert handshake.allowed and handshake.reason.code is ReasonCode.OK
+    evil = rules.decide_websocket("https://evil.example", "api.example", "wss", path="/ws/a.b")
+    assert evil.status == 403 and evil.reason.code is ReasonCode.WEBSOCKET_ORIGIN
+    assert evil.reason.detail != "dots"
+
+
+def test_the_smallest_bound_is_one_character() -> None:
+    rules = PathRules({}, default=OPEN, max_path_length=1)
+    assert rules.decide("GET", ORIGIN, path="/").allowed
+    assert rules.decide("GET", ORIGIN, path="/a").reason.detail == "too_long"
+    two = PathRules({}, default=OPEN, max_path_length=2)
+    assert two.decide("GET", ORIGIN, path="/a").allowed
+
+
+def test_a_websocket_handshake_at_the_bound_is_checked_not_refused() -> None:
+    rules = PathRules({"/ws/*": CHECKED}, max_path_length=16)
+    edge = "/ws/" + "c" * 12
+    assert len(edge) == 16
+    assert rules.decide_websocket(ORIGIN, "api.example", "wss", path=edge).allowed
+    refused = rules.decide_websocket(ORIGIN, "api.example", "wss", path=edge + "c")
+    assert refused.reason.detail == "too_long"

@@ -137,6 +137,16 @@ def _origins(c: _Collector, o: dict[str, Any]) -> tuple[bool, list[ConfigEntry],
     creds = o["allow_credentials"] is True
     items = _as_list(c, "allow_origins", o["allow_origins"], star_ok=True)
     if items is None:
+        written = o["allow_origins"]
+        others = [i for i in written if i != "*"] if isinstance(written, list | tuple) else []
+        if others:  # nothing written is dropped without a word
+            c.warn(
+                "allow_origins",
+                ", ".join(map(repr, others)),
+                ("is" if len(others) == 1 else "are")
+                + " never read: '*' beside it already allows every origin",
+                "remove '*' to allow only the listed origins, or remove the rest",
+            )
         if creds:
             c.error(
                 "allow_origins",

@@ -43,6 +43,7 @@ from cors_core._rejection import (
 )
 from cors_core._request import MAX_METHOD_LENGTH
 from cors_core._toml import read_toml
+from cors_core._wording import TOML, reword
 
 __all__ = ["CORSPolicy"]
 
@@ -600,9 +601,15 @@ class CORSPolicy:
         ``path`` is a ``str`` or :class:`pathlib.Path`. Files with per-path rules
         need :func:`cors_core.loading.load_config`.
 
+        A :class:`ConfigError` writes every problem, fix included, in TOML, the file's
+        own syntax (``allow_credentials = false``).
+
         >>> policy = CORSPolicy.from_toml("pyproject.toml")
         """
-        return cls.from_mapping(read_toml(path))
+        try:
+            return cls.from_mapping(read_toml(path))
+        except ConfigError as exc:
+            raise ConfigError(reword(problem, TOML) for problem in exc.problems) from None
 
 
 def _validate_all(options: dict[str, Any], unknown: Mapping[str, Any]) -> Settings:

@@ -591,3 +591,28 @@ def test_tracebacks_name_the_public_path() -> None:
     )
     again = pickle.loads(pickle.dumps(info.value))
     assert again.problems == info.value.problems
+
+
+def test_origins_beside_star_are_never_read_and_a_warning_says_so() -> None:
+    """Nothing written is dropped without a word: ``'*'`` allows every origin, so the
+    other entries (a typo among them) change nothing, and the warning names them."""
+    import warnings
+
+    from cors_core import CORSConfigWarning
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        policy = CORSPolicy(allow_origins=["https://a.example/", "*", "https://b.example"])
+    texts = [str(w.message) for w in caught if issubclass(w.category, CORSConfigWarning)]
+    assert texts == [
+        "allow_origins: 'https://a.example/', 'https://b.example' are never read: '*' beside "
+        "it already allows every origin; fix: remove '*' to allow only the listed origins, "
+        "or remove the rest"
+    ]
+    assert dict(policy.decide("GET", "https://c.example").headers) == {
+        "Access-Control-Allow-Origin": "*"
+    }
+    with warnings.catch_warnings(record=True) as alone:
+        warnings.simplefilter("always")
+        CORSPolicy(allow_origins=["*"])
+    assert not [w for w in alone if issubclass(w.category, CORSConfigWarning)]

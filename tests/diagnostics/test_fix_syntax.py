@@ -445,3 +445,15 @@ def test_config_error_is_shown_under_its_public_name() -> None:
     except ConfigError as exc:
         shown = traceback.format_exception(exc)
     assert shown[-1].startswith("cors_core.ConfigError: invalid CORS configuration (1 problem):")
+
+
+def test_from_toml_writes_its_problems_in_toml(tmp_path: Path) -> None:
+    path = tmp_path / "cors.toml"
+    path.write_text('allow_origins = ["*"]\nallow_credentials = true\nmax_age = -1\n')
+    with pytest.raises(ConfigError) as info:
+        CORSPolicy.from_toml(path)
+    first, second = info.value.problems
+    assert first.fix.endswith("set allow_credentials = false")
+    assert 'allow_origins = ["https://app.example.com"]' in first.fix
+    assert "allow_credentials=" not in first.fix
+    assert (second.option, second.entry) == ("max_age", "-1")

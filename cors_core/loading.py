@@ -41,11 +41,12 @@ Example::
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Mapping
 from typing import Any
 
 from cors_core._config import PATHS_KEY, unknown_options
-from cors_core._errors import ConfigError, Problem
+from cors_core._errors import ConfigError, CORSConfigWarning, Problem
 from cors_core._paths import PathRules
 from cors_core._policy import CORSPolicy
 from cors_core._toml import ConfigTable, read_config, read_json, read_toml
@@ -90,19 +91,32 @@ def _build(
     problems: list[_Found],
     where: tuple[str, ...],
     top: frozenset[tuple[str, str, str]] = frozenset(),
+    doubts: list[_Found] | None = None,
 ) -> CORSPolicy | None:
     """The policy of ``options``, or ``None`` with every problem added to ``problems``:
     misspelt names beside the other options' problems (a typo hides nothing). A path's
     problem already reported for the top-level options it inherits (``top``) is not
-    reported again."""
+    reported again. The configuration warnings the policy raises are added to ``doubts``
+    (to be given in the file's syntax), the same way."""
     unknown = unknown_options(options)
     misspelt = {p.option for p in unknown}
     found = list(unknown)
     policy = None
-    try:
-        policy = CORSPolicy(**{k: v for k, v in options.items() if k not in misspelt})
-    except ConfigError as exc:
-        found += exc.problems
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", CORSConfigWarning)
+        try:
+            policy = CORSPolicy(**{k: v for k, v in options.items() if k not in misspelt})
+        except ConfigError as exc:
+            found += exc.problems
+    for warning in caught:
+        doubt = getattr(warning.message, "problem", None)
+        if doubts is not None and isinstance(doubt, Problem):
+            if (doubt.option, doubt.entry, doubt.problem) not in top:
+                doubts.append((where, doubt))
+        else:  # not ours to reword: passed on as it came
+            warnings.warn_explicit(
+                warning.message, warning.category, warning.filename, warning.lineno
+            )
     problems += [(where, p) for p in found if (p.option, p.entry, p.problem) not in top]
     return None if unknown else policy
 
@@ -136,14 +150,16 @@ def load_policies(
         table = syntax.table([PATHS_KEY, "/api/*"])
         problems.append(_paths_problem(repr(paths), "is not a table", f"write {table}"))
         paths = {}
+    doubts: list[_Found] = []
     if base or not paths:
-        out["*"] = _build(base, problems, ())
-    top = frozenset((p.option, p.entry, p.problem) for _, p in problems)
+        out["*"] = _build(base, problems, (), doubts=doubts)
+    top = frozenset((p.option, p.entry, p.problem) for _, p in [*problems, *doubts])
     for pattern, rule in paths.items():
         if rule is False or rule is None:
             out[pattern] = None
         elif isinstance(rule, Mapping):
-            out[pattern] = _build({**base, **rule}, problems, (PATHS_KEY, str(pattern)), top)
+            path_table = (PATHS_KEY, str(pattern))
+            out[pattern] = _build({**base, **rule}, problems, path_table, top, doubts)
         else:
             problems.append(
                 _paths_problem(
@@ -154,6 +170,8 @@ def load_policies(
             )
     if problems:
         raise ConfigError(reword(p, syntax, where) for where, p in problems)
+    for found_in, doubt in doubts:  # each once, in the file's syntax
+        warnings.warn(CORSConfigWarning(reword(doubt, syntax, found_in)), stacklevel=2)
     return out
 
 

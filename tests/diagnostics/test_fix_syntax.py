@@ -457,3 +457,29 @@ def test_from_toml_writes_its_problems_in_toml(tmp_path: Path) -> None:
     assert 'allow_origins = ["https://app.example.com"]' in first.fix
     assert "allow_credentials=" not in first.fix
     assert (second.option, second.entry) == ("max_age", "-1")
+
+
+def test_a_files_warnings_are_in_its_syntax_and_given_once(tmp_path: Path) -> None:
+    """A doubtful entry at the top of a file is inherited by every path table: it is still
+    one warning, written in TOML; one only a path table holds names that table."""
+    import warnings
+
+    from cors_core import CORSConfigWarning
+    from cors_core.loading import load_config
+
+    path = tmp_path / "cors.toml"
+    path.write_text(
+        'allow_origins = ["http://a.example"]\nallow_credentials = true\n'
+        '[paths."/api/*"]\nmax_age = 10\n'
+        '[paths."/admin/*"]\nallow_origins = ["https://b.example", "http://c.example"]\n'
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        load_config(path)
+    texts = [str(w.message) for w in caught if issubclass(w.category, CORSConfigWarning)]
+    assert texts == [
+        'allow_origins: "http://a.example" is plain http with credentials: a network '
+        "attacker can impersonate it; fix: use https",
+        'paths."/admin/*".allow_origins: "http://c.example" is plain http with credentials: '
+        "a network attacker can impersonate it; fix: use https",
+    ]

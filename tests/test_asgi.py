@@ -400,6 +400,7 @@ app.add_middleware(CORSMiddleware, allow_origins=["https://app.example.com"])
 """
 
 
+@pytest.mark.slow  # runs mypy (tooling): CI runs it with `pytest -m slow`
 def test_add_middleware_type_checks_for_users(tmp_path: Any) -> None:
     """A FastAPI user's `app.add_middleware(CORSMiddleware, ...)` passes mypy --strict."""
     import pathlib

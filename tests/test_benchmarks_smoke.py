@@ -43,6 +43,7 @@ def test_wsgi_helpers_answer_like_a_server() -> None:
     assert ("Vary", "Origin") in headers
 
 
+@pytest.mark.slow  # a benchmark run (tooling): CI runs it with `pytest -m slow`
 def test_measure_reports_one_median_per_runner() -> None:
     m = measure({"bare": lambda n: 1000 * n, "x": lambda n: 3000 * n}, rounds=15, batch=4)
     assert m.per_request == {"bare": 1.0, "x": 3.0}
@@ -50,6 +51,7 @@ def test_measure_reports_one_median_per_runner() -> None:
     assert m.rounds == 15
 
 
+@pytest.mark.slow  # a benchmark run (tooling): CI runs it with `pytest -m slow`
 def test_quick_run_writes_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "r.json"
     assert main(["--quick", "--only", "flood", "--json", str(out)]) == 0

@@ -114,6 +114,7 @@ def _site_packages(python: Path) -> Path:
 # ------------------------------------------------------------------------------ the wheel
 
 
+@pytest.mark.slow  # builds and installs the wheel (packaging): CI runs it with `pytest -m slow`
 @needs_uv
 def test_wheel_holds_the_two_packages_and_nothing_else(wheel: Path) -> None:
     with zipfile.ZipFile(wheel) as zf:
@@ -131,6 +132,7 @@ def test_wheel_holds_the_two_packages_and_nothing_else(wheel: Path) -> None:
     assert sources - set(names) == set()
 
 
+@pytest.mark.slow  # builds and installs the wheel (packaging): CI runs it with `pytest -m slow`
 @needs_uv
 def test_installed_wheel_imports_and_runs(wheel: Path, tmp_path: Path) -> None:
     python = _install(wheel, tmp_path)
@@ -158,6 +160,7 @@ def test_installed_wheel_imports_and_runs(wheel: Path, tmp_path: Path) -> None:
     assert demo.stdout.startswith("usage: cors-core demo")
 
 
+@pytest.mark.slow  # builds and installs the wheel (packaging): CI runs it with `pytest -m slow`
 @needs_uv
 def test_overwritten_adapters_is_named_with_its_fix(wheel: Path, tmp_path: Path) -> None:
     """The other ``adapters`` distribution installed over ours (same site-packages)."""

@@ -24,6 +24,7 @@ from cors_core import Action, ConfigError, CORSConfigWarning, CORSPolicy
 from cors_core.browser import Response, simulate
 from cors_core.buckets import BucketExport, ExportWarning, Provider, export, from_gcs, from_s3
 from cors_core.integration import Engine, merge_response_headers, read_pairs
+from tests.strength import example_count
 
 APP = "https://app.example.com"
 
@@ -531,7 +532,11 @@ def explained(
     return True  # both refuse
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=example_count(300, local=100),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 @given(options=policies(), requests=st.lists(fetches, min_size=1, max_size=12))
 @example(
     options={"allow_origins": [APP], "allow_methods": ["GET", "PUT"], "allow_credentials": True},

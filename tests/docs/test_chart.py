@@ -6,6 +6,8 @@ import json
 import re
 from pathlib import Path
 
+import pytest
+
 from benchmarks.chart import COUNTS, FIGSIZE, FONT_PT, IMAGE, STACKS, draw, main
 
 
@@ -27,6 +29,7 @@ def _points() -> list[dict[str, object]]:
     ]
 
 
+@pytest.mark.slow  # draws with matplotlib (tooling): CI runs it with `pytest -m slow`
 def test_draw_writes_a_reproducible_svg(tmp_path: Path) -> None:
     first, second = tmp_path / "a.svg", tmp_path / "b.svg"
     draw(_points(), first, "test")
@@ -37,6 +40,7 @@ def test_draw_writes_a_reproducible_svg(tmp_path: Path) -> None:
     assert first.read_bytes() == second.read_bytes()  # no date, fixed ids
 
 
+@pytest.mark.slow  # draws with matplotlib (tooling): CI runs it with `pytest -m slow`
 def test_main_redraws_from_json(tmp_path: Path) -> None:
     data = tmp_path / "points.json"
     data.write_text(json.dumps({"machine": {"nproc": 2, "python": "3.11"}, "points": _points()}))
@@ -45,6 +49,7 @@ def test_main_redraws_from_json(tmp_path: Path) -> None:
     assert out.read_bytes().startswith(b"\x89PNG")
 
 
+@pytest.mark.slow  # draws with matplotlib (tooling): CI runs it with `pytest -m slow`
 def test_draw_uses_the_declared_size_and_font(tmp_path: Path) -> None:
     out = tmp_path / "chart.svg"
     draw(_points(), out, "test")

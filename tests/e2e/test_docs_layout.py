@@ -45,7 +45,8 @@ from tests.e2e.chromium import Chromium, Tab
 if TYPE_CHECKING:
     from playwright.async_api import ViewportSize
 
-pytestmark = pytest.mark.browser
+#: Builds the whole site with mkdocs first (tooling, like the chart): CI runs it with `-m slow`.
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[2]
 VIEWPORT: ViewportSize = {"width": 1400, "height": 900}

@@ -38,6 +38,7 @@ from adapters.django.signals import check_request_enabled
 from cors_core import ConfigError
 from cors_core.browser import cors_check, exposed_response_headers, preflight_check
 from tests.integration.django_support import cors_settings
+from tests.strength import example_count
 
 pytestmark = pytest.mark.filterwarnings("ignore::cors_core.CORSConfigWarning")
 
@@ -376,7 +377,7 @@ def test_migrating_never_widens_access() -> None:
     seen: Counter[str] = Counter()
 
     @settings(
-        max_examples=600,
+        max_examples=example_count(600, local=250),
         derandomize=True,
         deadline=None,
         database=None,

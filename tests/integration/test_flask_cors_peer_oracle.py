@@ -27,6 +27,7 @@ from hypothesis import strategies as st
 import adapters.flask as ours
 from cors_core import ConfigError
 from cors_core.browser import Trip, simulate
+from tests.strength import example_count
 
 APP = "https://app.example.com"
 ADMIN = "https://admin.example.com"
@@ -189,7 +190,7 @@ RAN: list[str] = []
 
 
 @settings(
-    max_examples=400,
+    max_examples=example_count(400, local=100),
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],

@@ -49,6 +49,7 @@ from adapters.starlette import CORSMiddleware as DropIn
 from cors_core import ConfigError, CORSConfigWarning, CORSPolicy
 from cors_core.browser import Trip, TripOptions, simulate
 from tests.security.support import PREFLIGHT_VARY, call_asgi, drive
+from tests.strength import example_count
 
 pytestmark = pytest.mark.filterwarnings("ignore::cors_core.CORSConfigWarning")
 
@@ -254,7 +255,7 @@ def test_migrating_never_widens_access() -> None:
     seen: Counter[str] = Counter()
 
     @settings(
-        max_examples=1200,
+        max_examples=example_count(1200, local=600),
         derandomize=True,
         deadline=None,
         database=None,
@@ -714,7 +715,7 @@ def test_the_starlette_entry_point_never_widens_access() -> None:
     seen: Counter[str] = Counter()
 
     @settings(
-        max_examples=500,
+        max_examples=example_count(500, local=250),
         derandomize=True,
         deadline=None,
         database=None,
@@ -770,7 +771,9 @@ def test_the_drop_in_refuses_only_what_the_native_middleware_refuses_or_reads_br
     accepts, and builds the same policy."""
     seen: Counter[str] = Counter()
 
-    @settings(max_examples=400, derandomize=True, deadline=None, database=None)
+    @settings(
+        max_examples=example_count(400, local=100), derandomize=True, deadline=None, database=None
+    )
     @given(configurations())
     def check(config: dict[str, Any]) -> None:
         try:

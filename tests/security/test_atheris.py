@@ -15,6 +15,9 @@ import pytest
 
 pytest.importorskip("atheris")
 
+#: Coverage-guided fuzzing is tooling, and long: CI runs it with `pytest -m slow`.
+pytestmark = pytest.mark.slow
+
 TARGET = """
 import sys
 import atheris

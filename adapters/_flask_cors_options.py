@@ -236,8 +236,16 @@ def _origins(value: object, out: dict[str, Any]) -> list[Problem]:
 
 
 def _anchored(regex: str | re.Pattern[str]) -> str:
-    """The regex a flask-cors origin regex was meant to be: its first host, any
-    subdomain, any port, nothing after."""
+    """The regex a flask-cors origin regex was meant to be: its first host, with a
+    subdomain and a port where flask-cors admitted them, nothing after.
+
+    Never more than flask-cors matched (``re.match``, case-insensitive): a subdomain or
+    a port is kept only if it admitted one (``https?://example.com`` admitted no
+    subdomain, and a regex ending in ``$`` no port).
+
+    >>> _anchored(r"https?://example.com"), _anchored(r"https://.*\\.example\\.com")
+    ('https?://example\\\\.com(:\\\\d+)?', 'https://([a-z0-9-]+\\\\.)example\\\\.com(:\\\\d+)?')
+    """
     source = regex.pattern if isinstance(regex, re.Pattern) else regex
     hosts = _HOST_IN_REGEX.findall(source)
     host = hosts[0].replace("\\.", ".").replace("[.]", ".") if hosts else "example.com"
@@ -248,7 +256,21 @@ def _anchored(regex: str | re.Pattern[str]) -> str:
     )
     # A label as the regex allowed it, never more: ``\w`` has no ``-``.
     label = "[a-z0-9]+" if "\\w" in source else "[a-z0-9-]+"
-    return rf"{scheme}://({label}\.)?{re.escape(host)}(:\d+)?"
+
+    # flask-cors's own matching: a string case-insensitive, a compiled regex as compiled.
+    matcher = regex if isinstance(regex, re.Pattern) else re.compile(source, re.IGNORECASE)
+
+    def admitted(origin_host: str) -> bool:
+        schemes = ("http", "https") if scheme == "https?" else (scheme,)
+        return all(matcher.match(f"{s}://{origin_host}") for s in schemes)
+
+    sub, shortest = "", host  # the shortest host the fix admits
+    if admitted(f"a.{host}"):
+        sub, shortest = (
+            (rf"({label}\.)?", host) if admitted(host) else (rf"({label}\.)", f"a.{host}")
+        )
+    port = r"(:\d+)?" if admitted(f"{shortest}:8443") else ""
+    return rf"{scheme}://{sub}{re.escape(host)}{port}"
 
 
 _SCHEMES = (("https?", "https?"), ("https", "https"), ("http?", "http"), ("http", "http"))

@@ -274,10 +274,16 @@ def wsgi_path(environ: Mapping[str, Any]) -> str:
     '/api/internal'
     >>> wsgi_path({"SCRIPT_NAME": "/app", "PATH_INFO": "/caf\xc3\xa9"})
     '/café'
+
+    A ``PATH_INFO`` without its leading ``/`` (``GET api/x`` to some servers, a test
+    client's relative path) is routed by werkzeug and Bottle as ``/api/x``, and so judged:
+
+    >>> wsgi_path({"PATH_INFO": "api/x"})
+    '/api/x'
     """
     path: str = environ.get("PATH_INFO", "")
     if not path.isascii():
         # (A str beyond latin-1 is already text: a test client put it there.)
         with contextlib.suppress(UnicodeEncodeError):
             path = path.encode("latin-1").decode("utf-8", "replace")
-    return path or "/"
+    return path if path.startswith("/") else "/" + path

@@ -461,7 +461,7 @@ def _origin_entries(c: _Collector, f: _Format, where: str, value: object) -> _Or
                 "remove it",
             )
             continue
-        elif stars > 1:
+        elif stars > 1 and f is not _GCS:  # GCS has no pattern at all: told below
             c.error(
                 loc,
                 _show(text),
@@ -469,14 +469,15 @@ def _origin_entries(c: _Collector, f: _Format, where: str, value: object) -> _Or
                 _WILDCARD_FIX,
             )
             continue
-        elif stars == 1:
+        elif stars:
             if f is _GCS:
                 c.error(
                     loc,
                     _show(text),
                     "has a partial wildcard: GCS matches origins exactly, and only '*' "
                     "alone means any origin",
-                    "list each origin (GCS has no pattern like 'https://*.example.com')",
+                    "list each origin, e.g. 'https://app.example.com' (GCS has no pattern "
+                    "like 'https://*.example.com')",
                 )
                 continue
             if not _check_pattern(c, loc, text):
@@ -704,7 +705,8 @@ def _headers(c: _Collector, f: _Format, where: str, value: object, patterns: boo
             )
             continue
         elif not literal or not is_token(literal):
-            c.error(loc, _show(name), "is not a valid header name", "write e.g. 'x-amz-meta-*'")
+            example = "'x-amz-meta-*'" if patterns else "'x-amz-meta-color'"
+            c.error(loc, _show(name), "is not a valid header name", f"write e.g. {example}")
             continue
         out.append(name)
     return out

@@ -303,17 +303,20 @@ def _check_view_options(options: Mapping[str, Any]) -> None:
             )
         )
     problems += translate({k: v for k, v in options.items() if k in known})[1]
-    if not problems:
-        # The options' own values (a malformed origin ...): problems of options the view
-        # sets stay whatever app.config adds; the others may be fixed by app.config.
-        given = set(options)
-        for group in _SYNONYMS:
-            if given & group:
-                given |= group
-        try:
-            build(options)
-        except ConfigError as exc:
-            problems = [p for p in exc.problems if p.option.split("[")[0] in given]
+    # The other options' own values (a malformed origin ...), in the same error: problems
+    # of options the view sets stay whatever app.config adds; the others may be fixed by
+    # app.config.
+    named = {p.option for p in problems}
+    rest = {k: v for k, v in options.items() if k in known and k not in named}
+    rest.pop("resources", None)
+    given = set(rest)
+    for group in _SYNONYMS:
+        if given & group:
+            given |= group
+    try:
+        build(rest)
+    except ConfigError as exc:
+        problems += [p for p in exc.problems if p.option.split("[")[0] in given]
     if problems:
         raise ConfigError(problems)
 

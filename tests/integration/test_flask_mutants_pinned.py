@@ -73,12 +73,6 @@ def test_a_view_options_value_problems_are_kept_whatever_their_synonyms() -> Non
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="@cross_origin lists a flask-cors option's problem but not, at the same time, "
-    "the value problems of its other options (CORS(app) lists both): the user fixes one, "
-    "then meets the next at the following import",
-)
 def test_a_view_lists_every_problem_at_once() -> None:
     with pytest.raises(ConfigError) as info:
         cross_origin(vary_header=False, max_age=-1)

@@ -1068,8 +1068,8 @@ def _is_optional_s(item: _Node) -> bool:
     if isinstance(item, _Repeat) and (item.lo, item.hi) == (0, 1):
         return _literals(_flatten(item.body.items)) == "s"
     if isinstance(item, _Alt) and len(item.branches) == 2:
-        texts = sorted(_literals(_flatten(b.items)) or "?" for b in item.branches)
-        return texts == ["", "s"]
+        texts = [_literals(_flatten(b.items)) for b in item.branches]  # None: not literal
+        return sorted(t if t is not None else "?" for t in texts) == ["", "s"]
     return False
 
 

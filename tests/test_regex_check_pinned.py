@@ -245,11 +245,6 @@ def test_the_fix_of_a_subdomain_regex_suggests_allow_origins(
     assert regex_problems(re.compile(regex)) == [(_EXPONENTIAL, fix)]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="an optional 's' written as an alternative, http(s|)://, is not recognised "
-    "(its empty branch is read as '?'), so no allow_origins suggestion is made",
-)
 def test_an_optional_s_written_as_an_alternative_gets_the_suggestion() -> None:
     [(_, fix)] = regex_problems(re.compile(r"http(s|)://(\w+-?)+\.example\.com"))
     assert fix.startswith("use allow_origins=['http://*.example.com', 'https://*.example.com']")

@@ -17,7 +17,8 @@ from cors_core._origins import MAX_ORIGIN_LENGTH, origin_parts
 from cors_core._paths import normalize_path
 from cors_core._request import MAX_METHOD_LENGTH
 
-KEYS = ["0", "1a", "1b", "1c", "2", "3", "4", "5", "6a", "6b", "7a", "7b", "7c", "7d", "7e", "7f"]
+KEYS = ["0", "1a", "1b", "1c", "2", "3", "4", "5", "6a", "6b"]
+KEYS += ["7a", "7b", "7p", "7c", "7d", "7e", "7f"]
 
 
 def _table_rows(text: str) -> list[list[str]]:

@@ -126,6 +126,9 @@ def _probes(base: _Base) -> Iterable[tuple[str, str, str]]:
     """(check, origin, what it shows) for one allow-list host."""
     h = base.host
     yield "host_prefix", base.origin(f"{h}.{EVIL}"), f"{h!r} is matched as a prefix"
+    # The same below a subdomain: a regex that requires one (r"https://.*\.h.*") is
+    # open after the host all the same.
+    yield "host_prefix", base.origin(f"x.{h}.{EVIL}"), f"{h!r} is matched as a prefix"
     yield "host_suffix", base.origin(f"evil{h}"), f"{h!r} is matched as a suffix"
     yield "host_suffix", base.origin(f"evil-{h}"), f"{h!r} is matched as a suffix"
     yield (

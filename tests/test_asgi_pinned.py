@@ -6,23 +6,19 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Iterable, Iterator, MutableMapping
-from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 
 from adapters.asgi import CORSMiddleware
 from cors_core import (
-    Action,
     ConfigError,
     CORSPolicy,
-    Decision,
     PathRules,
     Problem,
-    Reason,
-    ReasonCode,
 )
 from cors_core.integration import MAX_REQUEST_HEADERS_LENGTH, read_asgi
+from tests.engines import FixedNoOriginEngine
 
 Message = MutableMapping[str, Any]
 APP = "https://app.example.com"
@@ -202,43 +198,6 @@ def test_a_subclass_without_starlettes_hooks_works() -> None:
 
 
 # -- requests without Origin ---------------------------------------------------------------
-
-
-@dataclass
-class FixedNoOriginEngine:
-    """A custom engine (the public :class:`cors_core.integration.Engine` protocol) whose
-    answer to a request without ``Origin`` is given, and which records every ``decide()``."""
-
-    inner: CORSPolicy
-    no_origin_decision: Decision = field(
-        default_factory=lambda: Decision.build(Action.ACTUAL, True, Reason(ReasonCode.NO_ORIGIN))
-    )
-    #: Every decide() call: (method, origin, request method, request headers, private network).
-    decided: list[tuple[Any, ...]] = field(default_factory=list)
-    uses_path = False
-    uses_host = False
-    websocket_origins = False
-
-    def decide(
-        self,
-        method: str,
-        origin: str | None,
-        request_method: str | None = None,
-        request_headers: str | None = None,
-        private_network: bool = False,
-        **where: Any,
-    ) -> Decision:
-        asked = (method, origin, request_method, request_headers, private_network)
-        self.decided.append(asked)
-        return self.inner.decide(*asked, **where)
-
-    def decide_websocket(
-        self, origin: str | None, host: str | None, scheme: str, *, path: str = ""
-    ) -> Decision:
-        return self.inner.decide_websocket(origin, host, scheme, path=path)
-
-    def for_path(self, path: str) -> Any:
-        return self
 
 
 def test_a_no_origin_answer_that_adds_nothing_hands_the_app_the_servers_own_call() -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 from wsgiref.util import setup_testing_defaults
 from wsgiref.validate import validator
@@ -17,6 +17,7 @@ import pytest
 from adapters.wsgi import CORSMiddleware
 from cors_core import Action, CORSPolicy, Decision, PathRules, Reason, ReasonCode
 from cors_core.buckets import from_s3
+from tests.engines import FixedNoOriginEngine
 
 APP = "https://app.example.com"
 EVIL = "https://evil.example.net"
@@ -100,44 +101,6 @@ def test_keyword_options_build_the_policy() -> None:
 
 
 # -- requests without Origin ---------------------------------------------------------------
-
-
-@dataclass
-class FixedNoOriginEngine:
-    """A custom engine (the public :class:`cors_core.integration.Engine` protocol) whose
-    answer to a request without ``Origin`` adds nothing, and which records every
-    ``decide()`` call it gets."""
-
-    inner: CORSPolicy
-    no_origin_decision: Decision = field(
-        default_factory=lambda: Decision.build(Action.ACTUAL, True, Reason(ReasonCode.NO_ORIGIN))
-    )
-    #: Every decide() call: (method, origin, request method, request headers, private network).
-    decided: list[tuple[Any, ...]] = field(default_factory=list)
-    uses_path = False
-    uses_host = False
-    websocket_origins = False
-
-    def decide(
-        self,
-        method: str,
-        origin: str | None,
-        request_method: str | None = None,
-        request_headers: str | None = None,
-        private_network: bool = False,
-        **where: Any,
-    ) -> Decision:
-        asked = (method, origin, request_method, request_headers, private_network)
-        self.decided.append(asked)
-        return self.inner.decide(*asked, **where)
-
-    def decide_websocket(
-        self, origin: str | None, host: str | None, scheme: str, *, path: str = ""
-    ) -> Decision:
-        return self.inner.decide_websocket(origin, host, scheme, path=path)
-
-    def for_path(self, path: str) -> Any:
-        return self
 
 
 def test_a_no_origin_answer_that_adds_nothing_leaves_the_call_untouched() -> None:

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from adapters.asgi import CORSMiddleware as ASGICORS
@@ -395,3 +395,31 @@ def test_modifies_response_says_exactly_when_the_adapter_must_wrap() -> None:
     assert rules.decide("GET", ORIGIN, path="/internal/x").modifies_response is False  # PASS
     assert rules.no_origin_decision is None  # path-dependent: adapters must call decide()
     assert policy.no_origin_decision is policy.decide("GET", None)
+
+
+_PREFLIGHTS = st.tuples(
+    st.sampled_from([ORIGIN, "https://evil.example", "null", "https://app.example.com/x"]),
+    st.sampled_from(["PUT", "GET", "DELETE", "put", "X" * 70, ""]),
+    st.one_of(st.none(), st.sampled_from(["x-token", "content-type,x-token", "X-A, x-b", "a b"])),
+    st.booleans(),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PREFLIGHTS, min_size=1, max_size=8))
+def test_decide_answers_preflights_as_preflight_does_cached_or_not(
+    requests: list[tuple[str, str, str | None, bool]],
+) -> None:
+    """decide() finds a cached preflight answer itself (a copy of preflight()'s cache hit,
+    for speed): over any sequence of preflights to one policy, each answer is exactly the
+    one preflight() gives that request on a policy that has seen nothing else."""
+    options: dict[str, Any] = {
+        "allow_origins": [ORIGIN],
+        "allow_methods": ["PUT", "GET"],
+        "allow_headers": ["x-token", "content-type"],
+        "allow_private_network": True,
+    }
+    policy = CORSPolicy(**options)
+    for origin, method, names, pna in requests * 2:  # the second pass is cached
+        expected = CORSPolicy(**options).preflight(origin, method, names, pna)
+        assert policy.decide("OPTIONS", origin, method, names, pna) == expected

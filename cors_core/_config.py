@@ -27,7 +27,7 @@ from cors_core._origins import (
     parse_config_origin,
     parse_origin,
 )
-from cors_core._regex_check import regex_problems
+from cors_core._regex import regex_problems
 from cors_core._request import CORS_REQUEST_NAMES
 from cors_core._text import suggest
 

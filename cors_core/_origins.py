@@ -26,7 +26,7 @@ from typing import NamedTuple
 import idna
 
 from cors_core._errors import Problem
-from cors_core._regex_check import literal_affixes
+from cors_core._regex import literal_affixes
 from cors_core._suffixes import is_public_suffix
 
 __all__ = [

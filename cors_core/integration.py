@@ -62,7 +62,7 @@ from cors_core._headers import (
 from cors_core._log import log_decision, logger
 from cors_core._paths import PathRules
 from cors_core._policy import CORSPolicy
-from cors_core._regex_check import backtracking_problems
+from cors_core._regex import backtracking_problems
 from cors_core._request import (
     ASGI_NAMES,
     CORS_REQUEST_NAMES,

@@ -406,7 +406,7 @@ def test_the_literal_screen_never_changes_what_a_regex_matches(pattern: str, ori
 
 
 def test_the_literal_screen_reads_plain_literals_only() -> None:
-    from cors_core._regex_check import literal_affixes
+    from cors_core._regex import literal_affixes
 
     assert literal_affixes(re.compile(r"https://[a-z0-9-]+\.example\.com")) == (
         "https://",

@@ -187,11 +187,14 @@ def _mutmut(work: Path, *args: str, log: Path | None = None) -> str:
 
 
 def results(work: Path, module: str, *, diffs: bool = True) -> list[Mutant]:
-    prefix = module.removesuffix(".py").replace("/", ".") + "."
+    dotted = module.removesuffix(".py").replace("/", ".")
+    # A package's ``__init__.py`` may be named with or without ``.__init__``; the mutated
+    # function's own name holds no dot, which keeps a package apart from its submodules.
+    prefixes = {dotted + ".", dotted.removesuffix(".__init__") + "."}
     mutants = []
     for line in _mutmut(work, "results", "--all", "true").splitlines():
         name, _, status = line.strip().rpartition(": ")
-        if name.startswith(prefix):
+        if any(name.startswith(p) and "." not in name[len(p) :] for p in prefixes):
             mutants.append(Mutant(name, status))
     for mutant in mutants:
         if diffs and mutant.status not in KILLED:

@@ -46,14 +46,8 @@ from typing import Any
 
 from django.core.checks import CheckMessage, Error, Warning  # type: ignore[import-untyped]
 
-from adapters.django.conf import (
-    OPTIONS_SETTING,
-    POLICY_SETTING,
-    SETTING_NAMES,
-    load_config,
-    obsolete_settings,
-    unknown_settings,
-)
+from adapters.django.conf import load_config, obsolete_settings, unknown_settings
+from adapters.django.names import OPTIONS_SETTING, POLICY_SETTING, SETTING_NAMES
 from adapters.django.wording import setting_name
 from cors_core import ConfigError, CORSConfigWarning, Problem
 

@@ -33,6 +33,19 @@ from typing import Any
 
 from django.core.signals import setting_changed  # type: ignore[import-untyped]
 
+from adapters.django.names import (
+    ALL_SETTINGS,
+    DEFAULT_HEADERS,
+    DEFAULT_MAX_AGE,
+    DEFAULT_METHODS,
+    DEFAULT_URLS_REGEX,
+    KNOWN_SETTINGS,
+    OPTIONS_SETTING,
+    POLICY_SETTING,
+    SETTING_NAMES,
+)
+from adapters.django.peer import narrower_readings
+from adapters.django.wording import in_settings
 from cors_core import ConfigError, CORSConfigWarning, CORSPolicy, Problem
 from cors_core.integration import Engine, suggest, unknown_options
 
@@ -53,44 +66,6 @@ __all__ = [
     "settings_options",
     "unknown_settings",
 ]
-
-#: django-cors-headers' ``corsheaders.defaults.default_methods``, used when a setting is absent.
-DEFAULT_METHODS = ("DELETE", "GET", "OPTIONS", "PATCH", "POST", "PUT")
-#: django-cors-headers' ``corsheaders.defaults.default_headers`` (since its 4.0, which
-#: dropped ``accept-encoding``, ``dnt`` and ``origin``: names a page can never send).
-DEFAULT_HEADERS = (
-    "accept",
-    "authorization",
-    "content-type",
-    "user-agent",
-    "x-csrftoken",
-    "x-requested-with",
-)
-#: django-cors-headers' ``CORS_PREFLIGHT_MAX_AGE`` default (seconds).
-DEFAULT_MAX_AGE = 86400
-#: django-cors-headers' ``CORS_URLS_REGEX`` default: every path.
-DEFAULT_URLS_REGEX = r"^.*$"
-
-#: Each engine option and the settings it is read from (current name first, then the old one,
-#: which django-cors-headers still reads as an alias; the current name wins).
-SETTING_NAMES: Mapping[str, tuple[str, ...]] = {
-    "allow_origins": ("CORS_ALLOWED_ORIGINS", "CORS_ORIGIN_WHITELIST"),
-    "allow_all_origins": ("CORS_ALLOW_ALL_ORIGINS", "CORS_ORIGIN_ALLOW_ALL"),
-    "allow_origin_regex": ("CORS_ALLOWED_ORIGIN_REGEXES", "CORS_ORIGIN_REGEX_WHITELIST"),
-    "allow_methods": ("CORS_ALLOW_METHODS",),
-    "allow_headers": ("CORS_ALLOW_HEADERS",),
-    "expose_headers": ("CORS_EXPOSE_HEADERS",),
-    "max_age": ("CORS_PREFLIGHT_MAX_AGE",),
-    "allow_credentials": ("CORS_ALLOW_CREDENTIALS",),
-    "allow_private_network": ("CORS_ALLOW_PRIVATE_NETWORK",),
-    "urls_regex": ("CORS_URLS_REGEX",),
-    "options": ("CORS_OPTIONS",),
-}
-POLICY_SETTING = "CORS_POLICY"
-OPTIONS_SETTING = "CORS_OPTIONS"
-_ALL_SETTINGS = (*(name for names in SETTING_NAMES.values() for name in names), POLICY_SETTING)
-#: Every ``CORS_*`` setting this adapter reads.
-KNOWN_SETTINGS: frozenset[str] = frozenset(_ALL_SETTINGS)
 
 #: Settings django-cors-headers dropped: what happened to each, and what replaces it here.
 OBSOLETE_SETTINGS: Mapping[str, tuple[str, str]] = {
@@ -472,7 +447,7 @@ def _engine(settings: Any, policy: Any) -> tuple[Engine, dict[str, str]]:
         return _policy_setting(policy), {}
     if hasattr(settings, POLICY_SETTING):
         skip = (POLICY_SETTING, "CORS_URLS_REGEX")
-        also = [n for n in _ALL_SETTINGS if n not in skip and hasattr(settings, n)]
+        also = [n for n in ALL_SETTINGS if n not in skip and hasattr(settings, n)]
         if also:
             raise ConfigError(
                 [
@@ -486,9 +461,6 @@ def _engine(settings: Any, policy: Any) -> tuple[Engine, dict[str, str]]:
             )
         return _policy_setting(getattr(settings, POLICY_SETTING)), {}
     options, used = settings_options(settings)  # only known option names
-    from adapters.django.peer import narrower_readings  # (both import this module)
-    from adapters.django.wording import in_settings
-
     narrower = narrower_readings(settings)
     for problem in narrower:  # the engine checks the other entries
         option = next(o for o, names in SETTING_NAMES.items() if problem.option in names)

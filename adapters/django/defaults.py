@@ -13,7 +13,7 @@ to extend in ``settings.py``::
 
 from __future__ import annotations
 
-from adapters.django.conf import DEFAULT_HEADERS, DEFAULT_METHODS
+from adapters.django.names import DEFAULT_HEADERS, DEFAULT_METHODS
 
 __all__ = ["default_headers", "default_methods"]
 

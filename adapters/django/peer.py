@@ -31,7 +31,7 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlsplit
 
-from adapters.django.conf import SETTING_NAMES
+from adapters.django.names import SETTING_NAMES
 from cors_core import ConfigError, CORSConfigWarning, CORSPolicy, Problem
 
 __all__ = ["narrower_readings"]

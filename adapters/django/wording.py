@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from adapters.django.conf import DEFAULT_MAX_AGE, OPTIONS_SETTING, SETTING_NAMES
+from adapters.django.names import DEFAULT_MAX_AGE, OPTIONS_SETTING, SETTING_NAMES
 from cors_core import Problem
 from cors_core.integration import OPTION_NAMES
 from cors_core.loading import Syntax, Value, render

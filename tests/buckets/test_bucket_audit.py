@@ -390,7 +390,7 @@ def test_hostile_text_is_quoted_and_escaped() -> None:
 def test_warnings_no_finding_covers_become_doubtful_entries(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import cors_core._bucket_audit as bucket_audit
+    import cors_core.audit._buckets as bucket_audit
 
     real = bucket_audit.parse_rules
 

@@ -13,16 +13,16 @@ from typing import Any
 import pytest
 
 from cors_core import ConfigError, CORSConfigWarning, Problem
-from cors_core import _buckets_parse as parse_module
-from cors_core._buckets_parse import (
+from cors_core._text import quote
+from cors_core.audit import audit_bucket
+from cors_core.buckets import _parse as parse_module
+from cors_core.buckets import bucket_problems, from_gcs, from_s3
+from cors_core.buckets._parse import (
     GCS_MAX_RULES,
     MAX_FILE_BYTES,
     S3_MAX_RULES,
     decode_json,
 )
-from cors_core._text import quote
-from cors_core.audit import audit_bucket
-from cors_core.buckets import bucket_problems, from_gcs, from_s3
 
 S3_RULE = {"AllowedOrigins": ["https://app.example.com"], "AllowedMethods": ["GET"]}
 GCS_ENTRY = {"origin": ["https://app.example.com"], "method": ["GET"]}

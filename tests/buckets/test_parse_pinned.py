@@ -1,4 +1,4 @@
-"""Bucket CORS file parsing (``cors_core._buckets_parse``), pinned by what a caller sees.
+"""Bucket CORS file parsing (``cors_core.buckets._parse``), pinned by what a caller sees.
 
 Each test asserts the exact problems (place, entry, sentence and fix) that
 ``bucket_problems`` / ``from_s3`` / ``from_gcs`` give, the provider a file is detected as,
@@ -789,7 +789,7 @@ STR_HINT = "fix the JSON syntax (a str is JSON text: pass pathlib.Path(...) to r
 
 
 def test_text_that_cannot_be_read_is_one_problem_with_its_reason(tmp_path: Path) -> None:
-    from cors_core._buckets_parse import MAX_FILE_BYTES, load_data
+    from cors_core.buckets._parse import MAX_FILE_BYTES, load_data
 
     assert load_data("[{", "s3") == (
         None,
@@ -1009,7 +1009,7 @@ REPEATED = "JSON keeps only the last one, so the values of the others are silent
 
 
 def test_keys_written_twice_are_each_warned_about_with_their_fix() -> None:
-    from cors_core._buckets_parse import decode_json
+    from cors_core.buckets._parse import decode_json
 
     rule = '{"AllowedOrigins": ["*"], "AllowedMethods": ["GET"], "Foo": 1, "Foo": 2, '
     rule += '"ID": "a", "ID": "b", "AllowedOrigins": ["*"]}'

@@ -373,12 +373,12 @@ def test_demo_missing_or_delegated(run: Run, monkeypatch: pytest.MonkeyPatch) ->
     import types
 
     calls: list[list[str]] = []
-    fake = types.ModuleType("adapters.demo")
+    fake = types.ModuleType("cors_core.cli.demo_app")
     fake.main = lambda argv: calls.append(argv) or 0  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "adapters.demo", fake)
+    monkeypatch.setitem(sys.modules, "cors_core.cli.demo_app", fake)
     assert run("demo", "--port", "0")[0] == 0
     assert calls == [["--port", "0"]]
-    monkeypatch.setitem(sys.modules, "adapters.demo", None)  # import now fails
+    monkeypatch.setitem(sys.modules, "cors_core.cli.demo_app", None)  # import now fails
     code, _, err = run("demo")
     assert code == 2
     assert err.startswith("cors-core demo: the demo is not available")

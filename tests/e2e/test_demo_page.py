@@ -1,8 +1,8 @@
 """``cors-core demo`` in Chromium: start it as a user would, press its buttons, read the page.
 
 The demo runs as a subprocess (``python -m cors_core demo``) on free ports; the test
-checks each button's label (``adapters.demo.LABELS``, the documentation's words), clicks
-every scenario's button (ids documented at the top of ``adapters/demo.py``), checks each
+checks each button's label (``cors_core.cli.demo_app.LABELS``, the documentation's words), clicks
+every scenario's button (ids documented at the top of ``cors_core/cli/demo_app.py``), checks each
 shown result, runs "Run all" in a fresh page, then stops the demo with SIGTERM and checks
 what its server logged: each of the two expected rejections exactly once per click,
 although every blocked result also made the page ask ``/api/explain``, which replays it.
@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from adapters.demo import LABELS
+from cors_core.cli.demo_app import LABELS
 from tests.e2e.chromium import Chromium, Tab
 from tests.servers import free_port
 

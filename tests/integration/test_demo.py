@@ -1,4 +1,4 @@
-"""``cors-core demo`` (adapters.demo): started for real on free ports, called over HTTP."""
+"""``cors-core demo`` (cors_core.cli.demo_app): started for real on free ports, called over HTTP."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from adapters.demo import SCENARIOS, main
 from cors_core.browser import simulate
+from cors_core.cli.demo_app import SCENARIOS, main
 from tests.integration.conftest import ROOT, hdrs, http_sender
 from tests.servers import free_port
 
@@ -33,7 +33,7 @@ class Demo:
 
 
 def _start(*args: str, cli: bool = False) -> subprocess.Popen[str]:
-    command = ["-m", "cors_core", "demo"] if cli else ["-m", "adapters.demo"]
+    command = ["-m", "cors_core", "demo"] if cli else ["-m", "cors_core.cli.demo_app"]
     return subprocess.Popen(
         [sys.executable, *command, *args],
         cwd=ROOT,
@@ -177,7 +177,7 @@ with sync_playwright() as p:
 
 
 def test_sigint_stops_both_servers_cleanly() -> None:
-    """Through the ``cors-core demo`` command (cors_core.cli calls adapters.demo.main)."""
+    """Through the ``cors-core demo`` command (cors_core.cli calls cors_core.cli.demo_app.main)."""
     api_port, page_port = free_port(), free_port()
     process = _start("--api-port", str(api_port), "--page-port", str(page_port), cli=True)
     assert process.stdout is not None
@@ -203,7 +203,7 @@ def test_sigint_stops_both_servers_cleanly() -> None:
 def test_missing_uvicorn_names_the_extra() -> None:
     code = (
         "import sys; sys.modules['uvicorn'] = None; "
-        "from adapters.demo import main; sys.exit(main([]))"
+        "from cors_core.cli.demo_app import main; sys.exit(main([]))"
     )
     done = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=ROOT

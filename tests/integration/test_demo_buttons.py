@@ -1,6 +1,6 @@
 """The demo page's buttons are the ones the documentation names, with the same labels.
 
-The page is the one the demo serves (:func:`adapters.demo.page_app`, called in process);
+The page is the one the demo serves (:func:`cors_core.cli.demo_app.page_app`, called in process);
 the documentation is every page of ``docs/`` and the README. A page names a button in a
 table whose first column is headed ``button`` (the demo's table: label, request, result),
 or in prose as ``**Label** button``.
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from adapters.demo import LABELS, SCENARIOS, page_app
+from cors_core.cli.demo_app import LABELS, SCENARIOS, page_app
 
 ROOT = Path(__file__).resolve().parents[2]
 DOC_FILES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]

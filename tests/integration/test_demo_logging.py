@@ -18,8 +18,8 @@ from collections import Counter
 import httpx
 import pytest
 
-from adapters.demo import SCENARIOS, api_app, demo_policy
 from cors_core.browser import simulate
+from cors_core.cli.demo_app import SCENARIOS, api_app, demo_policy
 from tests.integration.conftest import http_sender
 from tests.integration.demo_process import running_demo
 
@@ -30,7 +30,7 @@ LAUNCHERS = {
     "root-logging": [
         "-c",
         "import logging, sys; logging.basicConfig(stream=sys.stdout, level=logging.DEBUG); "
-        "from adapters.demo import main; sys.exit(main(sys.argv[1:]))",
+        "from cors_core.cli.demo_app import main; sys.exit(main(sys.argv[1:]))",
     ],
 }
 

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from adapters.demo import main
+from cors_core.cli.demo_app import main
 from tests.integration.conftest import ROOT
 from tests.servers import free_port
 

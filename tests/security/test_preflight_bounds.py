@@ -33,7 +33,7 @@ from cors_core._headers import (
     parse_request_headers,
 )
 from cors_core._policy import _as_sent
-from cors_core._regex_check import backtracking_problems
+from cors_core._regex import backtracking_problems
 
 A = "https://app.example.com"
 ACAH = "Access-Control-Allow-Headers"

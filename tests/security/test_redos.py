@@ -1,6 +1,6 @@
 """``allow_origin_regex`` is checked for catastrophic backtracking (ReDoS) and dead regexes.
 
-``cors_core._regex_check.regex_problems`` must refuse every regex whose backtracking can
+``cors_core._regex.regex_problems`` must refuse every regex whose backtracking can
 grow faster than quadratically with the ``Origin`` (``(\\w+-?)+``: 17 s for 37 bytes), and
 accept the origin regexes people really write. The accepted tricky ones are then run
 against adversarial inputs of the longest length a regex ever sees
@@ -23,9 +23,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cors_core import ConfigError, CORSPolicy, _regex_check
-from cors_core._regex_check import (
+from cors_core import ConfigError, CORSPolicy, _regex
+from cors_core._regex import (
     MAX_ORIGIN_FOR_REGEX,
+    _ambiguity,
+    _syntax,
     backtracking_problems,
     literal_affixes,
     regex_problems,
@@ -156,7 +158,7 @@ def test_an_unanalysable_regex_is_refused_with_one_problem(
     def broken(source: str, flags: int) -> object:
         raise ValueError("parser changed")
 
-    monkeypatch.setattr(_regex_check, "_tree", broken)
+    monkeypatch.setattr(_regex, "_tree", broken)
     problems = regex_problems(re.compile(r"https://[a-z]+\.example\.com"))
     assert len(problems) == 1
     assert "could not be checked" in problems[0][0]
@@ -201,7 +203,7 @@ def test_without_the_parser_it_knows_the_check_names_the_python_and_the_way_out(
     origin_regex = re.compile(r"https://[a-z]+\.example\.com")
     path_regex = re.compile(r"/api/.*")
     if missing == "new shape":
-        monkeypatch.setattr(_regex_check, "_parser", lambda: _NewParser)
+        monkeypatch.setattr(_syntax, "_parser", lambda: _NewParser)
     else:
         monkeypatch.setitem(sys.modules, missing, None)  # the import now fails
     assert regex_problems(origin_regex) == [ORIGINS_WITHOUT_PARSER]
@@ -257,7 +259,7 @@ def test_a_regex_whose_every_match_is_too_long_is_refused_with_the_fix() -> None
 def test_the_shortest_match_counts_min_over_branches_and_lo_repeats(
     regex: str, shortest: int
 ) -> None:
-    assert _regex_check._min_length(_regex_check._tree(regex, 0)) == shortest
+    assert _regex._min_length(_regex._tree(regex, 0)) == shortest
     assert not any("at least" in p for p, _ in regex_problems(re.compile(regex)))
 
 
@@ -453,6 +455,9 @@ def test_random_accepted_regexes_stay_fast(body: str) -> None:
 
 
 def test_docstring_examples_run() -> None:
-    result = doctest.testmod(_regex_check, optionflags=doctest.ELLIPSIS)
-    assert result.failed == 0
-    assert result.attempted > 0
+    results = [
+        doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+        for module in (_regex, _syntax, _ambiguity)
+    ]
+    assert sum(r.failed for r in results) == 0
+    assert results[0].attempted > 0

@@ -2,7 +2,7 @@
 
 A flask-cors ``resources`` key is run with ``re.match`` on the percent-decoded request
 path: any Unicode text, of any length, chosen by the attacker. So
-``cors_core._regex_check.backtracking_problems`` must only accept a regex when no text,
+``cors_core._regex.backtracking_problems`` must only accept a regex when no text,
 ASCII or not, makes it backtrack worse than linearly. ``/wiki/(?:\\w|[^\\x00-\\x7f])+/edit``
 looks linear to a check that only knows ASCII, and costs seconds on ``/wiki/`` followed
 by two dozen ``é``.
@@ -27,7 +27,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cors_core._regex_check import _ASCII_CASE, _may_have_case, backtracking_problems
+from cors_core._regex import backtracking_problems
+from cors_core._regex._syntax import _ASCII_CASE, _may_have_case
 
 LENGTH = 40_000  # linear: a few ms; quadratic: a second or more
 FAST = 0.05  # below this the growth is not measured: nothing to worry about

@@ -1,4 +1,4 @@
-"""Pinned behaviour of the regex-safety check (``cors_core._regex_check``).
+"""Pinned behaviour of the regex-safety check (``cors_core._regex``).
 
 Each test asserts what a caller sees: the exact refusal sentences of the public
 functions (``regex_problems``, ``backtracking_problems``, ``literal_affixes``), the
@@ -14,7 +14,7 @@ import pytest
 
 from adapters._flask_cors_options import build
 from cors_core import ConfigError, CORSPolicy
-from cors_core._regex_check import backtracking_problems, regex_problems
+from cors_core._regex import backtracking_problems, regex_problems
 
 TOO_LARGE_ORIGIN = (
     "is too large or too deeply nested to prove safe against catastrophic backtracking",
@@ -184,12 +184,12 @@ def test_a_backreference_is_the_only_problem_named_for_its_regex() -> None:
 def test_an_unexpected_failure_of_the_check_refuses_the_regex_with_the_fix(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from cors_core import _regex_check
+    from cors_core import _regex
 
     def broken(source: str, flags: int) -> object:
         raise ValueError("parser changed")
 
-    monkeypatch.setattr(_regex_check, "_tree", broken)
+    monkeypatch.setattr(_regex, "_tree", broken)
     assert regex_problems(re.compile(r"https://[a-z]+\.example\.com")) == [
         (
             "could not be checked for catastrophic backtracking (ValueError('parser changed'))",
@@ -318,12 +318,12 @@ def test_a_path_regex_with_two_overlapping_repeats_names_them(regex: str, repeat
 def test_an_unexpected_failure_of_the_path_check_refuses_the_regex(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from cors_core import _regex_check
+    from cors_core import _regex
 
     def broken(tree: object) -> object:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(_regex_check, "_structural", broken)
+    monkeypatch.setattr(_regex, "_structural", broken)
     assert backtracking_problems(re.compile(r"/api/.*")) == [
         ("could not be checked for catastrophic backtracking (RuntimeError('boom'))", "simplify it")
     ]

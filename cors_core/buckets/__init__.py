@@ -126,15 +126,20 @@ import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from cors_core._buckets_engine import BucketPolicy
-from cors_core._buckets_export import (
+from cors_core._config import _caller_stacklevel
+from cors_core._errors import ConfigError, CORSConfigWarning
+from cors_core._log import log_config_warning
+from cors_core._paths import PathRules
+from cors_core._policy import CORSPolicy
+from cors_core.buckets._engine import BucketPolicy
+from cors_core.buckets._export import (
     BucketExport,
     Effect,
     ExportWarning,
     export,
     export_rules,
 )
-from cors_core._buckets_parse import (
+from cors_core.buckets._parse import (
     BucketRule,
     Provider,
     bucket_problems,
@@ -142,11 +147,6 @@ from cors_core._buckets_parse import (
     load_data,
     parse_rules,
 )
-from cors_core._config import _caller_stacklevel
-from cors_core._errors import ConfigError, CORSConfigWarning
-from cors_core._log import log_config_warning
-from cors_core._paths import PathRules
-from cors_core._policy import CORSPolicy
 from cors_core.integration import Engine
 
 __all__ = [

@@ -14,7 +14,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from cors_core._buckets_parse import S3_METHODS, BucketRule, Provider, label, rule_keys
 from cors_core._cache import CACHE_BUDGET as _CACHE_BUDGET
 from cors_core._cache import MAX_CACHED_HEADERS as _MAX_CACHED_HEADERS
 from cors_core._cache import MAX_CACHED_ORIGIN, BoundedCache
@@ -34,6 +33,7 @@ from cors_core._rejection import (
 )
 from cors_core._request import MAX_METHOD_LENGTH
 from cors_core._text import quote
+from cors_core.buckets._parse import S3_METHODS, BucketRule, Provider, label, rule_keys
 
 __all__ = ["BucketPolicy"]
 

@@ -1,7 +1,7 @@
 """``cors-core demo``: an API behind the middleware and a front-end page on another origin.
 
 Run ``uv run --no-dev --extra demo cors-core demo`` from a clone (it installs only the
-engine and uvicorn), or ``python -m adapters.demo``; open the printed page URL and press
+engine and uvicorn), or ``python -m cors_core.cli.demo_app``; open the printed page URL and press
 the buttons: each makes one ``fetch()`` from the page's origin to the API and shows
 whether the browser allowed or blocked it, with the server's reason. Ctrl-C stops both
 servers. The terminal logs each rejected request once.
@@ -36,7 +36,7 @@ same request through the same middleware and judges the answer with
 
 Example::
 
-    >>> from adapters.demo import main
+    >>> from cors_core.cli.demo_app import main
     >>> main(["--api-port", "8001", "--page-port", "8081"])  # doctest: +SKIP
     0
 """
@@ -282,7 +282,7 @@ def page_app(api_url: str, page_origin: str) -> ASGIApp:
 
     >>> app = page_app("http://127.0.0.1:8000", "http://localhost:8080")
     """
-    template = resources.files("adapters").joinpath("demo_page.html").read_text("utf-8")
+    template = resources.files("cors_core.cli").joinpath("demo_page.html").read_text("utf-8")
     page = (
         template.replace("{{API_URL}}", api_url)
         .replace("{{PAGE_ORIGIN}}", page_origin)

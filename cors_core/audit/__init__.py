@@ -31,8 +31,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from cors_core._bucket_audit import audit_bucket
-from cors_core._findings import (
+from cors_core._origins import OriginPattern, ParsedOrigin, parse_config_origin, parse_origin
+from cors_core._policy import CORSPolicy
+from cors_core._suffixes import PROBED_HOSTING_SUFFIXES, hosting_suffix, is_public_suffix
+from cors_core.audit._buckets import audit_bucket
+from cors_core.audit._findings import (
     EVIL,
     SEVERITIES,
     Finding,
@@ -40,9 +43,6 @@ from cors_core._findings import (
     exact_origin_findings,
     pattern_findings,
 )
-from cors_core._origins import OriginPattern, ParsedOrigin, parse_config_origin, parse_origin
-from cors_core._policy import CORSPolicy
-from cors_core._suffixes import PROBED_HOSTING_SUFFIXES, hosting_suffix, is_public_suffix
 
 __all__ = [
     "SEVERITIES",

@@ -1,6 +1,6 @@
 """Auditing a bucket's CORS rules (S3 ``CORSRules``, GCS ``cors``): :func:`audit_bucket`.
 
-The rules are read as :mod:`cors_core._buckets_parse` reads them, and every question
+The rules are read as :mod:`cors_core.buckets._parse` reads them, and every question
 ("does this origin get in?", "which rule answers?") is put to a
 :class:`~cors_core.buckets.BucketPolicy`, which matches as the provider does: nothing here
 matches an origin or a header itself. A file :func:`cors_core.buckets.from_s3` refuses is
@@ -19,7 +19,7 @@ Severities (the reasons are in the findings' messages):
   ``https://*example.com`` lets in ``https://evilexample.com``: **high**.
 - ``public_suffix_wildcard``, ``subdomain_wildcard``, ``any_port``,
   ``user_content_origin``, ``http_origin_with_credentials``: as for a ``CORSPolicy``
-  (:mod:`cors_core._findings`), S3 rules without ``*`` counting as credentialed (S3 sends
+  (:mod:`cors_core.audit._findings`), S3 rules without ``*`` counting as credentialed (S3 sends
   ``Access-Control-Allow-Credentials: true`` for them).
 - ``http_downgrade``: a ``*`` standing for the scheme lets plain http pages in: high
   with credentials (S3), medium otherwise.
@@ -42,25 +42,7 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from cors_core._buckets_engine import BucketPolicy
-from cors_core._buckets_parse import (
-    GCS_KEYS,
-    S3_KEYS,
-    BucketRule,
-    Provider,
-    label,
-    parse_rules,
-    star_sample,
-)
 from cors_core._errors import Problem
-from cors_core._findings import (
-    EVIL,
-    SEVERITIES,
-    Finding,
-    allowed,
-    exact_origin_findings,
-    pattern_findings,
-)
 from cors_core._origins import (
     OriginPattern,
     ParsedOrigin,
@@ -69,6 +51,24 @@ from cors_core._origins import (
     parse_origin,
 )
 from cors_core._suffixes import registrable_domain
+from cors_core.audit._findings import (
+    EVIL,
+    SEVERITIES,
+    Finding,
+    allowed,
+    exact_origin_findings,
+    pattern_findings,
+)
+from cors_core.buckets._engine import BucketPolicy
+from cors_core.buckets._parse import (
+    GCS_KEYS,
+    S3_KEYS,
+    BucketRule,
+    Provider,
+    label,
+    parse_rules,
+    star_sample,
+)
 
 __all__ = ["audit_bucket"]
 

@@ -74,8 +74,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
-from cors_core._buckets_parse import MAX_FILE_BYTES, decode_json
-from cors_core._cli_demo import run_demo
 from cors_core._decision import Action, Decision, ReasonCode
 from cors_core._errors import ConfigError, CORSConfigWarning, Problem
 from cors_core._paths import PathRules
@@ -92,6 +90,8 @@ from cors_core.buckets import (
     from_gcs,
     from_s3,
 )
+from cors_core.buckets._parse import MAX_FILE_BYTES, decode_json
+from cors_core.cli._demo import run_demo
 from cors_core.integration import merge_response_headers, read_pairs
 from cors_core.loading import load_policies, read_toml, rules_from_mapping
 
@@ -657,7 +657,7 @@ def _adapters_conflict() -> list[str] | None:
     name: beside it, ``import adapters.asgi`` finds the wrong package, or ours with its
     ``__init__.py`` overwritten.
     """
-    ours = Path(__file__).resolve().parent.parent / "adapters"
+    ours = Path(__file__).resolve().parents[2] / "adapters"  # beside cors_core/
     try:
         spec = importlib.util.find_spec("adapters")
     except (ImportError, ValueError):
@@ -819,7 +819,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     export.set_defaults(run=_export)
 
-    demo = sub.add_parser("demo", help="run the interactive demo (adapters.demo)")
+    demo = sub.add_parser("demo", help="run the interactive demo (cors_core.cli.demo_app)")
     demo.add_argument("args", nargs=argparse.REMAINDER)
     demo.set_defaults(run=_demo)
     return parser

@@ -3,7 +3,7 @@
 :class:`Finding` and :data:`SEVERITIES` are public through :mod:`cors_core.audit`. The
 checks here judge one allowed origin or one ``*.`` / ``:*`` pattern, whatever the engine
 that holds it: a :class:`~cors_core.CORSPolicy` (``audit_policy``) or a bucket's rules
-(:mod:`cors_core._bucket_audit`), so each rule is written once. Probes go through the
+(:mod:`cors_core.audit._buckets`), so each rule is written once. Probes go through the
 engine's own ``decide``: nothing here matches an origin itself.
 """
 

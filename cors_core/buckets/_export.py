@@ -10,7 +10,7 @@ provider's rules whose patterns or methods would hand requests to a later rule) 
 :class:`~cors_core.ConfigError` naming each setting. ``strict=True`` makes every warning
 an error too.
 
-The facts are those of :mod:`cors_core._buckets_engine`, which matches requests as the
+The facts are those of :mod:`cors_core.buckets._engine`, which matches requests as the
 providers do: S3 answers a rule that lists origins with
 ``Access-Control-Allow-Credentials: true``, GCS never sends it; a bucket matches every
 request, preflighted or not, by its method, where a policy checks ``allow_methods`` only
@@ -25,8 +25,6 @@ import warnings
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from cors_core._buckets_engine import BucketPolicy
-from cors_core._buckets_parse import S3_METHODS, BucketRule, Provider, label
 from cors_core._config import _caller_stacklevel
 from cors_core._errors import ConfigError, CORSConfigWarning, Problem
 from cors_core._fetch import is_forbidden_request_header
@@ -34,6 +32,8 @@ from cors_core._log import log_config_warning
 from cors_core._origins import OriginPattern, parse_config_origin
 from cors_core._paths import PathRules
 from cors_core._policy import CORSPolicy
+from cors_core.buckets._engine import BucketPolicy
+from cors_core.buckets._parse import S3_METHODS, BucketRule, Provider, label
 
 __all__ = ["BucketExport", "Effect", "ExportWarning", "export", "export_rules"]
 

@@ -1,4 +1,4 @@
-"""``cors-core demo``: the CLI's launcher for the interactive demo (:mod:`adapters.demo`).
+"""``cors-core demo``: the CLI's launcher for the interactive demo (:mod:`cors_core.cli.demo_app`).
 
 The CLI sits on top of everything, so it alone (this module and :mod:`cors_core.cli`) may
 reach into :mod:`adapters`; the engine never does.
@@ -15,7 +15,7 @@ __all__ = ["run_demo"]
 
 
 def run_demo(args: Sequence[str]) -> int:
-    """Run :func:`adapters.demo.main` with ``args``; 2 when the demo cannot be imported.
+    """Run :func:`cors_core.cli.demo_app.main` with ``args``; 2 when the demo cannot be imported.
 
     >>> run_demo(["--help"])  # doctest: +ELLIPSIS
     usage: cors-core demo ...
@@ -23,7 +23,7 @@ def run_demo(args: Sequence[str]) -> int:
     """
     try:
         # Looked up at call time (a test may stand in a module of that name).
-        demo: Any = importlib.import_module("adapters.demo")
+        demo: Any = importlib.import_module("cors_core.cli.demo_app")
     except ImportError as exc:
         print(f"cors-core demo: the demo is not available ({exc})", file=sys.stderr)
         return 2

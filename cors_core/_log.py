@@ -1,7 +1,10 @@
 """Logging of rejections and configuration warnings, safe against log injection.
 
-Everything goes to the ``"cors_core"`` logger: rejected requests at DEBUG,
-configuration warnings at INFO. Every record is one line of printable ASCII:
+Everything goes to the ``"cors_core"`` logger: refused requests at DEBUG (checked with
+``isEnabledFor`` first, so a production log level costs one call), configuration
+warnings at INFO, and an ``allow_origin_predicate`` that raises at ERROR (by
+:class:`~cors_core.CORSPolicy`, its traceback once, then a running count). Every record
+is one line of printable ASCII:
 request-supplied values (origin, method, path, request headers) are quoted and
 the rest of the text escaped with the project's one rule,
 :func:`cors_core._text.escape`, so CR, LF, NEL, U+2028, other control
@@ -26,14 +29,18 @@ from cors_core._text import escape, quote
 
 __all__ = ["log_config_warning", "log_decision", "logger"]
 
-#: The library's logger: rejections at DEBUG, configuration warnings at INFO.
+#: The library's logger: refusals at DEBUG, configuration warnings at INFO, a raising
+#: predicate at ERROR.
 logger = logging.getLogger("cors_core")
 
 
 def log_decision(decision: Decision, method: str, path: str) -> None:
-    """Log a rejected request at DEBUG with every request-supplied value escaped.
+    """Log a refused request at DEBUG with every request-supplied value escaped.
 
-    Adapters call this only for decisions that are not allowed.
+    Called for decisions that are not allowed, after checking
+    ``logger.isEnabledFor(logging.DEBUG)``: by the adapters' gate
+    (:class:`cors_core.integration.Gate`) and by the ASGI and WSGI adapters, which make
+    that check inline on their hot path.
 
     >>> log_decision(policy.decide("GET", "https://evil.example"), "GET", "/api")
     """

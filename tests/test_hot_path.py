@@ -423,3 +423,30 @@ def test_decide_answers_preflights_as_preflight_does_cached_or_not(
     for origin, method, names, pna in requests * 2:  # the second pass is cached
         expected = CORSPolicy(**options).preflight(origin, method, names, pna)
         assert policy.decide("OPTIONS", origin, method, names, pna) == expected
+
+
+@given(response_lists, st.booleans())
+@settings(max_examples=150)
+def test_the_adapters_inlined_merge_equals_the_general_merge(
+    app_headers: list[tuple[str, str]], credentials: bool
+) -> None:
+    """Both adapters append to a response without CORS headers or ``Vary`` themselves and
+    call the general merge otherwise: what reaches the server is the general merge's
+    answer, whatever the app sent (names in any case, ``Vary`` lines of every kind)."""
+    engine = policy(allow_credentials=credentials, expose_headers=["X-Other"])
+    decision = engine.decide("GET", ORIGIN)
+
+    async def asgi_app(scope: Any, receive: Any, send: Any) -> None:
+        raw = [(name.lower().encode(), value.encode()) for name, value in app_headers]
+        await send({"type": "http.response.start", "status": 200, "headers": raw})
+        await send({"type": "http.response.body", "body": b"app"})
+
+    def wsgi_app(environ: Any, start_response: Any) -> list[bytes]:
+        start_response("200 OK", list(app_headers))
+        return [b"app"]
+
+    _, asgi_headers, _ = _asgi(ASGICORS(asgi_app, engine), "GET", [(b"origin", ORIGIN.encode())])
+    raw_app = [(name.lower().encode(), value.encode()) for name, value in app_headers]
+    assert asgi_headers == merge_raw_response_headers(raw_app, decision.raw_headers, True)
+    _, wsgi_headers, _ = _wsgi(WSGICORS(wsgi_app, engine), "GET", {"HTTP_ORIGIN": ORIGIN})
+    assert wsgi_headers == merge_response_headers(app_headers, decision.headers, True)

@@ -577,6 +577,12 @@ def backtracking_problems(pattern: re.Pattern[str]) -> list[tuple[str, str]]:
     text it is matched against (a request path, say: any Unicode text, of any length);
     empty when it cannot.
 
+    Worse than linearly includes quadratic: a path has no length bound like an
+    ``Origin``'s, so ``.*.*``, accepted in an origin regex, is refused here. Also refused,
+    as in :func:`regex_problems`: backreferences and conditional groups, lookaheads holding
+    a repeat, a capturing group in a possessive repeat, repeats of a part that can match
+    the empty string, and a regex too large to check (it fails closed).
+
     Unlike :func:`regex_problems` it does not ask whether the regex can match an Origin,
     and it reads the regex over all of Unicode, not ASCII only: ``\w`` and
     ``[^\x00-\x7f]`` can both match ``é``.

@@ -22,10 +22,11 @@ prints a configuration as an S3 (``{"CORSRules": [...]}``) or GCS (``[{"origin":
 bucket CORS document, each way the bucket answers differently a warning on stderr
 (``--strict``: an error), or says what the bucket cannot express.
 
-``--config FILE`` is a TOML file (``[tool.cors]``, ``[cors]`` or top-level options, see
-:mod:`cors_core.loading`) or a bucket's CORS rules as JSON: S3's ``{"CORSRules": [...]}``
-(what ``aws s3api get-bucket-cors`` prints) or GCS's ``[{"origin": [...], "method":
-[...]}]`` list (alone or as ``{"cors": [...]}``), recognised by their shape
+``--config FILE`` is a TOML or JSON file of CORS options (``[tool.cors]``, ``[cors]`` or
+top-level options, see :mod:`cors_core.loading`) or a bucket's CORS rules as JSON: S3's
+``{"CORSRules": [...]}`` (what ``aws s3api get-bucket-cors`` prints) or GCS's
+``[{"origin": [...], "method": [...]}]`` list (alone or as ``{"cors": [...]}``), recognised
+by their shape
 (:func:`cors_core.buckets.detect_provider`). ``audit`` reads a bucket file even where
 :func:`cors_core.buckets.from_s3` would refuse it (such rules are usually live already):
 every refused entry is a ``high`` finding at its location (``CORSRules[1].AllowedMethods[0]``).
@@ -93,7 +94,7 @@ from cors_core.buckets import (
 from cors_core.buckets._parse import MAX_FILE_BYTES, decode_json
 from cors_core.cli._demo import run_demo
 from cors_core.integration import merge_response_headers, read_pairs
-from cors_core.loading import load_policies, read_toml, rules_from_mapping
+from cors_core.loading import load_policies, read_json, read_toml, rules_from_mapping
 
 __all__ = ["main"]
 
@@ -420,7 +421,7 @@ def _trip_method(trip: Trip, method: str) -> str:
 _PROVIDER_NAMES = {"s3": "S3", "gcs": "GCS"}
 _NOT_A_BUCKET = (
     'is JSON, but neither S3 CORS rules ({"CORSRules": [...]}) nor GCS ones '
-    '([{"origin": [...], "method": [...]}])'
+    '([{"origin": [...], "method": [...]}]) nor an object of CORS options'
 )
 
 
@@ -469,16 +470,26 @@ def _bucket_config(path: str, data: Any) -> _Config:
     provider = detect_provider(data)
     if provider is None:
         raise _file_problem(
-            path, _NOT_A_BUCKET, "give a TOML file, or the bucket's CORS rules as JSON"
+            path,
+            _NOT_A_BUCKET,
+            "give CORS options (TOML, or a JSON object), or the bucket's CORS rules as JSON",
         )
     return _Config(path, provider, data)
 
 
 def _read_config(path: str) -> _Config:
-    """A ``.json`` file is a bucket's rules; anything else is TOML, unless it is not TOML
-    but a bucket's rules (``aws s3api get-bucket-cors > cors`` names no extension)."""
+    """A ``.json`` file is a bucket's rules when it has their shape, and CORS options
+    otherwise (as :func:`cors_core.loading.load_config` reads it); anything else is TOML,
+    unless it is not TOML but a bucket's rules (``aws s3api get-bucket-cors > cors``
+    names no extension)."""
     if path.lower().endswith(".json"):
-        return _bucket_config(path, _read_json(path))
+        data = _read_json(path)
+        options = isinstance(data, dict) and (
+            detect_provider(data) is None or isinstance(data.get("cors"), dict)
+        )  # GCS's own {"cors": [...]} holds a list
+        if options:
+            return _Config(path, None, read_json(path))  # told in JSON's words
+        return _bucket_config(path, data)
     try:
         return _Config(path, None, read_toml(path))
     except ConfigError as not_toml:
@@ -772,8 +783,9 @@ def _parser() -> argparse.ArgumentParser:
     check.set_defaults(run=_check)
 
     config_help = (
-        "TOML file ([tool.cors], [cors] or top level), or a bucket's CORS rules as JSON "
-        '(S3 {"CORSRules": [...]} or GCS [{"origin": [...], ...}], told apart by shape)'
+        "TOML or JSON file of CORS options ([tool.cors], [cors] or top level), or a "
+        'bucket\'s CORS rules as JSON (S3 {"CORSRules": [...]} or GCS [{"origin": [...], '
+        "...}], told apart by shape)"
     )
     explain = sub.add_parser("explain", help="the browser's verdict from a config file, offline")
     explain.add_argument("--config", required=True, help=config_help)

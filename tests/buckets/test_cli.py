@@ -297,7 +297,7 @@ def test_audit_of_a_gcs_file(run: Run, write: Write) -> None:
         ('{"CORSRules": [', "is not valid JSON (Expecting value: line 1 column 16 (char 15))"),
         (b"\xff\xfe\x00", "is not valid JSON"),
         ("[" * 100_000 + "]" * 100_000, "is not valid JSON (nested too deeply)"),
-        ('{"allow_origins": ["*"]}', "is JSON, but neither S3 CORS rules"),
+        ('"allow_origins"', "is JSON, but neither S3 CORS rules"),
         ("[]", "is JSON, but neither S3 CORS rules"),
         (
             '{"CORSRules": [' + '{"AllowedOrigins": ["*"]},' * 50_000 + "{}]}",

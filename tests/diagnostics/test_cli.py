@@ -549,3 +549,44 @@ def test_credentials_flag_and_another_mode_conflict(
     )
     assert code == 2
     assert "invalid choice: 'x'" in err
+
+
+# ------------------------------------------------------------- JSON files of CORS options
+
+
+def test_a_json_file_of_options_is_read_as_options_not_bucket_rules(
+    run: Run, tmp_path: Path
+) -> None:
+    """``--config cors.json`` holding CORS options is read as ``load_config`` reads it."""
+    path = tmp_path / "cors.json"
+    path.write_text(json.dumps({"cors": {"allow_origins": [APP_ORIGIN]}}), encoding="utf-8")
+    code, doc = run_json(run, "explain", "--config", str(path), "--origin", APP_ORIGIN)
+    assert code == 0
+    assert doc["allowed"] is True
+    assert ["Access-Control-Allow-Origin", APP_ORIGIN] in doc["actual"]["response_headers"]
+    code, out, err = run("explain", "--config", str(path), "--origin", "https://evil.example")
+    assert (code, err) == (1, "")
+    assert any(
+        line.startswith("verdict: BLOCKED [origin_not_allowed]") for line in out.splitlines()
+    )
+
+
+def test_a_misspelt_option_in_a_json_file_is_told_in_json(run: Run, tmp_path: Path) -> None:
+    path = tmp_path / "cors.json"
+    path.write_text(json.dumps({"allow_origin": [APP_ORIGIN]}), encoding="utf-8")
+    code, out, err = run("explain", "--config", str(path), "--origin", APP_ORIGIN)
+    assert (code, out) == (2, "")
+    assert '"allow_origins"' in err and "allow_origin" in err
+
+
+def test_audit_reads_a_json_file_of_options(run: Run, tmp_path: Path) -> None:
+    toml_path = tmp_path / "cors.toml"
+    toml_path.write_text('allow_origins = ["*"]\nallow_methods = ["DELETE"]\n', encoding="utf-8")
+    json_path = tmp_path / "cors.json"
+    json_path.write_text(
+        json.dumps({"allow_origins": ["*"], "allow_methods": ["DELETE"]}), encoding="utf-8"
+    )
+    from_toml = run("audit", "--config", str(toml_path), "--json")
+    from_json = run("audit", "--config", str(json_path), "--json")
+    assert from_toml[0] == from_json[0]
+    assert json.loads(from_toml[1])["findings"] == json.loads(from_json[1])["findings"]

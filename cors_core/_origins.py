@@ -326,23 +326,6 @@ class OriginPattern:
     port: str | None  # None: default port; "*": any port
     subdomains: bool
 
-    def matches(self, origin: ParsedOrigin) -> bool:
-        """Whether a parsed request origin matches this pattern (label-wise, never the apex).
-
-        >>> p = OriginPattern("https", "example.com", None, True)
-        >>> p.matches(ParsedOrigin("https", "a.example.com", None))
-        True
-        >>> p.matches(ParsedOrigin("https", "example.com", None))
-        False
-        """
-        if origin.scheme != self.scheme:
-            return False
-        if self.port != "*" and origin.port != self.port:
-            return False
-        if not self.subdomains:
-            return origin.host == self.host
-        return origin.host.endswith("." + self.host) and not _is_ip_host(origin.host)
-
     def __str__(self) -> str:
         host = f"*.{self.host}" if self.subdomains else self.host
         return f"{self.scheme}://{host}" + (f":{self.port}" if self.port else "")
@@ -631,8 +614,10 @@ class OriginMatcher:
 
     >>> entries = [parse_config_origin("https://a.com"), parse_config_origin("https://*.b.com")]
     >>> m = OriginMatcher.build(entries, [], None)
-    >>> m.matches("https://x.b.com"), m.matches("https://b.com")
-    (True, False)
+    >>> "https://a.com" in m.exact, m.matches_patterns("https://x.b.com")
+    (True, True)
+    >>> m.matches_patterns("https://b.com")  # never the apex
+    False
     """
 
     exact: frozenset[str]
@@ -731,12 +716,6 @@ class OriginMatcher:
             if (scheme, suffix, port) in suffixes or (scheme, suffix, "*") in suffixes:
                 return True
         return False
-
-    def matches(self, origin: str) -> bool:
-        """Full, uncached match of a well-formed origin (predicate exceptions propagate)."""
-        if origin in self.exact or self.matches_patterns(origin):
-            return True
-        return self.predicate is not None and self.predicate(origin) is True
 
 
 def check_wildcard_suffix(pattern: OriginPattern) -> bool:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from cors_core import ConfigError, CORSPolicy
 from cors_core._errors import Problem
 from cors_core._origins import (
     MAX_HOST_LENGTH,
@@ -239,9 +241,12 @@ def test_problem_str_names_option_entry_and_fix() -> None:
     )
 
 
-# ------------------------------------------------------------------- OriginPattern semantics
+# ------------------------------------------------------------------- pattern semantics
+# Judged through the engine's one matcher: a policy's decision.
 
-SUB = OriginPattern("https", "example.com", None, True)
+
+def allows(entries: list[str], origin: str, **options: Any) -> bool:
+    return CORSPolicy(allow_origins=entries, **options).decide("GET", origin).allowed
 
 
 @pytest.mark.parametrize(
@@ -260,86 +265,90 @@ SUB = OriginPattern("https", "example.com", None, True)
     ],
 )
 def test_subdomain_pattern(origin: str, matches: bool) -> None:
-    parsed = parse_origin(origin)
-    assert parsed is not None
-    assert SUB.matches(parsed) is matches
-    m = OriginMatcher.build([SUB], [], None)
-    assert m.matches(origin) is matches
+    assert allows(["https://*.example.com"], origin) is matches
 
 
 def test_any_port_pattern() -> None:
-    pattern = OriginPattern("http", "localhost", "*", False)
-    m = OriginMatcher.build([pattern], [], None)
     for origin in ("http://localhost", "http://localhost:3000", "http://localhost:1"):
-        parsed = parse_origin(origin)
-        assert parsed is not None and pattern.matches(parsed)
-        assert m.matches(origin)
+        assert allows(["http://localhost:*"], origin)
     for origin in ("https://localhost:3000", "http://a.localhost:3000", "http://localhostx:1"):
-        parsed = parse_origin(origin)
-        assert parsed is not None and not pattern.matches(parsed)
-        assert not m.matches(origin)
+        assert not allows(["http://localhost:*"], origin)
 
 
 def test_subdomain_pattern_with_any_port() -> None:
-    pattern = OriginPattern("https", "example.com", "*", True)
-    m = OriginMatcher.build([pattern], [], None)
-    assert m.matches("https://a.example.com:8443")
-    assert m.matches("https://a.example.com")
-    assert not m.matches("https://example.com:8443")
-    assert not m.matches("http://a.example.com:8443")
+    entries = ["https://*.example.com:*"]
+    assert allows(entries, "https://a.example.com:8443")
+    assert allows(entries, "https://a.example.com")
+    assert not allows(entries, "https://example.com:8443")
+    assert not allows(entries, "http://a.example.com:8443")
 
 
 def test_subdomain_pattern_with_fixed_port() -> None:
-    m = OriginMatcher.build([OriginPattern("https", "example.com", "8443", True)], [], None)
-    assert m.matches("https://a.example.com:8443")
-    assert not m.matches("https://a.example.com")
-    assert not m.matches("https://a.example.com:9443")
+    entries = ["https://*.example.com:8443"]
+    assert allows(entries, "https://a.example.com:8443")
+    assert not allows(entries, "https://a.example.com")
+    assert not allows(entries, "https://a.example.com:9443")
 
 
 @pytest.mark.parametrize("origin", ["https://1.2.3.4", "https://[::1]"])
 def test_ip_hosts_never_match_suffix_patterns(origin: str) -> None:
+    """Configuration refuses ``*.`` on an IP address; the matcher never lets an IP host
+    match a suffix either, should such an entry reach it."""
     for base in ("2.3.4", "3.4", "4", "1]"):
-        pattern = OriginPattern("https", base, None, True)
-        parsed = parse_origin(origin)
-        assert parsed is not None
-        assert not pattern.matches(parsed)
-        assert not OriginMatcher.build([pattern], [], None).matches(origin)
+        with pytest.raises(ConfigError):
+            CORSPolicy(allow_origins=[f"https://*.{base}"])
+        matcher = OriginMatcher.build([OriginPattern("https", base, None, True)], [], None)
+        assert not matcher.matches_patterns(origin)
 
 
-def test_matcher_exact_regex_predicate() -> None:
+def test_exact_regex_and_predicate_together() -> None:
     asked: list[str] = []
 
     def predicate(origin: str) -> bool:
         asked.append(origin)
         return origin == "https://p.example"
 
-    m = OriginMatcher.build(["https://a.example"], [re.compile(r"https://r\d\.example")], predicate)
-    assert m.exact == frozenset({"https://a.example"})
-    assert m.has_patterns
-    assert m.matches("https://a.example")
-    assert m.matches("https://r1.example")
-    assert not m.matches("https://r1.example.evil.com")  # fullmatch
-    assert m.matches("https://p.example")
-    assert not m.matches("https://q.example")
+    policy = CORSPolicy(
+        allow_origins=["https://a.example"],
+        allow_origin_regex=r"https://r\d\.example",
+        allow_origin_predicate=predicate,
+    )
+    verdicts = {
+        origin: policy.decide("GET", origin).allowed
+        for origin in (
+            "https://a.example",
+            "https://r1.example",
+            "https://r1.example.evil.com",  # fullmatch
+            "https://p.example",
+            "https://q.example",
+        )
+    }
+    assert verdicts == {
+        "https://a.example": True,
+        "https://r1.example": True,
+        "https://r1.example.evil.com": False,
+        "https://p.example": True,
+        "https://q.example": False,
+    }
     # exact and regex hits never reach the predicate
     assert asked == ["https://r1.example.evil.com", "https://p.example", "https://q.example"]
 
 
-def test_matcher_predicate_must_return_true_exactly() -> None:
-    m = OriginMatcher.build([], [], lambda origin: "yes")  # type: ignore[arg-type,return-value]
-    assert not m.matches("https://a.example")
+def test_the_predicate_must_return_true_exactly() -> None:
+    policy = CORSPolicy(allow_origin_predicate=lambda origin: "yes")  # type: ignore[arg-type,return-value]
+    assert not policy.decide("GET", "https://a.example").allowed
 
 
 def test_matcher_without_patterns() -> None:
     m = OriginMatcher.build(["https://a.example"], [], None)
     assert not m.has_patterns
     assert not m.matches_patterns("https://a.example")
-    assert m.matches("https://a.example")
-    assert not m.matches("https://b.example")
+    assert allows(["https://a.example"], "https://a.example")
+    assert not allows(["https://a.example"], "https://b.example")
 
 
 def test_matcher_patterns_ignore_malformed_origins() -> None:
-    m = OriginMatcher.build([SUB], [], None)
+    m = OriginMatcher.build([OriginPattern("https", "example.com", None, True)], [], None)
     assert not m.matches_patterns("https://a.example.com/")
     assert not m.matches_patterns("https://A.example.com")
 

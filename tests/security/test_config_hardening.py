@@ -432,11 +432,11 @@ def test_suffix_lookups_depend_on_the_patterns_not_the_host_labels() -> None:
     assert list(matcher.suffix_probes(host)) == [".example.net", ".a.example.net"]
     counting = dataclasses.replace(matcher, suffixes=_CountingSet(matcher.suffixes))
     _CountingSet.probes = 0
-    assert not counting.matches(f"https://{host}")
+    assert not counting.matches_patterns(f"https://{host}")
     # at most two set probes (port and ':*') per distinct label count, not per host label
     assert _CountingSet.probes <= 2 * len(matcher.suffix_dots)
     _CountingSet.probes = 0
-    assert counting.matches("https://" + "a." * 120 + "example.com")
+    assert counting.matches_patterns("https://" + "a." * 120 + "example.com")
     assert _CountingSet.probes == 1
 
 
@@ -447,7 +447,7 @@ def test_a_2kb_origin_of_1000_labels_is_refused_before_matching() -> None:
     matcher = OriginMatcher.build([OriginPattern("https", "example.com", None, True)], [], None)
     counting = dataclasses.replace(matcher, suffixes=_CountingSet(matcher.suffixes))
     _CountingSet.probes = 0
-    assert not counting.matches(origin)
+    assert not counting.matches_patterns(origin)
     assert _CountingSet.probes == 0  # refused on its length, no suffix ever looked up
     decision = CORSPolicy(allow_origins=["https://*.example.com"]).decide("GET", origin)
     assert decision.reason.code == ReasonCode.ORIGIN_MALFORMED

@@ -15,7 +15,6 @@ messages, as :mod:`cors_core.loading` renders them for a TOML file.
 from __future__ import annotations
 
 import re
-import sys
 import warnings
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import timedelta
@@ -31,7 +30,6 @@ __all__ = [
     "FLASK_CORS_DEFAULT_METHODS",
     "FLASK_CORS_NAMES",
     "FlaskSyntax",
-    "ResourceRules",
     "translate",
 ]
 
@@ -373,83 +371,12 @@ def translate(options: Mapping[str, Any]) -> tuple[dict[str, Any], list[Problem]
     return out, problems
 
 
-#: What makes flask-cors read a ``resources`` key (or an ``origins`` string) as a regex.
-_FLASK_CORS_REGEX_HINTS = frozenset("*\\]?$^[]()")
-
 ResourceKey = str | re.Pattern[str]
 
-
-def is_regex_key(key: ResourceKey) -> bool:
-    """Whether flask-cors reads ``key`` as a regex (else: a literal path, compared whole).
-
-    >>> is_regex_key("/api/*"), is_regex_key("/api/v1.0"), is_regex_key(re.compile("/x"))
-    (True, False, True)
-    """
-    return isinstance(key, re.Pattern) or not _FLASK_CORS_REGEX_HINTS.isdisjoint(key)
-
-
-def _order(key: ResourceKey) -> tuple[int, int, int, int]:
-    """flask-cors's order: literal paths first, then compiled regexes, then regex strings;
-    within each, more ``/`` first, then longer first."""
-    text = key.pattern if isinstance(key, re.Pattern) else key
-    kind = (0, 0) if not is_regex_key(key) else (1, 0) if isinstance(key, re.Pattern) else (1, 1)
-    return (*kind, -text.count("/"), -len(text))
-
-
-class ResourceRules(PathRules):
-    """flask-cors's ``resources``: each key with its policy, in flask-cors's order.
-
-    A key without regex syntax is a literal path, equal to the whole path
-    (``"/api/v1.0"`` covers only ``/api/v1.0``); any other key (``r"/api/*"``, a compiled
-    regex) matches when ``re.match(key, path)`` does, so ``r"/api/*"`` covers every path
-    starting with ``/api``. Literal keys are tried first, then compiled regexes, then
-    regex strings, each by specificity (more ``/``, then longer), as flask-cors does.
-    The path is the routed, percent-decoded ``PATH_INFO``, case-sensitive; as with
-    :class:`~cors_core.PathRules`, a path with a dot segment gets no CORS and one with
-    repeated slashes is judged as sent and merged, the stricter winning. Paths no key
-    matches get no CORS headers.
-
-    >>> rules = ResourceRules([("/api/public", CORSPolicy(allow_origins=["*"]))])
-    >>> rules.for_path("/api/public") is not None, rules.for_path("/api/public-admin")
-    (True, None)
-    """
-
-    def __init__(self, rules: Iterable[tuple[ResourceKey, CORSPolicy]]) -> None:
-        ordered = sorted(rules, key=lambda rule: _order(rule[0]))
-        super().__init__({})  # PathRules decides; only the matching of paths differs
-        self._slash_window = sys.maxsize  # a regex key may read the whole path
-        self._literal = {key: policy for key, policy in ordered if not is_regex_key(key)}
-        self._regexes = [
-            (key if isinstance(key, re.Pattern) else re.compile(key), policy)
-            for key, policy in ordered
-            if is_regex_key(key)
-        ]
-        self._ordered = ordered
-
-    def rules(self) -> tuple[tuple[str, Any], ...]:
-        """Every key as written, in the order they are tried.
-
-        >>> ResourceRules([(r"/api/.*", CORSPolicy()), ("/health", CORSPolicy())]).rules()
-        (('/health', CORSPolicy(...)), ('/api/.*', CORSPolicy(...)))
-        """
-        return tuple(
-            (key.pattern if isinstance(key, re.Pattern) else key, policy)
-            for key, policy in self._ordered
-        )
-
-    @property
-    def websocket_origins(self) -> bool:
-        """Whether any resource's policy checks websocket origins."""
-        return any(policy.websocket_origins for _, policy in self._ordered)
-
-    def _lookup(self, path: str) -> CORSPolicy | None:
-        """The policy of the first key matching one reading of ``path``."""
-        if path in self._literal:
-            return self._literal[path]
-        for pattern, policy in self._regexes:
-            if pattern.match(path):
-                return policy
-        return None
+#: Whether flask-cors reads a ``resources`` key or an ``origins`` string as a regex (else:
+#: a literal, compared whole): :meth:`cors_core.PathRules.is_regex_key`, the one home of
+#: flask-cors's rule.
+is_regex_key = PathRules.is_regex_key
 
 
 def _resources(value: object) -> list[tuple[ResourceKey, dict[str, Any]]] | Problem:
@@ -599,4 +526,6 @@ def build(options: Mapping[str, Any], from_config: Collection[str] = ()) -> Engi
             problems += _in_resource(key, FlaskSyntax(merged), exc.problems)
     if problems:
         raise ConfigError(problems)
-    return ResourceRules(built)
+    # flask-cors's reading of the keys (literal paths, regexes, its order): PathRules'
+    # "flask-cors" strategy; a path no key matches gets no CORS headers.
+    return PathRules(built, keys="flask-cors")

@@ -56,6 +56,7 @@ from cors_core.integration import (
     read_environ,
     resolve_policy,
     suggest,
+    view_policy,
     wsgi_path,
     wsgi_scheme,
 )
@@ -222,6 +223,7 @@ class CORS:
 
 #: Options that say the same thing in the two vocabularies: a view's option replaces the
 #: app config's option of its group (``origins`` replaces ``CORS_ALLOW_ORIGINS`` too).
+#: Given to :func:`cors_core.integration.view_policy`, which merges.
 _SYNONYMS: tuple[frozenset[str], ...] = (
     frozenset({"origins", "allow_origins", "allow_origin_regex", "allow_origin_predicate"}),
     frozenset({"methods", "allow_methods"}),
@@ -229,30 +231,17 @@ _SYNONYMS: tuple[frozenset[str], ...] = (
 )
 
 
-def _merged(config: Mapping[str, Any], options: Mapping[str, Any]) -> dict[str, Any]:
-    """``app.config``'s options with a view's options over them (flask-cors's merge)."""
-    merged = {k: v for k, v in config.items() if k != "resources"}
-    for name in options:
-        for group in _SYNONYMS:
-            if name in group:
-                for other in group:
-                    merged.pop(other, None)
-        merged.pop(name, None)
-    merged.update(options)
-    return merged
-
-
 class _Mark:
     """What ``@cross_origin`` leaves on a view: a ready engine (``policy=``), or options
-    merged, as flask-cors merges them, over each app's ``CORS_*`` configuration (its
-    ``CORS_ORIGINS``, ``CORS_SUPPORTS_CREDENTIALS`` ...) when the view first serves a
-    request of that app; the engine is then kept for that app."""
+    merged by :func:`cors_core.integration.view_policy` over each app's ``CORS_*``
+    configuration (its ``CORS_ORIGINS``, ``CORS_SUPPORTS_CREDENTIALS`` ...) when the view
+    first serves a request of that app; the engine is then kept for that app."""
 
     __slots__ = ("_engines", "_fixed", "options")
 
     def __init__(self, policy: Engine | None, options: dict[str, Any]) -> None:
         self.options = options
-        self._fixed = None if policy is None else resolve_policy(policy, options)
+        self._fixed = None if policy is None else view_policy(policy, options)
         self._engines: weakref.WeakKeyDictionary[Any, tuple[Engine, Gate, Any]] = (
             weakref.WeakKeyDictionary()
         )
@@ -277,8 +266,17 @@ class _Mark:
         engine = self._fixed
         if engine is None:
             config, _ = _config_options(app.config)
-            merged = _merged(config, self.options)
-            engine = build(merged, merged.keys() - self.options.keys())
+            # CORS_RESOURCES is CORS(app)'s: it says nothing about one view.
+            config.pop("resources", None)
+            engine = view_policy(
+                None,
+                self.options,
+                defaults=config,
+                build=build,
+                synonyms=_SYNONYMS,
+                configured_in="app.config's CORS_* keys",
+            )
+        assert engine is not None  # enabled: view_policy gives an engine
         gate = Gate(engine)
         built = (engine, gate, gate.bind(wsgi_path, wsgi_scheme))
         return self._engines.setdefault(app, built)
@@ -329,12 +327,15 @@ def cross_origin(
     Takes :class:`~cors_core.CORSPolicy` keywords or flask-cors's (``origins``,
     ``methods``, ``supports_credentials`` ...), or ``policy=``. As in flask-cors, the
     options are merged over the app's ``CORS_*`` configuration (``CORS_ORIGINS``,
-    ``CORS_ALLOW_ORIGINS``, ``CORS_SUPPORTS_CREDENTIALS`` ...), the view's options
-    winning: ``@cross_origin()`` with ``CORS_ORIGINS`` set allows those origins, and with
-    no origin anywhere it allows every origin (without credentials). Option names and
-    values are checked when the module is imported; the merged policy is built, and a
-    refused one raises :class:`~cors_core.ConfigError`, when the view first serves a
-    request (or, with ``CORS(app)``, when its middleware first meets the view).
+    ``CORS_ALLOW_ORIGINS``, ``CORS_SUPPORTS_CREDENTIALS`` ...; not ``CORS_RESOURCES``),
+    the view's options winning: ``@cross_origin()`` with ``CORS_ORIGINS`` set allows
+    those origins. With no origin anywhere, neither on the view nor in ``app.config``, the
+    view is refused (flask-cors allowed every origin): write ``origins="*"`` for that.
+    The merge and the refusal are :func:`cors_core.integration.view_policy`'s, as for
+    Django's ``@cross_origin``. Option names and values are checked when the module is
+    imported; the merged policy is built, and a refused one raises
+    :class:`~cors_core.ConfigError`, when the view first serves a request (or, with
+    ``CORS(app)``, when its middleware first meets the view).
     ``policy=`` takes a ready engine instead (``app.config`` is then not read).
     ``enabled=False`` turns CORS off for the view (same as :func:`no_cors`).
 
@@ -354,10 +355,7 @@ def cross_origin(
             return {"id": item_id}
     """
     if not enabled:
-        if policy is not None or options:
-            raise ConfigError(
-                [Problem("enabled", "False", "was given with options", "drop the options")]
-            )
+        view_policy(policy, options, enabled=False)  # refuses options given with it
         return no_cors
     resolved = _Mark(policy, options)
 

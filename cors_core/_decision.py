@@ -32,6 +32,9 @@ class ReasonCode(StrEnum):
     """
 
     OK = "ok"
+    #: Allowed by an origin hook (:meth:`CORSPolicy.with_origin_hook`) after the lists
+    #: refused the origin; Django's ``check_request_enabled`` receivers, for instance.
+    ORIGIN_ALLOWED_BY_HOOK = "origin_allowed_by_hook"
     NO_ORIGIN = "no_origin"
     NO_CORS_FOR_PATH = "no_cors_for_path"
     SAME_ORIGIN = "same_origin"
@@ -91,6 +94,10 @@ class Reason(NamedTuple):
 
 _MESSAGES = {
     ReasonCode.OK: "allowed",
+    ReasonCode.ORIGIN_ALLOWED_BY_HOOK: (
+        "origin {v} is not in the lists, but the origin hook allowed it "
+        "(for Django: a check_request_enabled receiver)"
+    ),
     ReasonCode.NO_ORIGIN: "no Origin header: not a CORS request",
     ReasonCode.NO_CORS_FOR_PATH: (
         "CORS is disabled for this path by the path rules (its rule maps to None / false): "

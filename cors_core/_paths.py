@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
-from typing import Any, TypeAlias
+import sys
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, Final, TypeAlias
 
 from cors_core._decision import Action, Decision, Reason, ReasonCode
 from cors_core._errors import ConfigError, Problem
-from cors_core._policy import CORSPolicy
+from cors_core._policy import CORSPolicy, with_origin_hook
+from cors_core._regex import backtracking_problems
 from cors_core._rejection import reject
+from cors_core._text import suggest
 
 __all__ = [
+    "KEY_STRATEGIES",
     "MAX_PATH_LENGTH",
     "PathPolicy",
     "PathRules",
@@ -35,6 +39,15 @@ _NO_CORS = Decision.build(Action.PASS, True, Reason(ReasonCode.NO_CORS_FOR_PATH)
 #: the longest such path costs at most about twice an ordinary denied request (the dot
 #: segment scan reads the whole path; see the adversarial benchmark's path rows).
 MAX_PATH_LENGTH = 2048
+
+#: How :class:`PathRules` reads its keys (its ``keys=`` argument): ``"routes"``, exact
+#: paths and ``/*`` prefixes, the most specific winning; ``"flask-cors"``, flask-cors's
+#: ``resources``: literal paths equal to the whole path, other keys regexes
+#: (``re.match``), tried in flask-cors's order.
+KEY_STRATEGIES: Final = ("routes", "flask-cors")
+
+#: What makes flask-cors read a ``resources`` key (or an ``origins`` string) as a regex.
+_FLASK_CORS_REGEX_HINTS = frozenset("*\\]?$^[]()")
 
 
 def is_engine(value: object) -> bool:
@@ -123,21 +136,34 @@ def path_readings(path: str) -> tuple[str, ...]:
 
 
 class PathRules:
-    """An ordered set of ``path pattern -> policy`` (or ``None`` for "no CORS here").
+    """An ordered set of ``path key -> policy`` (or ``None`` for "no CORS here").
 
-    Patterns are exact paths (``"/health"``) or prefixes ending in ``/*``
-    (``"/api/*"`` covers ``/api`` and everything below it, not ``/apix``). The
-    most specific pattern wins whatever the order: an exact path beats any
-    prefix, a longer prefix beats a shorter one. Matching is on the path the
-    application routes (percent-decoded once, below the mount point, as Starlette, Flask
-    and Django see it: ``/api/%69nternal`` is ``/api/internal``), case-sensitive, ``+``
-    kept. Where a router may serve a path in more than one way, the stricter answer wins:
-    a path with a ``.`` or ``..`` segment gets no CORS (:func:`has_dot_segment`), one
-    with repeated slashes is judged as sent and merged (:func:`path_readings`), and an
-    exact rule also covers its slash twin (see :meth:`for_path`). Paths no rule covers use
-    ``default``.
+    How keys match paths is chosen once, with ``keys=`` (:data:`KEY_STRATEGIES`):
+
+    - ``keys="routes"`` (the default): exact paths (``"/health"``) or prefixes ending in
+      ``/*`` (``"/api/*"`` covers ``/api`` and everything below it, not ``/apix``). The
+      most specific pattern wins whatever the order: an exact path beats any prefix, a
+      longer prefix beats a shorter one, and an exact rule also covers its slash twin
+      (see :meth:`for_path`).
+    - ``keys="flask-cors"``: flask-cors's ``resources``. A key without regex syntax
+      (:meth:`is_regex_key`) is a literal path, equal to the whole path (``"/api/v1.0"``
+      covers only ``/api/v1.0``); any other key, a string or a compiled regex, matches
+      when ``re.match(key, path)`` does (``r"/api/*"`` covers every path starting with
+      ``/api``), and ``"*"`` is ``".*"``. Keys are tried in flask-cors's order: literal
+      paths, then compiled regexes, then regex strings, each by specificity (more
+      ``/``, then longer), the first match winning. A regex key that can backtrack on a
+      long path is refused (the path is the client's).
+
+    Matching is on the path the application routes (percent-decoded once, below the
+    mount point, as Starlette, Flask and Django see it: ``/api/%69nternal`` is
+    ``/api/internal``), case-sensitive, ``+`` kept. Where a router may serve a path in
+    more than one way, the stricter answer wins: a path with a ``.`` or ``..`` segment
+    gets no CORS (:func:`has_dot_segment`), one with repeated slashes is judged as sent
+    and merged (:func:`path_readings`). Paths no key covers use ``default``.
     A path may map to any policy kind: a :class:`CORSPolicy`, a bucket's rules
     (:func:`cors_core.buckets.from_s3`), another engine (see :data:`PathPolicy`), or ``None``.
+    A misspelt ``keys=``, a malformed key or a key mapped to something that is not a
+    policy raises :class:`~cors_core.ConfigError` naming each problem and its fix.
 
     Example::
 
@@ -148,15 +174,20 @@ class PathRules:
         ... )
         >>> rules.for_path("/api/internal/x") is None
         True
+        >>> resources = PathRules([("/api/public", CORSPolicy(allow_origins=["*"]))],
+        ...                       keys="flask-cors")
+        >>> resources.for_path("/api/public") is not None, resources.for_path("/api/public-x")
+        (True, None)
     """
 
     uses_path = True
 
     def __init__(
         self,
-        rules: Mapping[str, PathPolicy | None] | Iterable[tuple[str, PathPolicy | None]],
+        rules: Mapping[Any, PathPolicy | None] | Iterable[tuple[Any, PathPolicy | None]],
         default: PathPolicy | None = None,
         *,
+        keys: str = "routes",
         max_path_length: int = MAX_PATH_LENGTH,
     ) -> None:
         items = list(rules.items() if isinstance(rules, Mapping) else rules)
@@ -174,14 +205,29 @@ class PathRules:
                     f"use the default ({MAX_PATH_LENGTH}) or the longest path your app serves",
                 )
             )
+        if not isinstance(keys, str) or keys not in KEY_STRATEGIES:
+            both = (
+                "write keys='routes' (exact paths and '/*' prefixes) or keys='flask-cors' "
+                "(flask-cors's resources: literal paths and regexes)"
+            )
+            close = (
+                suggest(keys.replace("_", "-").lower(), KEY_STRATEGIES)
+                if isinstance(keys, str)
+                else ""
+            )
+            problems.append(
+                Problem(
+                    "keys",
+                    repr(keys),
+                    "is not a key-matching strategy",
+                    f"{close.replace('did you mean ', 'did you mean keys=')} {both}".strip(),
+                )
+            )
+            keys = ""
         exact: dict[str, PathPolicy | None] = {}
         prefixes: dict[str, PathPolicy | None] = {}
+        ordered: list[tuple[str | re.Pattern[str], PathPolicy | None]] = []
         for pattern, policy in items:
-            if not isinstance(pattern, str) or not pattern.startswith("/"):
-                problems.append(
-                    Problem("paths", repr(pattern), "is not a path", "start it with '/'")
-                )
-                continue
             if policy is not None and not is_engine(policy):
                 problems.append(
                     Problem(
@@ -191,6 +237,18 @@ class PathRules:
                         "map it to CORSPolicy(...), another policy such as "
                         "cors_core.buckets.from_s3(...), or None (no CORS)",
                     )
+                )
+                continue
+            if keys == "flask-cors":
+                key = _flask_cors_key(pattern, problems)
+                if key is not None:
+                    ordered.append((key, policy))
+                continue
+            if keys != "routes":
+                continue
+            if not isinstance(pattern, str) or not pattern.startswith("/"):
+                problems.append(
+                    Problem("paths", repr(pattern), "is not a path", "start it with '/'")
                 )
                 continue
             star = pattern.find("*")
@@ -215,10 +273,45 @@ class PathRules:
             )
         if problems:
             raise ConfigError(problems)
+        #: The key-matching strategy (one of :data:`KEY_STRATEGIES`).
+        self.keys = keys
+        self._default = default
+        self.max_path_length = max_path_length
+        if keys == "flask-cors":
+            ordered.sort(key=lambda rule: _flask_cors_order(rule[0]))
+            # The keys as given (a compiled regex keeps its type and flags), to rebuild.
+            self._source: tuple[tuple[Any, PathPolicy | None], ...] = tuple(ordered)
+            self._ordered = tuple(
+                (key.pattern if isinstance(key, re.Pattern) else key, policy)
+                for key, policy in ordered
+            )
+            literal: dict[str, PathPolicy | None] = {}
+            for key, policy in ordered:
+                if isinstance(key, str) and not self.is_regex_key(key):
+                    literal.setdefault(key, policy)  # flask-cors: the first match wins
+            self._exact = literal
+            self._prefixes: list[tuple[str, PathPolicy | None]] = []
+            self._regexes = tuple(
+                (key if isinstance(key, re.Pattern) else re.compile(key), policy)
+                for key, policy in ordered
+                if self.is_regex_key(key)
+            )
+            self._twinned: dict[str, str] = {}  # a literal key is the whole path
+            self._longest = max((len(key) for key in literal), default=-1)
+            self._slash_window = sys.maxsize  # a regex key may read the whole path
+            # Shadows the class's routes lookup for this instance only: the routes strategy
+            # keeps a plain method call on its hot path (specialised by the interpreter).
+            setattr(self, "_lookup", self._flask_cors_lookup)  # noqa: B010
+            return
         self._exact = exact
         # Longest prefix first: the most specific rule wins regardless of input order.
         self._prefixes = sorted(prefixes.items(), key=lambda kv: len(kv[0]), reverse=True)
-        self._default = default
+        self._ordered = (
+            *exact.items(),
+            *((f"{prefix}/*", policy) for prefix, policy in self._prefixes),
+        )
+        self._regexes = ()
+        self._source = self._ordered
         # Paths whose slash twin has an exact rule (see match()).
         self._twinned = {_twin(key): key for key in exact if key != "/"}
         # No path longer than every exact key (or its twin) is hashed to look it up.
@@ -227,19 +320,55 @@ class PathRules:
         # rule reads at most len(prefix) + 1 characters, and a path still longer than
         # every exact key once its slashes are merged matches no exact key nor twin.
         self._slash_window = max(self._longest, *(len(p) + 1 for p in prefixes), 0) + 2
-        self.max_path_length = max_path_length
+
+    @staticmethod
+    def is_regex_key(key: str | re.Pattern[str]) -> bool:
+        """Whether ``keys="flask-cors"`` reads ``key`` as a regex (else: a literal path,
+        compared whole), as flask-cors does: a compiled regex, or a string holding one
+        of ``*\\]?$^[]()``.
+
+        >>> PathRules.is_regex_key("/api/*"), PathRules.is_regex_key("/api/v1.0")
+        (True, False)
+        """
+        return isinstance(key, re.Pattern) or not _FLASK_CORS_REGEX_HINTS.isdisjoint(key)
 
     def rules(self) -> tuple[tuple[str, PathPolicy | None], ...]:
-        """Every rule as ``(pattern, policy)``, patterns as written, most specific first
-        (exact paths, then prefixes by length); the default last, as ``("default", ...)``.
+        """Every rule as ``(key, policy)``, keys as written (a compiled regex as its
+        pattern) in the order they are tried, the default last, as ``("default", ...)``.
+
+        With ``keys="routes"`` the most specific come first (exact paths, then prefixes
+        by length); with ``keys="flask-cors"``, flask-cors's order.
 
         >>> PathRules({"/api/*": None, "/health": None}).rules()
         (('/health', None), ('/api/*', None), ('default', None))
+        >>> PathRules([(r"/api/.*", None), ("/health", None)], keys="flask-cors").rules()
+        (('/health', None), ('/api/.*', None), ('default', None))
         """
-        return (
-            *self._exact.items(),
-            *((f"{prefix}/*", policy) for prefix, policy in self._prefixes),
-            ("default", self._default),
+        return (*self._ordered, ("default", self._default))
+
+    def with_origin_hook(self, hook: Callable[[str], bool]) -> PathRules:
+        """These rules with each policy's :meth:`CORSPolicy.with_origin_hook` twin (a policy
+        shared by several rules keeps one twin); ``None`` rules stay ``None``.
+
+        >>> rules = PathRules({"/off/*": None}, default=CORSPolicy())
+        >>> hooked = rules.with_origin_hook(lambda origin: True)
+        >>> print(hooked.decide("GET", "https://a.example", path="/x").reason.code)
+        origin_allowed_by_hook
+        >>> print(hooked.decide("GET", "https://a.example", path="/off/x").reason.code)
+        no_cors_for_path
+        """
+        twins: dict[int, PathPolicy | None] = {}
+
+        def twin(policy: PathPolicy | None) -> PathPolicy | None:
+            if id(policy) not in twins:
+                twins[id(policy)] = with_origin_hook(policy, hook)
+            return twins[id(policy)]
+
+        return PathRules(
+            [(key, twin(policy)) for key, policy in self._source],
+            twin(self._default),
+            keys=self.keys,
+            max_path_length=self.max_path_length,
         )
 
     def for_path(self, path: str) -> PathPolicy | None:
@@ -284,10 +413,22 @@ class PathRules:
         return tuple(found.values())
 
     def _lookup(self, path: str) -> PathPolicy | None:
+        """The rule of one reading of ``path`` with ``keys="routes"`` (``keys="flask-cors"``
+        instances use :meth:`_flask_cors_lookup` instead)."""
         if len(path) <= self._longest and path in self._exact:
             return self._exact[path]
         for prefix, policy in self._prefixes:
             if path == prefix or path.startswith(prefix + "/") or prefix == "":
+                return policy
+        return self._default
+
+    def _flask_cors_lookup(self, path: str) -> PathPolicy | None:
+        """The rule of one reading of ``path`` with ``keys="flask-cors"``: the first key
+        matching it in flask-cors's order (literal keys come first)."""
+        if len(path) <= self._longest and path in self._exact:
+            return self._exact[path]
+        for pattern, policy in self._regexes:
+            if pattern.match(path):
                 return policy
         return self._default
 
@@ -360,9 +501,58 @@ class PathRules:
 
     @property
     def websocket_origins(self) -> bool:
-        """Whether any rule checks websocket origins."""
-        policies = [p for _, p in self._prefixes] + list(self._exact.values()) + [self._default]
-        return any(p is not None and p.websocket_origins for p in policies)
+        """Whether any rule (or the default) checks websocket origins.
+
+        >>> ws = CORSPolicy(allow_origins=["https://a.example"], websocket_origins=True)
+        >>> PathRules([(r"/ws/.*", ws)], keys="flask-cors").websocket_origins
+        True
+        """
+        return any(p is not None and p.websocket_origins for _, p in self.rules())
+
+
+def _flask_cors_key(key: object, problems: list[Problem]) -> str | re.Pattern[str] | None:
+    """``key`` as ``keys="flask-cors"`` reads it (``"*"`` is ``".*"``), or ``None`` with
+    its problems listed: not a string or a regex, a regex that does not compile, or one
+    that can backtrack on a long path."""
+    if key == "*":
+        key = ".*"
+    if not isinstance(key, str | re.Pattern):
+        problems.append(
+            Problem(
+                "paths",
+                repr(key),
+                "is not a path or a regex",
+                "write the path as a string, e.g. r'/api/.*', or a compiled regex",
+            )
+        )
+        return None
+    if not PathRules.is_regex_key(key):
+        return key
+    try:
+        compiled = key if isinstance(key, re.Pattern) else re.compile(key)
+    except re.error as exc:
+        problems.append(
+            Problem("paths", repr(key), f"does not compile ({exc})", "fix the path regex")
+        )
+        return None
+    refused = backtracking_problems(compiled)
+    # The path is the client's: a key that can backtrack is refused (ReDoS).
+    problems += [
+        Problem("paths", repr(key), problem.replace("Origin", "request path"), fix)
+        for problem, fix in refused
+    ]
+    return None if refused else key
+
+
+def _flask_cors_order(key: str | re.Pattern[str]) -> tuple[int, int, int, int]:
+    """flask-cors's order: literal paths first, then compiled regexes, then regex
+    strings; within each, more ``/`` first, then longer first."""
+    text = key.pattern if isinstance(key, re.Pattern) else key
+    if not PathRules.is_regex_key(key):
+        kind = (0, 0)
+    else:
+        kind = (1, 0) if isinstance(key, re.Pattern) else (1, 1)
+    return (*kind, -text.count("/"), -len(text))
 
 
 def _twin(path: str) -> str:

@@ -20,7 +20,7 @@ from cors_core._config import (
     validate,
 )
 from cors_core._decision import Action, Decision, Reason, ReasonCode, denied, refused
-from cors_core._errors import ConfigError
+from cors_core._errors import ConfigError, Problem
 from cors_core._fetch import SAFELISTED_REQUEST_HEADERS, STANDARD_METHODS, is_token
 from cors_core._headers import (
     MAX_REQUEST_HEADERS_LENGTH,
@@ -42,10 +42,11 @@ from cors_core._rejection import (
     request_headers_refusal,
 )
 from cors_core._request import MAX_METHOD_LENGTH
+from cors_core._text import escape, quote
 from cors_core._toml import read_toml
 from cors_core._wording import TOML, reword
 
-__all__ = ["CORSPolicy"]
+__all__ = ["CORSPolicy", "with_origin_hook"]
 
 _OK = Reason(ReasonCode.OK)
 _ACTUAL = Action.ACTUAL
@@ -92,6 +93,10 @@ class CORSPolicy:
       ``X-CORS-Reason`` and the body.
     - ``strict``: turn :class:`CORSConfigWarning` into errors.
 
+    Not an option: :meth:`with_origin_hook` gives the same policy with an origin hook,
+    asked when the lists refuse a well-formed origin (adapters use it for a framework's
+    own rule, such as Django's ``check_request_enabled`` signal).
+
     Example::
 
         >>> policy = CORSPolicy(
@@ -130,17 +135,28 @@ class CORSPolicy:
     ) -> None:
         options = dict(locals())
         del options["self"], options["unknown"]
+        self._build(options, _validate_all(options, unknown), None)
+
+    def _build(
+        self, options: Mapping[str, Any], s: Settings, hook: Callable[[str], bool] | None
+    ) -> None:
+        """Precompute everything from the validated settings ``s`` (fresh caches)."""
         self._options: Mapping[str, Any] = options
-        s = _validate_all(options, unknown)
         self._s = s
+        self._hook = hook
+        self._hook_failures = 0
+        self._hook_refused = "" if hook is None else "; the origin hook did not allow it either"
         self._vary = not (s.allow_all_origins and not s.credentials)
         self._block = s.block_disallowed
-        self._cacheable = s.matcher.predicate is None
+        # A predicate or a hook is asked every time an origin the lists refuse comes back.
+        self._asks = s.matcher.predicate is not None or hook is not None
+        self._cacheable = not self._asks
         # Per origin, the answer to its actual requests (which also says whether it is
         # allowed, and why): one Decision, reused by its preflights.
         self._origins: BoundedCache[str, Decision] = BoundedCache(4096, _CACHE_BUDGET)
-        # Origins only allow_origin_predicate can allow: (allowed, denied) results, prebuilt.
-        self._asked: BoundedCache[str, tuple[Decision, Decision]] = BoundedCache(
+        # Origins only allow_origin_predicate or the origin hook can allow: their answers
+        # (allowed by the predicate, allowed by the hook, refused), prebuilt.
+        self._asked: BoundedCache[str, tuple[Decision, Decision, Decision]] = BoundedCache(
             4096, _CACHE_BUDGET
         )
         self._preflights: BoundedCache[tuple[Any, ...], Decision] = BoundedCache(
@@ -152,10 +168,8 @@ class CORSPolicy:
         self._predicate_failures = 0
         self._patterns = s.matcher.has_patterns
         self._matches_patterns = s.matcher.matches_patterns
-        # Whether matching needs the parsed origin ('*.' / ':*' patterns, a predicate).
-        self._parse_to_match = s.matcher.predicate is not None or bool(
-            s.matcher.any_port_hosts or s.matcher.suffixes
-        )
+        # Whether matching needs the parsed origin ('*.' / ':*' patterns, a predicate, a hook).
+        self._parse_to_match = self._asks or bool(s.matcher.any_port_hosts or s.matcher.suffixes)
         self._predicate = s.matcher.predicate
         self._exact = s.matcher.exact
         self._allow_all = s.allow_all_origins
@@ -250,6 +264,44 @@ class CORSPolicy:
         """The policy for ``path``: always this one (see :class:`PathRules`)."""
         return self
 
+    @property
+    def origin_hook(self) -> Callable[[str], bool] | None:
+        """The hook :meth:`with_origin_hook` added (``None``: none)."""
+        return self._hook
+
+    def with_origin_hook(self, hook: Callable[[str], bool]) -> CORSPolicy:
+        """This policy, also allowing the well-formed origins ``hook`` admits.
+
+        ``hook(origin)`` is asked only when the lists refuse a well-formed, non-``null``
+        origin (reason ``origin_not_allowed``), after ``allow_origin_predicate``, on every
+        such request (never cached); only ``True`` admits. An admitted origin gets a
+        listed origin's answer (methods, headers, credentials checked as for any other)
+        with the reason ``origin_allowed_by_hook``; a refused one keeps
+        ``origin_not_allowed``. A hook that raises refuses, and is logged once (then
+        counted). The new policy is built once, from the same validated options (no
+        warning repeated) with caches of its own, and replaces any hook this one had;
+        this one is unchanged, and policies without a hook pay nothing. Adapters use it
+        for request-scoped rules (Django's ``check_request_enabled`` signal); application
+        code can use ``allow_origin_predicate``.
+
+        >>> base = CORSPolicy(allow_origins=["https://app.example.com"],
+        ...                   allow_methods=["GET", "PUT"])
+        >>> hooked = base.with_origin_hook(lambda origin: origin.endswith(".partner.example"))
+        >>> print(hooked.decide("GET", "https://a.partner.example").reason.code)
+        origin_allowed_by_hook
+        >>> print(hooked.decide("OPTIONS", "https://a.partner.example", "DELETE").reason.code)
+        method_not_allowed
+        >>> print(base.decide("GET", "https://a.partner.example").reason.code)
+        origin_not_allowed
+        """
+        if not callable(hook):
+            raise ConfigError(
+                [Problem("origin hook", repr(hook)[:200], "is not callable", _HOOK_FIX)]
+            )
+        twin = object.__new__(type(self))
+        twin._build(self._options, self._s, hook)
+        return twin
+
     def __repr__(self) -> str:
         shown = {
             k: v
@@ -340,9 +392,9 @@ class CORSPolicy:
             if cached is not None:
                 return cached
             result = self._origin(origin)
-        else:  # the predicate is asked every time; the answer for each outcome is cached
+        else:  # the predicate or hook is asked every time; each outcome's answer is cached
             result = self._origin(origin)
-            key += (result.allowed,)
+            key += (result.allowed and result.reason.code,)
             cached = self._preflights.get(key)
             if cached is not None:
                 return cached
@@ -380,11 +432,10 @@ class CORSPolicy:
         return self._match(origin)
 
     def _match(self, origin: str) -> Decision:
-        predicate = self._predicate
-        if predicate is not None:
+        if self._asks:
             asked = self._asked.get(origin)
-            if asked is not None:  # only the predicate can allow it
-                return asked[0] if self._ask(predicate, origin) else asked[1]
+            if asked is not None:  # only the predicate or the origin hook can allow it
+                return self._consult(origin, asked)
         if origin == "null":  # the opaque origin: no serialization, allowed only on request
             if self._s.allow_null or self._allow_all:
                 return self._keep(origin, self._allowed(origin))
@@ -411,7 +462,7 @@ class CORSPolicy:
             cache[origin] = result
             cache.size += size
             return result
-        # '*.' or ':*' patterns, or a predicate: matching needs the parsed origin.
+        # '*.' or ':*' patterns, a predicate or a hook: matching needs the parsed origin.
         parts = origin_parts(origin)
         if parts is None:  # why (origin_hint) is worked out only if the reason is read
             return self._keep(origin, refused(self._why_refused, origin))
@@ -422,14 +473,29 @@ class CORSPolicy:
             or (self._patterns and self._matches_patterns(origin, parts))
         ):
             return self._keep(origin, self._allowed(origin))
-        if predicate is not None:
-            # Asked every time (its answer may change), but both outcomes are built once.
-            yes = self._allowed(origin)
-            no = denied(Reason(ReasonCode.ORIGIN_NOT_ALLOWED, origin))
+        if self._asks:
+            # Asked every time (answers may change), but every outcome is built once.
+            no = denied(Reason(_NOT_ALLOWED, origin, self._hook_refused))
+            outcomes = (
+                no if self._predicate is None else self._allowed(origin),
+                no if self._hook is None else self._allowed_by_hook(origin),
+                no,
+            )
             if len(origin) <= _MAX_CACHED_ORIGIN:
-                self._asked.put(origin, (yes, no), len(origin))
-            return yes if self._ask(predicate, origin) else no
+                self._asked.put(origin, outcomes, len(origin))
+            return self._consult(origin, outcomes)
         return self._keep(origin, refused(self._why_refused, origin))  # the hint, lazily
+
+    def _consult(self, origin: str, asked: tuple[Decision, Decision, Decision]) -> Decision:
+        """The answer for a well-formed ``origin`` the lists refuse: ``asked`` holds its
+        three prebuilt outcomes (allowed by the predicate, by the hook, refused)."""
+        predicate = self._predicate
+        if predicate is not None and self._ask(predicate, origin):
+            return asked[0]
+        hook = self._hook
+        if hook is not None and self._ask_hook(hook, origin):
+            return asked[1]
+        return asked[2]
 
     def _why_refused(self, origin: str) -> Reason:
         """Why a non-null origin no allow-list entry matched is refused: malformed (with what
@@ -446,6 +512,17 @@ class CORSPolicy:
         if len(origin) > _MAX_CACHED_ORIGIN:
             return result
         return self._origins.put(origin, result, len(origin))
+
+    def _allowed_by_hook(self, origin: str) -> Decision:
+        """``origin``'s answer when only the origin hook allows it: a listed origin's
+        headers, the reason :attr:`ReasonCode.ORIGIN_ALLOWED_BY_HOOK`."""
+        return Decision.build(
+            Action.ACTUAL,
+            True,
+            Reason(ReasonCode.ORIGIN_ALLOWED_BY_HOOK, origin),
+            (("Access-Control-Allow-Origin", origin), *self._actual_tail),
+            vary_origin=True,
+        )
 
     def _allowed(self, origin: str) -> Decision:
         if self._star is not None:
@@ -524,7 +601,12 @@ class CORSPolicy:
             headers.append(("Access-Control-Allow-Private-Network", "true"))
         headers.extend(self._preflight_end)
         return Decision.build(
-            Action.RESPOND, True, _OK, tuple(headers), status=s.preflight_status, preflight=True
+            Action.RESPOND,
+            True,
+            result.reason,  # ok, or origin_allowed_by_hook
+            tuple(headers),
+            status=s.preflight_status,
+            preflight=True,
         )
 
     def _not_matched(self, names: Sequence[str]) -> list[str]:
@@ -577,6 +659,32 @@ class CORSPolicy:
                 logger.error("allow_origin_predicate has raised %d times", count)
             return False
 
+    def _ask_hook(self, hook: Callable[[str], bool], origin: str) -> bool:
+        """The origin hook's answer (``True`` admits, anything else refuses); one that
+        raises refuses, and the app keeps serving.
+
+        The first failure is logged at ERROR as one line of printable ASCII (the
+        exception's type, its message escaped, where it was raised: no traceback, whose
+        last line would repeat the message as it is); later ones only as a running count.
+        """
+        try:
+            return hook(origin) is True
+        except Exception as exc:
+            self._hook_failures += 1
+            count = self._hook_failures
+            if count == 1:
+                logger.error(
+                    "CORS origin hook %s raised %s at %s; origin %s is treated as refused "
+                    "(later failures are only counted)",
+                    escape(_name(hook)),
+                    escape(_describe(exc)),
+                    escape(_where(exc)),
+                    quote(origin),
+                )
+            elif count & (count - 1) == 0:
+                logger.error("CORS origin hook %s has raised %d times", escape(_name(hook)), count)
+            return False
+
     def _same_origin_pass(self, origin: str) -> Decision:
         return Decision.build(
             Action.ACTUAL, True, Reason(ReasonCode.SAME_ORIGIN, origin), vary_origin=True
@@ -610,6 +718,47 @@ class CORSPolicy:
             return cls.from_mapping(read_toml(path))
         except ConfigError as exc:
             raise ConfigError(reword(problem, TOML) for problem in exc.problems) from None
+
+
+_HOOK_FIX = "pass a function that takes the origin (a str) and returns True to allow it"
+
+
+def with_origin_hook(engine: Any, hook: Callable[[str], bool]) -> Any:
+    """``engine`` also allowing the well-formed origins ``hook`` admits, for the engines
+    that take a hook (:meth:`CORSPolicy.with_origin_hook`, :meth:`PathRules.with_origin_hook`);
+    ``None`` (no CORS) and other engines (a bucket's rules) are returned as they are.
+
+    >>> with_origin_hook(None, bool) is None
+    True
+    """
+    method = getattr(engine, "with_origin_hook", None)
+    return engine if method is None else method(hook)
+
+
+def _name(hook: Callable[..., object]) -> str:
+    """The hook's qualified name, for the log."""
+    name = getattr(hook, "__qualname__", None) or type(hook).__qualname__
+    module = getattr(hook, "__module__", None)
+    return f"{module}.{name}" if isinstance(module, str) else str(name)
+
+
+def _describe(exc: BaseException) -> str:
+    """``Type: message``, whatever the exception's ``__str__`` does."""
+    try:
+        text = str(exc)
+    except Exception:
+        text = "<unprintable>"
+    return f"{type(exc).__qualname__}: {text[:200]}" if text else type(exc).__qualname__
+
+
+def _where(exc: BaseException) -> str:
+    """``file:line`` where ``exc`` was raised (the innermost frame)."""
+    tb = exc.__traceback__
+    if tb is None:
+        return "?"
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    return f"{tb.tb_frame.f_code.co_filename}:{tb.tb_lineno}"
 
 
 def _validate_all(options: dict[str, Any], unknown: Mapping[str, Any]) -> Settings:

@@ -5,6 +5,9 @@ module and :mod:`cors_core` alone, and so can yours (Litestar, Falcon, a custom 
 
 1. resolve the user's configuration into an :class:`Engine` once (:func:`resolve_policy`;
    misspelt option names get :func:`suggest`'s "did you mean");
+   a framework rule that may admit origins the lists refuse (Django's
+   ``check_request_enabled`` signal) becomes an origin hook, added once with
+   :func:`with_origin_hook`;
 2. per request, read the CORS metadata from the protocol (:func:`scan_asgi`,
    :func:`read_environ`, :func:`read_pairs`) and the routed path (:func:`asgi_path`,
    :func:`wsgi_path`); :func:`is_preflight` says whether it is a preflight;
@@ -61,7 +64,7 @@ from cors_core._headers import (
 )
 from cors_core._log import log_decision, logger
 from cors_core._paths import PathRules
-from cors_core._policy import CORSPolicy
+from cors_core._policy import CORSPolicy, with_origin_hook
 from cors_core._regex import backtracking_problems
 from cors_core._request import (
     ASGI_NAMES,
@@ -115,6 +118,7 @@ __all__ = [
     "suggest",
     "unknown_options",
     "view_policy",
+    "with_origin_hook",
     "wsgi_path",
     "wsgi_scheme",
 ]
@@ -351,25 +355,59 @@ def resolve_policy(
     return CORSPolicy(**options)  # unknown names are reported with every other problem
 
 
-def view_policy(
-    policy: Engine | None, options: Mapping[str, Any], *, enabled: bool = True
-) -> Engine | None:
-    """The policy of a per-view decorator (``@cross_origin(...)`` in the Flask and Django
-    adapters): ``policy=`` or options as :func:`resolve_policy` takes them, or ``None``
-    for ``enabled=False`` (CORS off for that view).
+#: The engine options that together say which origins a policy allows: a view's option
+#: of this group replaces every configured one (``allow_origins`` on a view drops the
+#: configured ``allow_origin_regex`` too), and a view policy needs one of them.
+_ORIGIN_GROUP = frozenset({"allow_origins", "allow_origin_regex", "allow_origin_predicate"})
 
-    No options at all is refused: flask-cors read ``@cross_origin()`` as "every origin".
+
+def view_policy(
+    policy: Engine | None,
+    options: Mapping[str, Any],
+    *,
+    enabled: bool = True,
+    defaults: Mapping[str, Any] | None = None,
+    build: Callable[[dict[str, Any], frozenset[str]], Engine] | None = None,
+    synonyms: tuple[frozenset[str], ...] = (),
+    configured_in: str = "the framework's CORS settings",
+) -> Engine | None:
+    """The policy of a per-view decorator: ``@cross_origin(...)``, the one implementation
+    behind the Flask adapter's (:func:`adapters.flask.cross_origin`) and the Django
+    adapter's (:func:`adapters.django.cross_origin`).
+
+    - ``enabled=False``: ``None`` (CORS off for the view); options with it are refused.
+    - ``policy=``: that engine as :func:`resolve_policy` takes it (``defaults`` unread).
+    - otherwise the framework's configured options (``defaults``: Flask's ``CORS_*``
+      keys in ``app.config``, Django's ``CORS_*`` settings) with the view's ``options``
+      merged over them, the view's winning. A view option replaces every configured
+      option of its group: the origin options (``allow_origins``,
+      ``allow_origin_regex``, ``allow_origin_predicate``) are one group, and
+      ``synonyms`` adds the framework's own (flask-cors's ``origins`` ...). ``build``
+      makes the engine from the merged options and the names that came from
+      ``defaults`` (to word its problems); by default :class:`~cors_core.CORSPolicy`.
+
+    A view policy that names no origin, neither in the view's options nor in
+    ``defaults`` (``@cross_origin()`` with nothing configured, where flask-cors allowed
+    every origin), is refused with :class:`~cors_core.ConfigError`: allowing every origin
+    is written ``allow_origins=['*']``. ``configured_in`` names ``defaults`` in that
+    message.
 
     >>> view_policy(None, {"allow_origins": ["*"]})
     CORSPolicy(allow_origins=['*'], ...)
     >>> view_policy(None, {}, enabled=False) is None
     True
+    >>> configured = {"allow_origins": ["https://a.example"], "max_age": 60}
+    >>> view_policy(None, {}, defaults=configured).options["max_age"]
+    60
+    >>> view_policy(None, {"allow_origin_regex": [r"https://(a|b)\\.example"]},
+    ...             defaults=configured).options["allow_origins"]
+    ()
     >>> from cors_core import ConfigError
     >>> try:
     ...     view_policy(None, {})
     ... except ConfigError as exc:
-    ...     print(exc.problems[0].fix)
-    write cross_origin(allow_origins=['*']) or list the origins
+    ...     print(exc.problems[0].problem)
+    names no origin, and the framework's CORS settings set none
     """
     if not enabled:
         if policy is not None or options:
@@ -377,15 +415,36 @@ def view_policy(
                 [Problem("enabled", "False", "was given with options", "drop the options")]
             )
         return None
-    if policy is None and not options:
+    if policy is not None:
+        return resolve_policy(policy, options)
+    groups = (_ORIGIN_GROUP, *synonyms)
+    origin_names = set(_ORIGIN_GROUP)
+    for group in synonyms:
+        if group & origin_names:
+            origin_names |= group
+    merged = dict(defaults or {})
+    for name in options:
+        for group in groups:
+            if name in group:
+                for other in group:
+                    merged.pop(other, None)
+        merged.pop(name, None)
+    merged.update(options)
+    if origin_names.isdisjoint(merged):
+        given = ", ".join(f"{k}=..." for k in options)
         raise ConfigError(
             [
                 Problem(
                     "cross_origin",
-                    "()",
-                    "has no options (flask-cors read that as 'every origin')",
-                    "write cross_origin(allow_origins=['*']) or list the origins",
+                    f"({given})",
+                    f"names no origin, and {configured_in} set none",
+                    f"list the origins in {configured_in}, or on the view: "
+                    "cross_origin(allow_origins=['https://app.example.com']) "
+                    "(allow_origins=['*'] for every origin)",
                 )
             ]
         )
-    return resolve_policy(policy, options)
+    from_defaults = frozenset(merged.keys() - options.keys())
+    if build is not None:
+        return build(merged, from_defaults)
+    return resolve_policy(None, merged)

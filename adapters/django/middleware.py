@@ -4,15 +4,17 @@ It holds no CORS rule: the policy comes from :mod:`adapters.django.conf` (settin
 again only when a ``CORS_*`` setting changes), from the view's own mark
 (:mod:`adapters.django.decorators`), or from a subclass's ``policy`` attribute; the
 decision comes from the engine through :class:`cors_core.integration.Gate`; the one
-extension point is the :data:`~adapters.django.signals.check_request_enabled` signal.
+extension point is the :data:`~adapters.django.signals.check_request_enabled` signal,
+whose receivers are each engine's origin hook
+(:func:`cors_core.integration.with_origin_hook`, added when the engine is loaded).
 """
 
 from __future__ import annotations
 
+import logging
 import operator
-import warnings
-import weakref
 from collections.abc import Callable
+from contextvars import ContextVar
 from typing import Any, ClassVar
 
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction
@@ -22,17 +24,18 @@ from django.utils.cache import patch_vary_headers  # type: ignore[import-untyped
 from adapters.django import conf as _conf
 from adapters.django.decorators import NoCORS, is_marked, marks, view_policy
 from adapters.django.signals import check_request_enabled
-from cors_core import (
-    Action,
-    ConfigError,
-    CORSConfigWarning,
-    CORSPolicy,
-    Decision,
-    PathRules,
-    Problem,
-    ReasonCode,
+from cors_core import Action, ConfigError, Decision, Problem, ReasonCode
+from cors_core.integration import (
+    DEBUG,
+    SPECIAL_NAMES,
+    Engine,
+    Gate,
+    debug_enabled,
+    is_preflight,
+    log_decision,
+    read_environ,
+    with_origin_hook,
 )
-from cors_core.integration import SPECIAL_NAMES, Engine, Gate, is_preflight, read_environ
 
 __all__ = [
     "ACCESS_CONTROL_ALLOW_CREDENTIALS",
@@ -73,7 +76,7 @@ PEER_HOOKS = {
 
 _RESPOND = Action.RESPOND
 _PASS = Action.PASS
-_ORIGIN_NOT_ALLOWED = ReasonCode.ORIGIN_NOT_ALLOWED
+_BY_HOOK = ReasonCode.ORIGIN_ALLOWED_BY_HOOK
 _PREFLIGHT_METHOD = "HTTP_ACCESS_CONTROL_REQUEST_METHOD"
 #: The CORS response headers the policy owns (any the view set are replaced).
 _OWNED = tuple(sorted(SPECIAL_NAMES - {"vary"}))
@@ -212,7 +215,7 @@ class CORSMiddleware:
             gate = self._gate
             if self._urls is not None and self._urls.match(request.path_info) is None:
                 if "HTTP_ORIGIN" in meta and check_request_enabled.receivers:
-                    return _Ask(request, gate, None)
+                    return _Ask(request, gate, None)  # the receivers turn CORS on, or not
                 return None
         elif isinstance(found, _Off):
             return None
@@ -221,13 +224,9 @@ class CORSMiddleware:
         plain = gate.plain
         if plain is not None and "HTTP_ORIGIN" not in meta:
             return None if plain.action is _PASS else plain
+        if check_request_enabled.receivers:
+            return gate.probe(request, meta)
         decision = gate.ask(request, meta)
-        if (
-            not decision.allowed
-            and decision.reason.code == _ORIGIN_NOT_ALLOWED
-            and check_request_enabled.receivers
-        ):
-            return _Ask(request, gate, decision)
         return None if decision.action is _PASS else decision
 
     def _routes_marked(self, request: Any) -> bool:
@@ -307,22 +306,71 @@ def _routes_to_marked(patterns: Any) -> bool:
 class _Policy:
     """One engine for Django requests: its :class:`Gate`, bound once to ``request.path_info``
     (the decoded path Django routes, below the mount point SCRIPT_NAME, on WSGI and ASGI servers
-    alike) and ``request.scheme``, read only when the engine or a rejection's log needs them."""
+    alike) and ``request.scheme``, read only when the engine or a rejection's log needs them;
+    and, built with it, its twin whose origin hook is the signal's receivers' answer
+    (:func:`_receivers_allow`), asked only while receivers are connected."""
 
-    __slots__ = ("_decide", "engine", "plain", "want_host")
+    __slots__ = ("_decide", "_hooked", "_hooked_engine", "plain", "want_host")
 
     def __init__(self, engine: Engine) -> None:
         gate = Gate(engine)
-        self.engine = engine
         self.plain = gate.plain
         self.want_host = gate.want_host
         self._decide = gate.bind(_path, _scheme)
+        hooked = Gate(with_origin_hook(engine, _receivers_allow))
+        self._hooked_engine = hooked.engine
+        self._hooked = hooked.bind(_path, _scheme)
 
     def ask(self, request: Any, meta: Any) -> Decision:
         origin, request_method, request_headers, pna, host = read_environ(meta, self.want_host)
         return self._decide(
             request.method, origin, request_method, request_headers, pna, host, request
         )
+
+    def probe(self, request: Any, meta: Any) -> Decision | _Ask | None:
+        """The decision with receivers connected: the hooked twin's, asked while the
+        receivers' answer is unknown. If the engine asked the hook (its lists refused a
+        well-formed origin), the receivers are to be asked: an :class:`_Ask`."""
+        question = _Question()
+        origin, request_method, request_headers, pna, host = read_environ(meta, self.want_host)
+        token = _question.set(question)
+        try:  # not logged yet: the receivers may still allow the origin
+            decision = self._hooked_engine.decide(
+                request.method,
+                origin,
+                request_method,
+                request_headers,
+                pna,
+                path=request.path_info,
+                host=host,
+                scheme=request.scheme,
+            )
+        finally:
+            _question.reset(token)
+        if question.wanted:
+            return _Ask(request, self, decision)
+        return _logged(decision, request)
+
+    def admitted(self, request: Any) -> Decision:
+        """The hooked twin's decision once the receivers allowed the request."""
+        origin, request_method, request_headers, pna, host = read_environ(
+            request.META, self.want_host
+        )
+        token = _question.set(_ALLOWED)
+        try:
+            decision = self._hooked(
+                request.method, origin, request_method, request_headers, pna, host, request
+            )
+        finally:
+            _question.reset(token)
+        if decision.reason.code is _BY_HOOK and _logger.isEnabledFor(DEBUG):
+            _logger.debug(
+                "CORS %s allowed by a check_request_enabled receiver: [%s] %s",
+                "preflight" if decision.preflight else "request",
+                decision.reason.code,
+                decision.reason.message,  # one line of printable ASCII
+            )
+        return decision
 
 
 _path = operator.attrgetter("path_info")
@@ -350,9 +398,45 @@ _STASH = "_cors_core_decision"
 _PENDING: Any = _Later()
 
 
+class _Question:
+    """The receivers' answer for the request being decided (``None``: not asked yet), and
+    whether the engine wanted it."""
+
+    __slots__ = ("answer", "wanted")
+
+    def __init__(self, answer: bool | None = None) -> None:
+        self.answer = answer
+        self.wanted = False
+
+
+#: The question of the request being decided. A context variable: each thread, and each
+#: asyncio task under ASGI, has its own, so concurrent requests never see each other's.
+_question: ContextVar[_Question | None] = ContextVar("cors_core_django_question", default=None)
+#: The question once the receivers allowed the request (never written: it has an answer).
+_ALLOWED = _Question(True)
+_logger = logging.getLogger("cors_core.django")
+
+
+def _receivers_allow(origin: str) -> bool:
+    """The origin hook of every engine the middleware builds (once, with the engine): the
+    answer of the signal's receivers for the request being decided. The engine asks it only
+    when its lists refuse a well-formed origin. Before the receivers are asked (they may be
+    async, and the engine is not) it notes that their answer is wanted and refuses; the
+    middleware then asks them and decides again (:meth:`_Policy.admitted`)."""
+    question = _question.get()
+    if question is None:  # the engine used outside the middleware's decision
+        return False
+    if question.answer is None:
+        question.wanted = True
+        return False
+    return question.answer
+
+
 class _Ask:
-    """A request the policy did not allow (or ``CORS_URLS_REGEX`` left out) that the signal's
-    receivers may allow; :meth:`answer` gives the decision once they have spoken."""
+    """A request whose origin only the signal's receivers may allow (``decision``: the
+    refusal without them), or that ``CORS_URLS_REGEX`` leaves out (``decision`` is
+    ``None``: CORS is off unless they allow it); :meth:`answer` gives the decision once
+    they have spoken."""
 
     __slots__ = ("decision", "gate", "request")
 
@@ -362,38 +446,22 @@ class _Ask:
         self.decision = decision
 
     def answer(self, allowed: bool) -> Decision | None:
-        decision = self.decision
         if allowed:
-            variant = _allowing_any_origin(self.gate, self.request)
-            if variant is not None:
-                decision = variant.ask(self.request, self.request.META)
+            decision: Decision | None = self.gate.admitted(self.request)
+        else:
+            decision = self.decision
+            if decision is not None:
+                _logged(decision, self.request)
         if decision is None or decision.action is _PASS:
             return None
         return decision
 
 
-#: Each policy's "the signal allowed this origin" twin, built on first use.
-_variants: weakref.WeakKeyDictionary[CORSPolicy, _Policy] = weakref.WeakKeyDictionary()
-
-
-def _allowing_any_origin(gate: _Policy, request: Any) -> _Policy | None:
-    """``gate``'s policy (for ``request``'s path), but allowing any well-formed origin: the
-    same answer a listed origin gets, methods and headers still checked."""
-    engine = gate.engine
-    policy = engine.for_path(request.path_info) if isinstance(engine, PathRules) else engine
-    if not isinstance(policy, CORSPolicy):
-        return None  # a path with CORS turned off, or an engine of another kind
-    variant = _variants.get(policy)
-    if variant is None:
-        with warnings.catch_warnings():  # warned (and logged) when the policy was built
-            warnings.simplefilter("ignore", CORSConfigWarning)
-            allowing = CORSPolicy(**{**policy.options, "allow_origin_predicate": _any_origin})
-        variant = _variants.setdefault(policy, _Policy(allowing))
-    return variant
-
-
-def _any_origin(origin: str) -> bool:
-    return True
+def _logged(decision: Decision, request: Any) -> Decision | None:
+    """``decision`` to apply (``None`` for a pass), a refusal logged as :class:`Gate` does."""
+    if not decision.allowed and debug_enabled(DEBUG):
+        log_decision(decision, request.method, request.path_info)
+    return None if decision.action is _PASS else decision
 
 
 def _allowed_by_receivers(request: Any) -> bool:

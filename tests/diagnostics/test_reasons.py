@@ -19,6 +19,7 @@ def all_codes() -> set[str]:
 def test_codes_are_stable() -> None:
     assert all_codes() == {
         "ok",
+        "origin_allowed_by_hook",
         "no_origin",
         "no_cors_for_path",
         "same_origin",

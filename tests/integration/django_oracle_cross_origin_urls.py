@@ -12,7 +12,7 @@ from adapters.django import cross_origin
 from tests.integration.django_oracle_urls import item
 
 
-@cross_origin(allow_origins=["https://stats.example"])
+@cross_origin(allow_origins=["https://stats.example"], allow_methods=["GET"])
 def stats(request: HttpRequest) -> Any:
     return JsonResponse({"items": 3})
 

@@ -17,6 +17,7 @@ from adapters.django.decorators import (
     NO_CORS,
     VIEW_ATTR,
     NoCORS,
+    ProjectViewPolicy,
     _Marks,
     cross_origin,
     is_marked,
@@ -43,8 +44,11 @@ def _policy(origin: str) -> CORSPolicy:
 
 
 def _origins(found: Any) -> list[str]:
-    assert isinstance(found, CORSPolicy), found
-    origins: list[str] = found.options["allow_origins"]
+    """The origins of a ``cross_origin(**options)`` mark's policy (built on first use)."""
+    assert isinstance(found, ProjectViewPolicy), found
+    built = found.resolve()
+    assert isinstance(built, CORSPolicy)
+    origins: list[str] = built.options["allow_origins"]
     return origins
 
 
@@ -87,7 +91,11 @@ def test_cross_origin_in_each_of_its_forms() -> None:
     cross_origin(allow_origins=[GET_ORIGIN], allow_methods=["PUT"])(options_view)
     found = view_policy(options_view)
     assert _origins(found) == [GET_ORIGIN]
-    assert isinstance(found, CORSPolicy) and found.options["allow_methods"] == ["PUT"]
+    assert isinstance(found, ProjectViewPolicy) and found.view_options == {
+        "allow_origins": [GET_ORIGIN],
+        "allow_methods": ["PUT"],
+    }
+    assert found.options["allow_methods"] == ["PUT"]
     shared = _policy(CLASS_ORIGIN)
     cross_origin(shared)(policy_view)
     assert view_policy(policy_view) is shared

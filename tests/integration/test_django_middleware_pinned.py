@@ -186,8 +186,9 @@ def test_a_receiver_under_path_rules(asked: Asked) -> None:
 def test_head_uses_the_get_handler_mark(pinned: Client) -> None:
     head = pinned.head("/pinned/get-marked/", headers={"Origin": u.GET_ORIGIN})
     assert head.status_code == 200
-    assert cors_headers(head) == {
+    assert cors_headers(head) == {  # CORS_ALLOW_CREDENTIALS under the view's options
         "access-control-allow-origin": u.GET_ORIGIN,
+        "access-control-allow-credentials": "true",
         "vary": "Origin",
     }
     post = pinned.post("/pinned/get-marked/", headers={"Origin": FRONT})
@@ -316,7 +317,11 @@ def test_receivers_asked_on_the_way_out(pinned: Client, asked: Asked) -> None:
 def test_a_class_view_a_middleware_answered(pinned: Client) -> None:
     got = pinned.get("/pinned/get-marked/", headers={"Origin": u.GET_ORIGIN, "X-Short": "1"})
     assert got.status_code == 401 and u.CALLS == []
-    assert cors_headers(got) == {"access-control-allow-origin": u.GET_ORIGIN, "vary": "Origin"}
+    assert cors_headers(got) == {
+        "access-control-allow-origin": u.GET_ORIGIN,
+        "access-control-allow-credentials": "true",  # the settings' under the view's
+        "vary": "Origin",
+    }
 
 
 def test_a_subclass_with_a_peer_hook_is_refused_with_each_field() -> None:

@@ -17,7 +17,7 @@ from django.test import AsyncClient, Client
 
 import adapters.django.middleware as middleware_module
 from adapters.django import cross_origin, no_cors
-from adapters.django.decorators import NO_CORS, view_policy
+from adapters.django.decorators import NO_CORS, ProjectViewPolicy, view_policy
 from cors_core import ConfigError, CORSPolicy
 from cors_core.browser import Response, simulate, simulate_async
 from cors_core.testing import cors_trip
@@ -59,29 +59,32 @@ def preflight(client: Client, path: str, origin: str, method: str, headers: str 
 # --------------------------------------------------------------------------- decorators
 
 
+def _built(found: Any) -> CORSPolicy:
+    """The policy a ``cross_origin(**options)`` mark builds under the current settings."""
+    assert isinstance(found, ProjectViewPolicy), found
+    policy = found.resolve()
+    assert isinstance(policy, CORSPolicy)
+    return policy
+
+
 def test_the_marks_are_found_where_django_puts_them() -> None:
-    assert isinstance(view_policy(v.function_view), CORSPolicy)  # through functools.wraps
-    assert view_policy(v.no_cors_view) is NO_CORS
-    assert view_policy(v.disabled_view) is NO_CORS
-    assert view_policy(v.plain_view) is None
-    assert view_policy(v.ClassMarked.as_view(), "get") is view_policy(v.ClassMarked)
-    dispatch = view_policy(v.DispatchMarked.as_view(), "put")
-    assert isinstance(dispatch, CORSPolicy)
-    assert dispatch.options["allow_origins"] == [v.DISPATCH_ORIGIN]
-    handler = v.HandlerMarked.as_view()
-    put, get = view_policy(handler, "put"), view_policy(handler, "get")
-    assert isinstance(put, CORSPolicy) and put.options["allow_origins"] == [v.PUT_ORIGIN]
-    assert isinstance(get, CORSPolicy) and get.options["allow_origins"] == [v.CLASS_ORIGIN]
-    assert view_policy(handler, "head") is get  # HEAD is served by get()
-    assert view_policy(v.shared_view) is v.SHARED
+    with cors_settings(VIEWS):
+        assert isinstance(view_policy(v.function_view), ProjectViewPolicy)  # functools.wraps
+        assert view_policy(v.no_cors_view) is NO_CORS
+        assert view_policy(v.disabled_view) is NO_CORS
+        assert view_policy(v.plain_view) is None
+        assert view_policy(v.ClassMarked.as_view(), "get") is view_policy(v.ClassMarked)
+        dispatch = _built(view_policy(v.DispatchMarked.as_view(), "put"))
+        assert dispatch.options["allow_origins"] == [v.DISPATCH_ORIGIN]
+        handler = v.HandlerMarked.as_view()
+        put, get = view_policy(handler, "put"), view_policy(handler, "get")
+        assert _built(put).options["allow_origins"] == [v.PUT_ORIGIN]
+        assert _built(get).options["allow_origins"] == [v.CLASS_ORIGIN]
+        assert view_policy(handler, "head") is get  # HEAD is served by get()
+        assert view_policy(v.shared_view) is v.SHARED
 
 
 def test_decorator_arguments_are_checked_at_import_time() -> None:
-    with pytest.raises(ConfigError) as empty:
-        cross_origin()
-    assert empty.value.problems[0].fix == (
-        "write cross_origin(allow_origins=['*']) or list the origins"
-    )
     with pytest.raises(ConfigError) as both:
         cross_origin(enabled=False, allow_origins=["*"])
     assert both.value.problems[0].option == "enabled"
@@ -91,6 +94,8 @@ def test_decorator_arguments_are_checked_at_import_time() -> None:
     with pytest.raises(ConfigError) as typo:
         cross_origin(allow_origin=["https://app.example.com"])
     assert typo.value.problems[0].fix == "did you mean 'allow_origins'?"
+    # Settings may not be final at import: a bare decorator is judged at the first use.
+    assert isinstance(view_policy(cross_origin()(lambda request: None)), ProjectViewPolicy)
     assert no_cors(v.plain_view) is v.plain_view  # marks, never wraps
     del v.plain_view.cors_core_policy  # type: ignore[attr-defined]
 

@@ -400,6 +400,7 @@ def test_the_rules_list_every_key_in_the_order_tried() -> None:
         r"/x.*",
         r"/api/v1/.*",
         r"/api/.*",
+        "default",
     ]
 
 
@@ -593,7 +594,12 @@ def test_literal_keys_are_listed_first_however_short() -> None:
             "/o": {"origins": [APP]},
         }
     )
-    assert [key for key, _ in CORS.policy_for(app).rules()] == ["/o", r"/x/y/.*", r"/api/v1/.*"]
+    assert [key for key, _ in CORS.policy_for(app).rules()] == [
+        "/o",
+        r"/x/y/.*",
+        r"/api/v1/.*",
+        "default",
+    ]
 
 
 def test_resources_none_gives_no_origin_the_every_origin_default() -> None:

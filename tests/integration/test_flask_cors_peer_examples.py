@@ -18,6 +18,7 @@ import pytest
 from flask import Flask
 
 import adapters.flask as ours
+from cors_core import ConfigError
 from cors_core.browser import simulate
 
 FRONT = "http://localhost:3000"
@@ -83,7 +84,14 @@ EXAMPLES: dict[str, tuple[Setup, dict[str, Any] | None]] = {
         ),
         None,
     ),
-    "@cross_origin()": (_none, {}),
+    "@cross_origin() over app.config CORS_*": (
+        lambda m, app: app.config.update(CORS_ORIGINS=[FRONT], CORS_METHODS=["GET", "PUT"]),
+        {},
+    ),
+    "@cross_origin(methods) over app.config CORS_*": (
+        lambda m, app: app.config.update(CORS_ORIGINS=[FRONT], CORS_METHODS=["GET"]),
+        {"methods": ["GET", "PUT", "DELETE"]},
+    ),
     "@cross_origin(origins, methods, allow_headers)": (
         _none,
         {"origins": [FRONT], "methods": ["GET", "PUT"], "allow_headers": ["Content-Type"]},
@@ -125,6 +133,26 @@ def test_same_browser_verdict_as_flask_cors(example: str, fetch: str) -> None:
         assert (peer, mine) == expected[:2], expected[2]
     else:
         assert peer == mine
+
+
+def test_cross_origin_without_any_origin_is_refused_where_flask_cors_allows_every_one() -> None:
+    """flask-cors reads a bare ``@cross_origin()`` with nothing configured as every
+    origin; ours refuses it at the view's first request, naming the fix."""
+    assert _verdict(_app(flask_cors, _none, {}), "/api/items", EVIL) is True
+    app = _app(ours, _none, {})
+    app.config["PROPAGATE_EXCEPTIONS"] = True
+    with pytest.raises(ConfigError) as refused:
+        app.test_client().get("/api/items", headers={"Origin": EVIL})
+    assert [(p.option, p.entry, p.problem, p.fix) for p in refused.value.problems] == [
+        (
+            "cross_origin",
+            "()",
+            "names no origin, and app.config's CORS_* keys set none",
+            "list the origins in app.config's CORS_* keys, or on the view: "
+            "cross_origin(allow_origins=['https://app.example.com']) "
+            "(allow_origins=['*'] for every origin)",
+        )
+    ]
 
 
 def test_flask_cors_regex_flaw_is_real() -> None:

@@ -252,7 +252,7 @@ def test_cross_origin_works_without_cors_app() -> None:
     app = Flask("standalone")
 
     @app.route("/open", methods=["GET", "PUT"])
-    @cross_origin()
+    @cross_origin(origins="*")
     def open_view() -> str:
         return "open"
 

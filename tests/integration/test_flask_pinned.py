@@ -305,6 +305,22 @@ def test_a_view_option_replaces_its_synonyms_from_app_config() -> None:
 
 def test_a_view_ignores_the_apps_resources_config() -> None:
     app = Flask("resources-config")
+    app.config["CORS_RESOURCES"] = {r"/view": {"origins": [APP]}}
+    app.config["CORS_ORIGINS"] = [ADMIN]
+
+    @app.get("/view")
+    @cross_origin()
+    def view() -> str:
+        return "view"
+
+    assert _acao(app, "/view", ADMIN) == ADMIN
+    assert _acao(app, "/view", APP) is None
+    assert _acao(app, "/view", EVIL) is None
+
+
+def test_a_bare_cross_origin_with_only_the_resources_config_is_refused() -> None:
+    app = Flask("resources-only")
+    app.config["PROPAGATE_EXCEPTIONS"] = True
     app.config["CORS_RESOURCES"] = {r"/api/.*": {"origins": [APP]}}
 
     @app.get("/view")
@@ -312,7 +328,14 @@ def test_a_view_ignores_the_apps_resources_config() -> None:
     def view() -> str:
         return "view"
 
-    assert _acao(app, "/view", EVIL) == "*"
+    with pytest.raises(ConfigError) as refused:
+        _acao(app, "/view", EVIL)
+    (problem,) = refused.value.problems
+    assert (problem.option, problem.entry, problem.problem) == (
+        "cross_origin",
+        "()",
+        "names no origin, and app.config's CORS_* keys set none",
+    )
 
 
 # ----------------------------------------------- @cross_origin under CORS(app)

@@ -31,11 +31,10 @@ from werkzeug.test import Client as WerkzeugClient
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 import adapters.flask as ours
-from adapters._flask_cors_options import ResourceRules
 from adapters.asgi import CORSMiddleware as AsgiCORS
 from adapters.starlette import CORSMiddleware as DropInCORS
 from adapters.wsgi import CORSMiddleware as WsgiCORS
-from cors_core import ConfigError, CORSConfigWarning
+from cors_core import ConfigError, CORSConfigWarning, PathRules
 from cors_core.audit import regex_admits
 from cors_core.browser import Trip
 from cors_core.testing import cors_trip
@@ -604,8 +603,9 @@ def test_resources_keys_are_read_and_ordered_as_flask_cors_reads_them() -> None:
     app = flask.Flask("order")
     ours.CORS(app, resources=RESOURCES)
     rules = ours.CORS.policy_for(app)
-    assert isinstance(rules, ResourceRules)
-    assert [key for key, _ in rules.rules()] == order
+    assert isinstance(rules, PathRules)
+    assert rules.keys == "flask-cors"
+    assert [key for key, _ in rules.rules()] == [*order, "default"]
     cases = {
         ("/api/public", EVIL): True,
         ("/api/public-admin/users", EVIL): False,

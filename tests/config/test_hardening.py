@@ -326,7 +326,7 @@ def test_every_never_sent_entry_is_listed_in_one_error() -> None:
     [
         ("http://127.0.0.1:8000", "http://127.0.0.1:8000"),
         ("http://0.0.0.0", "http://0.0.0.0"),
-        # An IPv4-mapped host is refused (tests/security/test_strict_config.py).
+        # An IPv4-mapped host is refused (tests/config/test_strict.py).
         ("http://[1:0:0:2:0:0:0:3]", "http://[1:0:0:2::3]"),  # the longest zero run
         ("http://[1:0:0:2:0:0:3:4]", "http://[1::2:0:0:3:4]"),  # the first of equal runs
         ("http://a1.example", "http://a1.example"),  # a digit is fine inside a label

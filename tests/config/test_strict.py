@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from cors_core import CORSPolicy, Problem
 from cors_core._origins import MAX_ORIGIN_LENGTH, parse_config_origin
-from tests.security.test_config_hardening import _problems, _quiet
+from tests.config.test_hardening import _problems, _quiet
 
 
 def _allowed(policy: CORSPolicy, origin: str) -> bool:

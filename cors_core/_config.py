@@ -66,21 +66,23 @@ OPTION_NAMES = (
 
 @dataclass(frozen=True, slots=True)
 class Settings:
-    """The validated, normalised options (what :class:`CORSPolicy` precomputes from)."""
+    """The validated, normalised options (what :class:`CORSPolicy` precomputes from), named
+    as the options they come from; ``allow_all_*`` say ``"*"`` was given, ``matcher`` holds
+    every origin entry, regex and the predicate."""
 
     allow_all_origins: bool
     matcher: OriginMatcher
-    allow_null: bool
+    allow_null_origin: bool
     allow_all_methods: bool
-    methods: tuple[str, ...]
+    allow_methods: tuple[str, ...]
     allow_all_headers: bool
-    headers: tuple[str, ...]  # as written (matched case-insensitively)
+    allow_headers: tuple[str, ...]  # as written (matched case-insensitively)
     header_patterns: tuple[HeaderPattern, ...]
-    expose_all: bool
-    expose: tuple[str, ...]
-    credentials: bool
+    expose_all_headers: bool
+    expose_headers: tuple[str, ...]
+    allow_credentials: bool
     max_age: int | None
-    private_network: bool
+    allow_private_network: bool
     preflight_status: int
     block_disallowed: bool
     websocket_origins: bool
@@ -595,17 +597,17 @@ def validate(o: dict[str, Any]) -> Settings:
     return Settings(
         allow_all_origins=allow_all,
         matcher=OriginMatcher.build(entries, regexes, predicate),
-        allow_null=allow_null,
+        allow_null_origin=allow_null,
         allow_all_methods=all_methods,
-        methods=methods,
+        allow_methods=methods,
         allow_all_headers=all_headers,
-        headers=headers,
+        allow_headers=headers,
         header_patterns=header_patterns,
-        expose_all=expose_all,
-        expose=expose,
-        credentials=creds,
+        expose_all_headers=expose_all,
+        expose_headers=expose,
+        allow_credentials=creds,
         max_age=max_age,
-        private_network=o["allow_private_network"] is True,
+        allow_private_network=o["allow_private_network"] is True,
         preflight_status=status,
         block_disallowed=o["block_disallowed"] is True,
         websocket_origins=o["websocket_origins"] is True,

@@ -146,7 +146,7 @@ class CORSPolicy:
         self._hook = hook
         self._hook_failures = 0
         self._hook_refused = "" if hook is None else "; the origin hook did not allow it either"
-        self._vary = not (s.allow_all_origins and not s.credentials)
+        self._vary = not (s.allow_all_origins and not s.allow_credentials)
         self._block = s.block_disallowed
         # A predicate or a hook is asked every time an origin the lists refuse comes back.
         self._asks = s.matcher.predicate is not None or hook is not None
@@ -182,22 +182,25 @@ class CORSPolicy:
                 by_host[parsed_allowed.host] = (*by_host.get(parsed_allowed.host, ()), allowed)
         self._by_host = by_host
         tail: list[tuple[str, str]] = []
-        if s.credentials:
+        if s.allow_credentials:
             tail.append(("Access-Control-Allow-Credentials", "true"))
         actual_tail = list(tail)
-        if s.expose_all or s.expose:
+        if s.expose_all_headers or s.expose_headers:
             actual_tail.append(
-                ("Access-Control-Expose-Headers", "*" if s.expose_all else ", ".join(s.expose))
+                (
+                    "Access-Control-Expose-Headers",
+                    "*" if s.expose_all_headers else ", ".join(s.expose_headers),
+                )
             )
         self._actual_tail = tuple(actual_tail)
-        self._methods = frozenset(STANDARD_METHODS if s.allow_all_methods else s.methods)
+        self._methods = frozenset(STANDARD_METHODS if s.allow_all_methods else s.allow_methods)
         self._methods_value = (
             "every standard method: " + ", ".join(sorted(STANDARD_METHODS))
             if s.allow_all_methods
-            else ", ".join(s.methods)
+            else ", ".join(s.allow_methods)
         )
-        self._headers = frozenset(h.lower() for h in s.headers)
-        self._headers_value = ", ".join(s.headers)
+        self._headers = frozenset(h.lower() for h in s.allow_headers)
+        self._headers_value = ", ".join(s.allow_headers)
         self._header_patterns = s.header_patterns
         # allow_headers patterns, prepared for the sorted requested names: a prefix glob
         # ('x-amz-*') allows one run of them, found by bisection; the other one-'*' globs
@@ -243,7 +246,7 @@ class CORSPolicy:
     @property
     def allow_credentials(self) -> bool:
         """Whether credentialed requests are allowed."""
-        return self._s.credentials
+        return self._s.allow_credentials
 
     @property
     def websocket_origins(self) -> bool:
@@ -437,7 +440,7 @@ class CORSPolicy:
             if asked is not None:  # only the predicate or the origin hook can allow it
                 return self._consult(origin, asked)
         if origin == "null":  # the opaque origin: no serialization, allowed only on request
-            if self._s.allow_null or self._allow_all:
+            if self._s.allow_null_origin or self._allow_all:
                 return self._keep(origin, self._allowed(origin))
             return self._keep(origin, denied(Reason(ReasonCode.ORIGIN_NULL, origin)))
         if not self._parse_to_match:
@@ -574,7 +577,7 @@ class CORSPolicy:
                 refused = self._not_matched(extra)
                 if refused:
                     return self._reject(header_refusal(refused))
-        if pna and not s.private_network:
+        if pna and not s.allow_private_network:
             return self._reject(Reason(ReasonCode.PRIVATE_NETWORK))
         headers: list[tuple[str, str]] = [
             ("Access-Control-Allow-Origin", "*" if self._star is not None else origin),

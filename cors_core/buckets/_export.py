@@ -198,7 +198,7 @@ def _from_policy(policy: CORSPolicy, to: Provider, found: _Found) -> list[_Rule]
             "bucket refuses the origins only the predicate allows, which the API allows",
             "list those origins in allow_origins",
         )
-    if s.private_network:
+    if s.allow_private_network:
         found.narrower(
             "private_network_left_out",
             "allow_private_network",
@@ -241,11 +241,11 @@ def _from_policy(policy: CORSPolicy, to: Provider, found: _Found) -> list[_Rule]
                 + f" no origin {name} can match, so the bucket would allow none",
                 "list the origins the bucket serves in allow_origins",
             )
-    _methods(s.allow_all_methods, list(s.methods), to, rule, found)
+    _methods(s.allow_all_methods, list(s.allow_methods), to, rule, found)
     if s.allow_all_headers:
         rule.headers = ["*"]
     else:
-        rule.headers = list(s.headers)
+        rule.headers = list(s.allow_headers)
         dropped: list[str] = []
         for parts in s.header_patterns:
             text = "*".join(parts)
@@ -266,10 +266,10 @@ def _from_policy(policy: CORSPolicy, to: Provider, found: _Found) -> list[_Rule]
                 + " allow, which the API allows",
                 "split it, e.g. 'x-amz-meta-*'" if s3 else "list the header names pages send",
             )
-    rule.expose = ["*"] if s.expose_all else list(s.expose)
+    rule.expose = ["*"] if s.expose_all_headers else list(s.expose_headers)
     rule.max_age = s.max_age
-    rule.credentials = s.credentials
-    if to == "s3" and not s.credentials and not s.allow_all_origins:
+    rule.credentials = s.allow_credentials
+    if to == "s3" and not s.allow_credentials and not s.allow_all_origins:
         rule.credentials = True
         found.wider(
             "credentials_added",
@@ -282,7 +282,7 @@ def _from_policy(policy: CORSPolicy, to: Provider, found: _Found) -> list[_Rule]
             "nothing, if the bucket authenticates with signatures, as S3 does (cookies "
             "give no access); or allow_origins=['*'] for a public bucket",
         )
-    if to == "gcs" and s.credentials:
+    if to == "gcs" and s.allow_credentials:
         rule.credentials = False
         found.narrower(
             "credentials_left_out",

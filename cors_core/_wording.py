@@ -213,7 +213,7 @@ def key_path(keys: Iterable[str]) -> str:
     >>> key_path(["paths", "/api/*", "allow_origins"])
     'paths."/api/*".allow_origins'
     """
-    return ".".join(k if _BARE_KEY.fullmatch(k) else json.dumps(k) for k in keys)
+    return ".".join(k if _BARE_KEY.fullmatch(k) else _toml_string(k, ascii_only=True) for k in keys)
 
 
 class Syntax:
@@ -266,7 +266,9 @@ class Syntax:
 PYTHON = Syntax()
 
 
-def _toml_string(text: str) -> str:
+def _toml_string(text: str, *, ascii_only: bool = False) -> str:
+    """``text`` as a TOML basic string; ``ascii_only`` escapes all but printable ASCII
+    (``\\uXXXX``, ``\\UXXXXXXXX``: a key in a message shows no bidi control raw)."""
     out = ['"']
     for char in text:
         if char in '"\\':
@@ -276,7 +278,9 @@ def _toml_string(text: str) -> str:
         elif ord(char) < 0x20 or ord(char) == 0x7F:
             out.append(f"\\u{ord(char):04x}")
         elif 0xD800 <= ord(char) <= 0xDFFF:
-            out.append("\ufffd")  # TOML has no lone surrogates
+            out.append("\\ufffd" if ascii_only else "\ufffd")  # TOML has no lone surrogates
+        elif ascii_only and ord(char) >= 0x80:
+            out.append(f"\\u{ord(char):04x}" if ord(char) <= 0xFFFF else f"\\U{ord(char):08x}")
         else:
             out.append(char)
     out.append('"')

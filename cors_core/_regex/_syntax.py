@@ -288,7 +288,9 @@ def _esc(ch: int, in_class: bool = False) -> str:
         return "\\" + c
     if c.isprintable():
         return c
-    return f"\\x{ch:02x}" if ch < 256 else f"\\u{ch:04x}"
+    if ch < 256:
+        return f"\\x{ch:02x}"
+    return f"\\u{ch:04x}" if ch < 0x10000 else f"\\U{ch:08x}"
 
 
 def _name(op: Any) -> str:

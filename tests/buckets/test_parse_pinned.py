@@ -8,13 +8,15 @@ or how a parsed rule answers a request.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import pytest
 
-from cors_core import Problem
-from cors_core.buckets import bucket_problems, detect_provider, from_gcs, from_s3
+from cors_core import ConfigError, Problem
+from cors_core.buckets import _parse, bucket_problems, detect_provider, from_gcs, from_s3
+from cors_core.buckets._parse import MAX_FILE_BYTES, load_data
 
 GET = {"AllowedMethods": ["GET"]}
 APP = "https://app.example.com"
@@ -1081,3 +1083,87 @@ def test_values_of_the_wrong_type_are_refused_with_their_fix(
     data: Any, provider: Any, expected: list[tuple[str, str, str, str]]
 ) -> None:
     assert _errors(data, provider) == expected
+
+
+# ------------------------------------------------- reading a file, and never raising
+
+
+def test_a_file_that_is_not_utf8_is_refused_as_not_json(tmp_path: Path) -> None:
+    bad = tmp_path / "cors.json"
+    bad.write_bytes(b'[{"origin": ["\xff"]}]')
+    expected = Problem(
+        "cors",
+        "",
+        "is not valid JSON ('utf-8' codec can't decode byte 0xff in position 14: invalid "
+        "start byte)",
+        "fix the file's JSON syntax",
+    )
+    assert load_data(bad, "gcs") == (None, [expected])
+    with pytest.raises(ConfigError) as info:
+        from_gcs(bad)
+    assert list(info.value.problems) == [expected]
+
+
+def test_a_file_is_read_no_further_than_the_bound(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    big = tmp_path / "big.json"
+    big.write_bytes(b" " * (MAX_FILE_BYTES + 10))
+    sizes: list[int] = []
+    real_open = open
+
+    class Spy:
+        def __init__(self, handle: BinaryIO) -> None:
+            self.handle = handle
+
+        def __enter__(self) -> Spy:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            self.handle.close()
+
+        def read(self, size: int = -1) -> bytes:
+            sizes.append(size)
+            return self.handle.read(size)
+
+    def spy_open(file: Path, mode: str) -> Spy:
+        assert mode == "rb"
+        return Spy(real_open(file, mode))
+
+    monkeypatch.setattr(_parse, "open", spy_open, raising=False)
+    assert load_data(big, "s3") == (
+        None,
+        [
+            Problem(
+                "CORSRules",
+                repr(str(big)),
+                "is larger than 1 MiB (1048576 bytes), the most read as a bucket's CORS "
+                "rules (a real configuration is a few kilobytes)",
+                "give the bucket's CORS configuration alone (what get-bucket-cors prints)",
+            )
+        ],
+    )
+    assert sizes == [MAX_FILE_BYTES + 1]
+
+
+class _Unreadable(Mapping[str, Any]):
+    """A rule whose keys cannot be listed."""
+
+    def __getitem__(self, key: str) -> Any:
+        raise KeyError(key)
+
+    def __iter__(self) -> Iterator[str]:
+        raise ZeroDivisionError
+
+    def __len__(self) -> int:
+        return 1
+
+
+@pytest.mark.parametrize(("provider", "key"), [("s3", "CORSRules"), ("gcs", "cors")])
+def test_a_rule_that_cannot_be_read_is_reported_with_its_exception_type(
+    provider: str, key: str
+) -> None:
+    assert bucket_problems([_Unreadable()], provider) == (  # type: ignore[arg-type]
+        [Problem(key, "", "cannot be read (ZeroDivisionError)", "write plain JSON data")],
+        [],
+    )

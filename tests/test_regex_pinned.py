@@ -23,6 +23,14 @@ TOO_LARGE_ORIGIN = (
 )
 TOO_LARGE_PATH = ("is too large or too deeply nested to prove safe", "simplify it")
 BACKREF_FIX = "remove the backreference (an origin never needs one)"
+PATH_BACKREF_FIX = (
+    "remove the backreference (match each part with its own character class, e.g. [^/]+ "
+    "for one path segment)"
+)
+PATH_LOOKAHEAD_FIX = (
+    "write the regex without it (use a character class, e.g. [^/]+ for one path segment, "
+    "or list the paths)"
+)
 EMPTY_FIX = (
     "make the repeated part match at least one character (e.g. (-[a-z0-9]+)* instead of "
     "(-?[a-z0-9]*)*)"
@@ -88,8 +96,8 @@ def test_a_path_regex_with_too_many_positions_is_refused_with_the_exact_sentence
     ids=_plain,
 )
 def test_a_resources_key_with_a_backreference_is_refused(key: str, shown: str) -> None:
-    assert _resource_problems(key) == [("resources", repr(key), _backref(shown), BACKREF_FIX)]
-    assert backtracking_problems(re.compile(key)) == [(_backref(shown), BACKREF_FIX)]
+    assert _resource_problems(key) == [("resources", repr(key), _backref(shown), PATH_BACKREF_FIX)]
+    assert backtracking_problems(re.compile(key)) == [(_backref(shown), PATH_BACKREF_FIX)]
 
 
 @pytest.mark.parametrize(
@@ -321,7 +329,7 @@ def test_an_unexpected_failure_of_the_path_check_refuses_the_regex(
 ) -> None:
     from cors_core import _regex
 
-    def broken(tree: object) -> object:
+    def broken(tree: object, paths: bool = False) -> object:
         raise RuntimeError("boom")
 
     monkeypatch.setattr(_regex, "_structural", broken)
@@ -499,7 +507,7 @@ def test_a_regex_is_shown_as_re_reads_it_groups_alternatives_and_counts() -> Non
             r"puts a capturing group inside a possessive repeat (((?:ab|cd)e{2}f{1,3}[.a]"
             r"[+-.][^.][xy]\u2028\uffff(?>gh)(?<=h)(?<!i))++), "
             "which makes Python 3.11's re raise SystemError on some inputs (CPython issue "
-            "gh-101955): a crafted Origin would become a server error",
+            "gh-101955): a crafted request path would become a server error",
             "make the group non-capturing, (?:...), or use a plain repeat (+ instead of ++)",
         )
     ]
@@ -528,13 +536,22 @@ _LOOKAHEAD_FIX = (
 
 @pytest.mark.parametrize("look", ["(?=a+)", "(?!a+)"])
 def test_a_lookahead_holding_a_repeat_is_refused_and_shown(look: str) -> None:
-    assert backtracking_problems(re.compile(f"/x{look}")) == [
-        (
-            f"uses a lookahead with a repeat inside ({look}), which is re-run at every "
-            "position it is tried, with no bound this check can prove",
-            _LOOKAHEAD_FIX,
-        )
-    ]
+    problem = (
+        f"uses a lookahead with a repeat inside ({look}), which is re-run at every "
+        "position it is tried, with no bound this check can prove"
+    )
+    assert backtracking_problems(re.compile(f"/x{look}")) == [(problem, PATH_LOOKAHEAD_FIX)]
+    origin_regex = re.compile(f"https://x{look}[a-z]+\\.example\\.com")
+    assert regex_problems(origin_regex) == [(problem, _LOOKAHEAD_FIX)]
+
+
+def test_a_fix_for_a_path_regex_speaks_of_paths_and_one_for_an_origin_of_origins() -> None:
+    """The same construct gets a fix in the words of what the regex is matched against."""
+    for regex in (r"/a/(\w)\1", r"/(a)++", r"/x(?=a+)"):
+        for problem, fix in backtracking_problems(re.compile(regex)):
+            assert "origin" not in (problem + fix).lower(), (regex, problem, fix)
+    crafted = regex_problems(re.compile(r"https://(a)++\.example\.com"))
+    assert crafted[0][0].endswith("a crafted Origin would become a server error")
 
 
 @pytest.mark.parametrize("look", ["(?<=a{2})", "(?<!a{2})"])

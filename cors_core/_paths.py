@@ -537,10 +537,7 @@ def _flask_cors_key(key: object, problems: list[Problem]) -> str | re.Pattern[st
         return None
     refused = backtracking_problems(compiled)
     # The path is the client's: a key that can backtrack is refused (ReDoS).
-    problems += [
-        Problem("paths", repr(key), problem.replace("Origin", "request path"), fix)
-        for problem, fix in refused
-    ]
+    problems += [Problem("paths", repr(key), problem, fix) for problem, fix in refused]
     return None if refused else key
 
 

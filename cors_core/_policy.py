@@ -52,9 +52,6 @@ _OK = Reason(ReasonCode.OK)
 _ACTUAL = Action.ACTUAL
 _NOT_ALLOWED = ReasonCode.ORIGIN_NOT_ALLOWED
 _MALFORMED = ReasonCode.ORIGIN_MALFORMED
-#: ``tuple.__new__``: a :class:`Reason` built from a tuple, skipping its ``__new__``'s
-#: argument handling (a never-seen origin builds one).
-_new = tuple.__new__
 #: Above every character of a header name (a token is ASCII below DEL): ``p + _PAST_NAMES``
 #: sorts after every name that starts with ``p``, and before every other name above ``p``.
 _PAST_NAMES = "\x7f"
@@ -343,8 +340,9 @@ class CORSPolicy:
         """
         if origin is None:
             return self._no_origin
-        # cors_core._request.is_preflight, inlined (Origin is present here); a property
-        # test holds the two to the same answer.
+        # cors_core._request.is_preflight, inlined (Origin is present here): calling it
+        # cost about 500 instructions on every request with Origin (5 % of an allowed GET
+        # through the WSGI adapter); a property test holds the two to the same answer.
         if request_method is not None and method == "OPTIONS":
             # preflight()'s cache hit, inlined (about 700 instructions of the 18,600 a
             # cached preflight costs through the ASGI adapter); the same key, the same
@@ -457,7 +455,8 @@ class CORSPolicy:
             size = len(origin)
             if size > _MAX_CACHED_ORIGIN:
                 return result
-            # BoundedCache.put, inlined (one call less per never-seen origin).
+            # BoundedCache.put, inlined: one call less per never-seen origin (about 420
+            # instructions, 1.6 % of the benchmark's fresh request through the WSGI adapter).
             cache = self._origins
             if len(cache) >= cache.maxsize or cache.size + size > cache.max_size:
                 cache.clear()
@@ -505,10 +504,10 @@ class CORSPolicy:
         one look tells), or well formed and not listed (with the near-miss hint)."""
         parts = origin_parts(origin)
         if parts is None:
-            return _new(Reason, (_MALFORMED, origin, origin_hint(origin), ""))
+            return Reason(_MALFORMED, origin, origin_hint(origin))
         same_host = self._by_host.get(parts[1])
         hint = near_miss_hint(same_host[0]) if same_host else ""
-        return _new(Reason, (_NOT_ALLOWED, origin, hint, ""))
+        return Reason(_NOT_ALLOWED, origin, hint)
 
     def _keep(self, origin: str, result: Decision) -> Decision:
         """``result``, cached for ``origin`` unless no browser sends an origin that long."""

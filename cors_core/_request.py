@@ -66,7 +66,6 @@ CORS_REQUEST_NAMES = _CORS_NAMES
 #: Those and ``host``: everything :func:`read_asgi` reads.
 ASGI_NAMES = _WANTED
 _TEXT_WANTED = frozenset(_TEXT)
-_new_meta = tuple.__new__  # RequestMeta(...) goes through a Python-level __new__
 #: Longest ``Access-Control-Request-Method`` considered: the longest registered method
 #: (``UPDATEREDIRECTREF``) has 17 characters; longer values are refused, never cached.
 MAX_METHOD_LENGTH = 64
@@ -109,7 +108,7 @@ def read_asgi(
     """
     stop = method is not None and method != "OPTIONS" and not want_host
     wanted = _WANTED if want_host else _CORS_NAMES
-    return _new_meta(RequestMeta, _scan(headers, wanted, _RAW, _latin1, stop))
+    return RequestMeta(*_scan(headers, wanted, _RAW, _latin1, stop))
 
 
 def scan_asgi(
@@ -138,7 +137,7 @@ def read_pairs(headers: Iterable[tuple[str, str]]) -> RequestMeta:
     'https://a.com, https://b.com'
     """
     lowered = ((name.lower(), value) for name, value in headers)
-    return _new_meta(RequestMeta, _scan(lowered, _TEXT_WANTED, _TEXT, str))
+    return RequestMeta(*_scan(lowered, _TEXT_WANTED, _TEXT, str))
 
 
 def _latin1(value: bytes) -> str:
@@ -203,15 +202,12 @@ def read_environ(environ: Mapping[str, Any], want_host: bool = True) -> RequestM
     """
     get = environ.get
     pna = get("HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK")
-    return _new_meta(
-        RequestMeta,
-        (
-            get("HTTP_ORIGIN"),
-            get("HTTP_ACCESS_CONTROL_REQUEST_METHOD"),
-            get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS"),
-            pna is not None and asks_private_network(pna),
-            get("HTTP_HOST") if want_host else None,
-        ),
+    return RequestMeta(
+        get("HTTP_ORIGIN"),
+        get("HTTP_ACCESS_CONTROL_REQUEST_METHOD"),
+        get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS"),
+        pna is not None and asks_private_network(pna),
+        get("HTTP_HOST") if want_host else None,
     )
 
 

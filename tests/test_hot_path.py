@@ -450,3 +450,87 @@ def test_the_adapters_inlined_merge_equals_the_general_merge(
     assert asgi_headers == merge_raw_response_headers(raw_app, decision.raw_headers, True)
     _, wsgi_headers, _ = _wsgi(WSGICORS(wsgi_app, engine), "GET", {"HTTP_ORIGIN": ORIGIN})
     assert wsgi_headers == merge_response_headers(app_headers, decision.headers, True)
+
+
+_ENVIRON_KEYS = st.sampled_from(
+    [
+        "HTTP_ORIGIN",
+        "HTTP_HOST",
+        "HTTP_ACCESS_CONTROL_REQUEST_METHOD",
+        "HTTP_ACCESS_CONTROL_REQUEST_HEADERS",
+        "HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK",
+        "HTTP_ACCEPT",
+    ]
+)
+_ENVIRON_VALUES = st.sampled_from(
+    [ORIGIN, "https://evil.example", "PUT", "GET", "x-token", "true", " TRUE ", "1", ""]
+)
+
+
+@given(
+    st.dictionaries(_ENVIRON_KEYS, _ENVIRON_VALUES, max_size=6),
+    st.sampled_from(["GET", "OPTIONS", "POST"]),
+)
+def test_wsgi_adapter_reads_the_environ_exactly_like_read_environ(
+    environ: dict[str, str], method: str
+) -> None:
+    """The WSGI adapter reads the Access-Control-Request-* values itself (read_environ's
+    rule, inlined for speed): the engine is asked with exactly read_environ's values."""
+    engine = _Recording(want_host=False)
+    app = WSGICORS(_wsgi_app, policy=engine)  # type: ignore[arg-type]
+    _wsgi(app, method, environ)
+    expected = read_environ(environ, want_host=False)
+    if expected.origin is None:
+        assert engine.seen == []  # the fixed no-Origin answer: decide() skipped
+    elif expected.request_method is None:
+        assert engine.seen == [RequestMeta(expected.origin, None, None, False, None)]
+    else:
+        assert engine.seen == [expected]
+
+
+_REFUSED_ORIGINS = st.one_of(
+    st.sampled_from(
+        [
+            "https://evil.example",
+            "http://app.example.com",  # same host, other scheme: the near-miss hint
+            "https://app.example.com/",
+            "HTTPS://APP.EXAMPLE.COM",
+            "null",
+        ]
+    ),
+    st.text(max_size=40),
+)
+
+
+@given(_REFUSED_ORIGINS)
+def test_prebuilt_refusals_equal_the_plainly_built_decision(origin: str) -> None:
+    """``denied()`` and ``refused()`` (built in one step, the reason worked out on first
+    read) equal the decision ``Decision.build`` makes from the same reason."""
+    from cors_core._decision import Action, Decision, denied, refused
+
+    p = policy()
+    reason = p._why_refused(origin)
+    plain = Decision.build(Action.ACTUAL, False, reason, vary_origin=True)
+    assert denied(reason) == plain
+    lazy = refused(p._why_refused, origin)
+    assert lazy == plain and lazy.reason == reason and lazy.reason is lazy.reason
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.sampled_from(["a", "b", "c", "dd", "e" * 130]), max_size=40))
+def test_refused_origins_fill_the_cache_as_bounded_cache_put_does(names: list[str]) -> None:
+    """``_match`` inlines ``BoundedCache.put`` for a never-seen, refused origin: the
+    memo holds exactly what ``put`` would have left in it (cleared when full, over-long
+    origins never kept)."""
+    from cors_core._cache import BoundedCache
+
+    p = policy()
+    p._origins = BoundedCache(maxsize=3, max_size=60)
+    reference: BoundedCache[str, bool] = BoundedCache(maxsize=3, max_size=60)
+    for name in names:
+        origin = f"https://{name}.example"
+        p.decide("GET", origin)
+        if origin not in reference and len(origin) <= 128:
+            reference.put(origin, True, len(origin))
+    assert list(p._origins) == list(reference)
+    assert p._origins.size == reference.size

@@ -304,6 +304,9 @@ def _flask_cors_resource(keys: list[Any], path: str) -> int | None:
 @example([re.compile(r"/x/\d+"), r"/x/\d+", "/x/12"], "/x/12")
 @example(["*", "/api"], "/api")
 @example([r"/api/*", r"/api/v1/.*"], "/api/v1/x")
+@example([r"/a.{0,9}", r"/a/.*"], "/a/b")  # more slashes first, though shorter
+@example([r"/a/.*", r"/a/b.*"], "/a/bc")  # as many slashes: the longer first
+@example([re.compile(r"/a.{0,9}"), re.compile(r"/a/.*")], "/a/b")
 def test_flask_cors_strategy_gives_a_path_the_resource_flask_cors_gives(
     keys: list[Any], path: str
 ) -> None:
@@ -327,3 +330,36 @@ def test_hooked_flask_cors_rules_keep_their_keys_and_order() -> None:
     assert [key for key, _ in rules.rules()] == ["/API/.*", r"/api/.*", "default"]
     allowed = hooked.decide("GET", "https://b.example", path="/api/x")
     assert dict(allowed.headers)["Access-Control-Allow-Origin"] == "https://b.example"
+
+
+def test_a_hooked_path_rules_keeps_its_default_and_its_path_bound() -> None:
+    """The hooked copy asks the hook under the default policy too, and keeps
+    ``max_path_length``."""
+    default = CORSPolicy(allow_origins=["https://d.example"])
+    rules = PathRules({"/api/*": A}, default=default, max_path_length=64)
+    hooked = rules.with_origin_hook(lambda origin: origin == "https://hooked.example")
+    assert hooked.max_path_length == 64
+    other = hooked.decide("GET", "https://hooked.example", path="/other")
+    assert other.allowed
+    assert other.reason.code == ReasonCode.ORIGIN_ALLOWED_BY_HOOK
+    assert dict(other.headers)["Access-Control-Allow-Origin"] == "https://hooked.example"
+    listed = hooked.decide("GET", "https://d.example", path="/other")
+    assert dict(listed.headers)["Access-Control-Allow-Origin"] == "https://d.example"
+    too_long = hooked.decide("GET", "https://d.example", path="/other/" + "x" * 64)
+    assert too_long.action is Action.PASS and not too_long.headers
+
+
+def test_a_flask_cors_key_that_can_backtrack_is_refused_with_a_fix_for_paths() -> None:
+    key = r"/api/(\w)\1"
+    with pytest.raises(ConfigError) as refused:
+        PathRules([(key, A)], keys="flask-cors")
+    assert [(p.option, p.entry, p.problem, p.fix) for p in refused.value.problems] == [
+        (
+            "paths",
+            repr(key),
+            r"uses a backreference (\1), which re can only match by backtracking with no "
+            "bound this check can prove",
+            "remove the backreference (match each part with its own character class, e.g. "
+            "[^/]+ for one path segment)",
+        )
+    ]

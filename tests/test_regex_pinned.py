@@ -31,6 +31,22 @@ PATH_LOOKAHEAD_FIX = (
     "write the regex without it (use a character class, e.g. [^/]+ for one path segment, "
     "or list the paths)"
 )
+
+
+def _quadratic_groups(first: str, second: str) -> tuple[str, str]:
+    """The refusal of two adjacent repeats of groups that can match the same text."""
+    return (
+        f"can backtrack quadratically through groups: the repeats {first} and {second} "
+        "follow each other and can match the same characters, and at least one repeats a "
+        "group, which re backtracks through slowly (tens of milliseconds for a long "
+        "Origin); two such repeats are accepted only over single characters, like .*.* or "
+        "[a-z]+[a-z0-9]*",
+        "rewrite without nested or adjacent overlapping quantifiers: merge the repeats into "
+        "one, or separate them with a character they cannot match (e.g. "
+        "[a-z0-9-]+\\.[a-z0-9-]+ instead of .*.*)",
+    )
+
+
 EMPTY_FIX = (
     "make the repeated part match at least one character (e.g. (-[a-z0-9]+)* instead of "
     "(-?[a-z0-9]*)*)"
@@ -782,21 +798,7 @@ _DECIDED: list[tuple[str, list[tuple[str, str]], list[tuple[str, str]]]] = [
     (
         "/(?:d(?:bc)*)*(?:d(?:bc)*)*x",
         [
-            (
-                (
-                    "can backtrack quadratically through groups: the repeats (?:d(?:bc)*)* "
-                    "and (?:d(?:bc)*)* follow each other and can match the same "
-                    "characters, and at least one repeats a group, which re backtracks "
-                    "through slowly (tens of milliseconds for a long Origin); two such "
-                    "repeats are accepted only over single characters, like .*.* or "
-                    "[a-z]+[a-z0-9]*"
-                ),
-                (
-                    "rewrite without nested or adjacent overlapping quantifiers: merge the "
-                    "repeats into one, or separate them with a character they cannot match "
-                    "(e.g. [a-z0-9-]+\\.[a-z0-9-]+ instead of .*.*)"
-                ),
-            ),
+            _quadratic_groups("(?:d(?:bc)*)*", "(?:d(?:bc)*)*"),
             (
                 (
                     "can never match an Origin a browser sends (lowercase ASCII "
@@ -1444,21 +1446,7 @@ _DECIDED: list[tuple[str, list[tuple[str, str]], list[tuple[str, str]]]] = [
     (
         "https?://-?\\.(?:ab|a)*(?:x*(?:a|b)(?:a|\\w)c*)+",
         [
-            (
-                (
-                    "can backtrack quadratically through groups: the repeats (?:a(?:b|))* "
-                    "and (?:x*[ab][a\\w]c*)+ follow each other and can match the same "
-                    "characters, and at least one repeats a group, which re backtracks "
-                    "through slowly (tens of milliseconds for a long Origin); two such "
-                    "repeats are accepted only over single characters, like .*.* or "
-                    "[a-z]+[a-z0-9]*"
-                ),
-                (
-                    "rewrite without nested or adjacent overlapping quantifiers: merge the "
-                    "repeats into one, or separate them with a character they cannot match "
-                    "(e.g. [a-z0-9-]+\\.[a-z0-9-]+ instead of .*.*)"
-                ),
-            ),
+            _quadratic_groups("(?:a(?:b|))*", "(?:x*[ab][a\\w]c*)+"),
         ],
         [
             (

@@ -10,13 +10,16 @@ from typing import Any
 
 from cors_core import Action, Decision
 from cors_core.integration import (
-    COMMON_PLAIN_NAMES,
+    COMMON_NO_MERGE_NAMES,
     DEBUG,
+    MAX_CACHED_ORIGIN,
     SPECIAL_NAMES,
     Engine,
     Gate,
     debug_enabled,
+    enabled_levels,
     log_decision,
+    logger,
     merge_response_headers,
     read_environ,
     resolve_policy,
@@ -29,13 +32,16 @@ __all__ = ["CORSMiddleware"]
 _RESPOND = Action.RESPOND
 _SPECIAL = SPECIAL_NAMES
 #: Response-header names apps commonly send that need no merge (skips ``lower()`` for them).
-_PLAIN = COMMON_PLAIN_NAMES
+_NO_MERGE = COMMON_NO_MERGE_NAMES
 _VARY_ORIGIN = ("Vary", "Origin")
 
 ExcInfo = tuple[type[BaseException], BaseException, TracebackType | None]
 StartResponse = Callable[..., Callable[[bytes], object]]
 Environ = dict[str, Any]
 WSGIApp = Callable[[Environ, StartResponse], Iterable[bytes]]
+_LEVELS = enabled_levels
+_MAX_KEY = MAX_CACHED_ORIGIN
+_LOGGER = logger
 
 
 #: ``204 No Content``, ... for every status the engine answers with.
@@ -69,42 +75,61 @@ class CORSMiddleware:
         self._decide = gate.bind(wsgi_path, wsgi_scheme)
         # A request without Origin gets the policy's fixed answer (None for path rules,
         # whose answer depends on the path): decide() is skipped for it.
-        self._plain = gate.plain
+        self._no_origin = gate.no_origin
         # The engine's own decide() for engines that read neither path nor host (else None):
         # a request that is not a preflight is then decided from its method and Origin.
         self._direct = gate.direct
+        # Its answers to actual requests by Origin, when it keeps them (else empty).
+        self._answers = gate.answers
 
     def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
-        origin = environ.get("HTTP_ORIGIN")
-        if origin is None and self._plain is not None:
-            decision = self._plain  # No Origin: the policy's fixed answer, decide() skipped.
+        origin: Any = environ.get("HTTP_ORIGIN")  # a str whenever direct() is asked
+        if origin is None and self._no_origin is not None:
+            decision = self._no_origin  # No Origin: the policy's fixed answer, decide() skipped.
+        elif (direct := self._direct) is None:  # the engine reads the path or the host
+            origin, request_method, request_headers, pna, host = read_environ(environ, True)
+            decision = self._decide(
+                environ["REQUEST_METHOD"],
+                origin,
+                request_method,
+                request_headers,
+                pna,
+                host,
+                environ,
+            )
+            if decision.action is _RESPOND:
+                start_response(_STATUS_LINES[decision.status], list(decision.headers))
+                return [decision.body] if decision.body else []
         else:
-            method = environ["REQUEST_METHOD"]
-            direct = self._direct
-            if direct is None:  # the engine reads the path or the host: the bound step
-                origin, request_method, request_headers, pna, host = read_environ(environ, True)
-                decision = self._decide(
-                    method, origin, request_method, request_headers, pna, host, environ
+            # The engine reads neither (and Origin is present: Gate.direct's promise): ask
+            # it directly, and log a refusal as the bound step would. read_environ's rule,
+            # read here: calling it cost about 3,700 instructions of a cached preflight's
+            # 10,400 (a test holds the two to the same values).
+            request_method = environ.get("HTTP_ACCESS_CONTROL_REQUEST_METHOD")
+            if request_method is None:
+                # Not a preflight: the engine's answer for this Origin, from its own memo
+                # when there (a dict lookup where a call costs about 600 instructions; a
+                # value longer than the memo's keys is never hashed).
+                decision = (len(origin) <= _MAX_KEY and self._answers.get(origin)) or direct(
+                    environ["REQUEST_METHOD"], origin
                 )
             else:
-                # The engine reads neither: ask it directly (the step's fast path without
-                # its call; the same log line). read_environ's rule, read here: calling it
-                # cost about 3,700 instructions of a cached preflight's 10,400 (a test holds
-                # the two to the same values). Not a preflight: its method and Origin suffice.
-                request_method = environ.get("HTTP_ACCESS_CONTROL_REQUEST_METHOD")
-                if request_method is None:
-                    decision = direct(method, origin)
-                else:
-                    asks = environ.get("HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK")
-                    decision = direct(
-                        method,
-                        origin,
-                        request_method,
-                        environ.get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS"),
-                        asks is not None and asks.strip().lower() == "true",
-                    )
-                if not decision.allowed and debug_enabled(DEBUG):
-                    log_decision(decision, method, wsgi_path(environ))
+                asks = environ.get("HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK")
+                decision = direct(
+                    environ["REQUEST_METHOD"],
+                    origin,
+                    request_method,
+                    environ.get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS"),
+                    asks is not None and asks.strip().lower() == "true",
+                )
+            # logging's memo first: a dict lookup, where isEnabledFor costs about 720
+            # instructions per refused request (integration.enabled_levels says why).
+            if (
+                not decision.allowed
+                and ((logged := _LEVELS.get(DEBUG)) or (logged is None and debug_enabled(DEBUG)))
+                and not _LOGGER.disabled
+            ):
+                log_decision(decision, environ["REQUEST_METHOD"], wsgi_path(environ))
             if decision.action is _RESPOND:
                 start_response(_STATUS_LINES[decision.status], list(decision.headers))
                 return [decision.body] if decision.body else []
@@ -131,7 +156,7 @@ def _start_with_cors(
     if type(headers) is not list:  # PEP 3333 wants a list; read anything else once
         headers = list(headers)
     for name, _ in headers:
-        if name not in _PLAIN and name.lower() in _SPECIAL:
+        if name not in _NO_MERGE and name.lower() in _SPECIAL:
             merged = merge_response_headers(headers, decision.headers, decision.vary_origin)
             break
     else:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Generic, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar
 
 #: Longest Origin kept as a cache key. Browsers' origins are short (long preview-deploy
 #: hosts stay under 100 characters); a longer one, valid (a host may have 253 characters)
@@ -18,6 +18,27 @@ CACHE_BUDGET = 256 * 1024
 
 K = TypeVar("K")
 V = TypeVar("V")
+
+
+class MemoInfo(NamedTuple):
+    """What one of a policy's memos holds now (see ``CORSPolicy.memo_info``).
+
+    ``entries`` and ``size`` (in characters of request-supplied text) never exceed
+    ``max_entries`` and ``max_size``: a memo that would is emptied first. ``keys`` are the
+    kept keys, oldest first: an origin, or a tuple of a preflight's values.
+
+    >>> cache: BoundedCache[str, int] = BoundedCache(maxsize=2, max_size=10)
+    >>> cache.put("a", 1, size=4)
+    1
+    >>> cache.info()
+    MemoInfo(entries=1, size=4, max_entries=2, max_size=10, keys=('a',))
+    """
+
+    entries: int
+    size: int
+    max_entries: int
+    max_size: int
+    keys: tuple[Any, ...]
 
 
 class BoundedCache(dict[K, V], Generic[K, V]):
@@ -52,3 +73,7 @@ class BoundedCache(dict[K, V], Generic[K, V]):
         self[key] = value
         self.size += size
         return value
+
+    def info(self) -> MemoInfo:
+        """A snapshot of what the memo holds (see :class:`MemoInfo`)."""
+        return MemoInfo(len(self), self.size, self.maxsize, self.max_size, tuple(self))

@@ -8,7 +8,7 @@ from typing import Any, NamedTuple
 
 from cors_core._text import escape, quote
 
-__all__ = ["Action", "Decision", "Reason", "ReasonCode", "denied", "refused"]
+__all__ = ["Action", "Decision", "Reason", "ReasonCode", "refused_actual", "refused_actual_lazily"]
 
 
 class Action(IntEnum):
@@ -170,11 +170,12 @@ class _Fields:
     engine builds one and turns it into a ``Decision`` (same layout), which is three times
     cheaper than a frozen dataclass's ``__init__`` and keeps slot-speed attribute reads.
 
-    Kept because it pays: measured with callgrind, :func:`refused` costs about 5,300
+    Kept because it pays: measured with callgrind, :func:`refused_actual_lazily` costs about 5,300
     instructions where a frozen, slotted dataclass with the same fields costs about
     15,700; a never-seen origin builds one (the benchmark's ``fresh`` request, about
     26,000 instructions of its own through the WSGI adapter). ``Decision.build`` is the
-    reference: ``tests/test_hot_path.py`` holds :func:`denied` and :func:`refused` to it."""
+    reference: ``tests/test_hot_path.py`` holds :func:`refused_actual` and
+    :func:`refused_actual_lazily` to it."""
 
     __slots__ = _FIELDS
 
@@ -219,16 +220,16 @@ class _Fields:
 _set_class = object.__setattr__
 
 
-class _DeniedFields(_Fields):
+class _RefusedActualFields(_Fields):
     """The answer to an actual request from a refused origin: only the reason varies
-    (given, or to be worked out: see :func:`refused`)."""
+    (given, or to be worked out: see :func:`refused_actual_lazily`)."""
 
     __slots__ = ()
 
     def __init__(self, reason: object) -> None:  # the others are constants
         self.action = Action.ACTUAL
         self.allowed = False
-        self.reason = reason  # type: ignore[assignment]  # or (explain, origin): see refused()
+        self.reason = reason  # type: ignore[assignment]  # or (explain, origin): see refused_actual_lazily()
         self.headers = ()
         self.raw_headers = ()
         self.vary_origin = True
@@ -238,22 +239,22 @@ class _DeniedFields(_Fields):
         self.modifies_response = True
 
 
-def denied(reason: Reason) -> Decision:
+def refused_actual(reason: Reason) -> Decision:
     """``Decision.build(ACTUAL, False, reason, vary_origin=True)``, built in one step (the
     engine's hot path for a never-seen, refused origin)."""
-    made: Any = _DeniedFields(reason)
+    made: Any = _RefusedActualFields(reason)
     _set_class(made, "__class__", Decision)
     return made  # type: ignore[no-any-return]
 
 
-def refused(explain: Callable[[str], Reason], origin: str) -> Decision:
-    """:func:`denied` for ``origin``, its reason worked out by ``explain(origin)`` the first
+def refused_actual_lazily(explain: Callable[[str], Reason], origin: str) -> Decision:
+    """:func:`refused_actual` for ``origin``, its reason worked out by ``explain(origin)`` the first
     time it is read: saying why (a malformed origin, or a well-formed one not allowed, and
     the near-miss hint) means parsing the origin, which costs as much as the rest of the
     answer, and an actual request's reason is read only to log it or to refuse a preflight.
     """
-    made: Any = _DeniedFields((explain, origin))
-    _set_class(made, "__class__", _Refused)
+    made: Any = _RefusedActualFields((explain, origin))
+    _set_class(made, "__class__", _LazilyRefused)
     return made  # type: ignore[no-any-return]
 
 
@@ -374,8 +375,8 @@ class Decision(_Fields):
 _REASON = _Fields.__dict__["reason"]  # the slot itself, read and set below Decision's guard
 
 
-class _Refused(Decision):
-    """A refused origin's answer (see :func:`refused`): a Decision whose ``reason`` is
+class _LazilyRefused(Decision):
+    """A refused origin's answer (see :func:`refused_actual_lazily`): a Decision whose ``reason`` is
     worked out when first read, then kept.
 
     Kept because it pays: working the reason out (parsing the origin, the near-miss
@@ -387,7 +388,7 @@ class _Refused(Decision):
 
     @property
     def reason(self) -> Reason:  # type: ignore[override]
-        value = _REASON.__get__(self, _Refused)
+        value = _REASON.__get__(self, _LazilyRefused)
         if type(value) is not Reason:
             explain, origin = value
             value = explain(origin)

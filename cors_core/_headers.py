@@ -11,11 +11,11 @@ from typing import AnyStr, Generic, Literal, NamedTuple
 from cors_core._fetch import TOKEN_RE
 
 __all__ = [
-    "COMMON_PLAIN_NAMES",
+    "COMMON_NO_MERGE_NAMES",
     "CORS_RESPONSE_HEADERS",
     "MAX_REQUEST_HEADERS_LENGTH",
     "MAX_REQUEST_HEADER_NAMES",
-    "RAW_COMMON_PLAIN_NAMES",
+    "RAW_COMMON_NO_MERGE_NAMES",
     "RAW_SPECIAL_NAMES",
     "RESPONSE_HEADER_OPTIONS",
     "SPECIAL_NAMES",
@@ -260,9 +260,9 @@ content-encoding content-language last-modified expires x-content-type-options
 x-frame-options x-request-id transfer-encoding connection""".split()
 #: Response-header names apps commonly send that need no merge, as ASGI sends them
 #: (lowercase ``bytes``): an adapter skips ``lower()`` for them.
-RAW_COMMON_PLAIN_NAMES = frozenset(name.encode() for name in _COMMON)
+RAW_COMMON_NO_MERGE_NAMES = frozenset(name.encode() for name in _COMMON)
 #: The same as WSGI apps spell them (lowercase and ``Title-Case`` ``str``).
-COMMON_PLAIN_NAMES = frozenset(
+COMMON_NO_MERGE_NAMES = frozenset(
     [*_COMMON, *("-".join(part.capitalize() for part in name.split("-")) for name in _COMMON)]
 )
 

@@ -47,16 +47,18 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
+from types import MappingProxyType
 from typing import Any, Protocol, TypeVar, overload
 
+from cors_core._cache import MAX_CACHED_ORIGIN, MemoInfo
 from cors_core._config import OPTION_NAMES, unknown_options
 from cors_core._decision import Action, Decision, HeaderPairs, RawHeaderPairs
 from cors_core._engine import Engine
 from cors_core._errors import ConfigError, Problem
 from cors_core._headers import (
-    COMMON_PLAIN_NAMES,
+    COMMON_NO_MERGE_NAMES,
     MAX_REQUEST_HEADERS_LENGTH,
-    RAW_COMMON_PLAIN_NAMES,
+    RAW_COMMON_NO_MERGE_NAMES,
     RAW_SPECIAL_NAMES,
     SPECIAL_NAMES,
     merge_raw_response_headers,
@@ -85,13 +87,14 @@ from cors_core._text import suggest
 
 __all__ = [
     "ASGI_NAMES",
-    "COMMON_PLAIN_NAMES",
+    "COMMON_NO_MERGE_NAMES",
     "CORS_REQUEST_NAMES",
     "DEBUG",
+    "MAX_CACHED_ORIGIN",
     "MAX_METHOD_LENGTH",
     "MAX_REQUEST_HEADERS_LENGTH",
     "OPTION_NAMES",
-    "RAW_COMMON_PLAIN_NAMES",
+    "RAW_COMMON_NO_MERGE_NAMES",
     "RAW_SPECIAL_NAMES",
     "SPECIAL_NAMES",
     "Action",
@@ -99,6 +102,7 @@ __all__ = [
     "Engine",
     "Gate",
     "HeaderPairs",
+    "MemoInfo",
     "RawHeaderPairs",
     "RequestMeta",
     "Step",
@@ -106,8 +110,10 @@ __all__ = [
     "asgi_scheme",
     "backtracking_problems",
     "debug_enabled",
+    "enabled_levels",
     "is_preflight",
     "log_decision",
+    "logger",
     "merge_raw_response_headers",
     "merge_response_headers",
     "read_asgi",
@@ -129,9 +135,24 @@ _POLICY_IS_AN_ENGINE: type[Engine] = CORSPolicy
 _RULES_ARE_AN_ENGINE: type[Engine] = PathRules
 
 DEBUG = _DEBUG = logging.DEBUG
+_NO_ANSWERS: Mapping[str, Decision] = MappingProxyType({})
 #: ``debug_enabled(DEBUG)``: whether a rejection is logged (adapters check it before
 #: building a log line's arguments).
 debug_enabled = _debug_enabled = logger.isEnabledFor
+_memo = logger.__dict__.get("_cache")
+#: The logging module's own memo behind :data:`debug_enabled` (``isEnabledFor``): level
+#: to whether the ``"cors_core"`` logger emits it, emptied by :mod:`logging` whenever a
+#: level or :func:`logging.disable` changes; a level it lacks was not asked since. It
+#: does not reflect ``logger.disabled``. The ASGI and WSGI adapters read it first::
+#:
+#:     logged = enabled_levels.get(DEBUG)
+#:     if (logged or (logged is None and debug_enabled(DEBUG))) and not logger.disabled:
+#:         log_decision(decision, method, path)
+#:
+#: a C call where calling ``isEnabledFor`` cost about 720 instructions per refused request
+#: (a test holds the two to the same answer under generated logging configurations).
+#: Where a logger keeps no such memo it is an empty dict, and ``debug_enabled`` is asked.
+enabled_levels: dict[int, bool] = _memo if type(_memo) is dict else {}
 _R = TypeVar("_R", contravariant=True)
 
 
@@ -157,7 +178,7 @@ class Gate:
     """One engine, prepared for an adapter: the shared decide-and-log step.
 
     ``want_host`` / ``uses_path`` say which request values the engine reads (skip the
-    others); ``plain`` is the answer to a request without ``Origin`` when it is fixed;
+    others); ``no_origin`` is the answer to a request without ``Origin`` when it is fixed;
     ``websockets`` whether websocket handshakes are checked.
 
     >>> from cors_core import CORSPolicy
@@ -166,7 +187,16 @@ class Gate:
     True
     """
 
-    __slots__ = ("_decide", "direct", "engine", "plain", "uses_path", "want_host", "websockets")
+    __slots__ = (
+        "_decide",
+        "answers",
+        "direct",
+        "engine",
+        "no_origin",
+        "uses_path",
+        "want_host",
+        "websockets",
+    )
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -174,12 +204,23 @@ class Gate:
         # Host, scheme and path change no decision unless the engine reads them.
         self.want_host = self.uses_path or engine.uses_host
         self.websockets = engine.websocket_origins
-        self.plain = engine.no_origin_decision
+        self.no_origin = engine.no_origin_decision
         self._decide = engine.decide
-        #: For engines that read neither path nor host: the engine's own ``decide``, to be
-        #: called with the request's values and no keywords (nothing in between; the caller
-        #: logs a rejection as :meth:`bind`'s step does). ``None`` for other engines.
-        self.direct: Callable[..., Decision] | None = None if self.want_host else engine.decide
+        #: For engines that read neither path nor host and answer a request without
+        #: ``Origin`` the same way every time (``no_origin``, which the caller uses for such
+        #: requests, so a request it asks ``direct`` about carries ``Origin``): the
+        #: engine's own ``decide``, to be called with the request's values and no keywords
+        #: (nothing in between; the caller logs a rejection as :meth:`bind`'s step does).
+        #: ``None`` for other engines.
+        self.direct: Callable[..., Decision] | None = (
+            None if self.want_host or self.no_origin is None else engine.decide
+        )
+        #: For those engines, their answers to actual requests by ``Origin`` when they keep
+        #: them (``CORSPolicy.answers_by_origin``), to look up before calling ``direct``;
+        #: otherwise empty. Keys are at most :data:`MAX_CACHED_ORIGIN` characters.
+        self.answers: Mapping[str, Decision] = _NO_ANSWERS
+        if self.direct is not None:
+            self.answers = getattr(engine, "answers_by_origin", _NO_ANSWERS)
 
     def decide(
         self,

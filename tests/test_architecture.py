@@ -147,9 +147,7 @@ def test_imports_only_reach_down_the_layers() -> None:
         f"{name} -> {target}"
         for name in KNOWN
         for target in GRAPH[name]
-        if target in KNOWN
-        and unit(target) != unit(name)
-        and layer(target) >= layer(name)
+        if target in KNOWN and unit(target) != unit(name) and layer(target) >= layer(name)
     )
     assert upward == []
 

@@ -103,6 +103,7 @@ def test_names_a_pattern_allows_are_answered_as_sent_like_star() -> None:
     assert status == 204
     assert headers["Access-Control-Allow-Headers"] == "X-Amz-Date, X-AMZ-Meta-Color"
     star = CORSPolicy(allow_origins=[A], allow_methods=["PUT"], allow_headers="*")
-    assert _preflight(star, "X-Amz-Date, X-AMZ-Meta-Color")[1][
-        "Access-Control-Allow-Headers"
-    ] == "X-Amz-Date, X-AMZ-Meta-Color"
+    assert (
+        _preflight(star, "X-Amz-Date, X-AMZ-Meta-Color")[1]["Access-Control-Allow-Headers"]
+        == "X-Amz-Date, X-AMZ-Meta-Color"
+    )

@@ -10,7 +10,8 @@ only for ``block_disallowed``) is checked against the plain rule it must equal.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+import random
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import pytest
@@ -168,8 +169,9 @@ def test_comma_flood_is_refused_and_never_cached() -> None:
     assert p.decide("OPTIONS", ORIGIN, "PUT", "x" * 9000).reason.code == "request_headers_too_long"
     ok = p.decide("OPTIONS", ORIGIN, "PUT", "content-type")
     assert (ok.status, ok.allowed) == (204, True)
-    assert all(k[2] is None or len(k[2]) <= MAX_REQUEST_HEADERS_LENGTH for k in p._preflights)
-    assert all(len(k) <= MAX_REQUEST_HEADERS_LENGTH for k in p._request_headers)
+    memos = p.memo_info()
+    assert [k[2] for k in memos["preflights"].keys] == ["content-type"]
+    assert memos["request_headers"].keys == ("content-type",)
 
 
 async def _asgi_app(scope: Any, receive: Any, send: Any) -> None:
@@ -305,10 +307,15 @@ def test_huge_origins_and_header_lists_are_answered_but_never_kept() -> None:
     assert p.decide("OPTIONS", huge_origin, "PUT").status == 403
     long_host = "https://" + "a" * 60 + "." + ".".join(["b" * 60] * 16) + ".example"
     assert not p.decide("GET", long_host).allowed  # well-formed, asked, not kept
-    assert list(p._origins) == [ORIGIN]  # the allowed, short origin only
-    assert p._asked == {} and p._request_headers == {} and p._preflights == {}
+    memos = p.memo_info()
+    assert memos["origins"].keys == (ORIGIN,)  # the allowed, short origin only
+    assert memos["asked"].entries == memos["request_headers"].entries == 0
+    assert memos["preflights"].entries == 0
     assert p.decide("OPTIONS", ORIGIN, "PUT", "content-type").allowed  # short ones are kept
-    assert len(p._preflights) == 1 and len(p._request_headers) == 1
+    memos = p.memo_info()
+    # (with a predicate, the key also holds the origin's outcome: allowed, "ok")
+    assert memos["preflights"].keys == ((ORIGIN, "PUT", "content-type", False, ReasonCode.OK),)
+    assert memos["request_headers"].keys == ("content-type",)
 
 
 class _Recording:
@@ -504,33 +511,182 @@ _REFUSED_ORIGINS = st.one_of(
 
 @given(_REFUSED_ORIGINS)
 def test_prebuilt_refusals_equal_the_plainly_built_decision(origin: str) -> None:
-    """``denied()`` and ``refused()`` (built in one step, the reason worked out on first
-    read) equal the decision ``Decision.build`` makes from the same reason."""
-    from cors_core._decision import Action, Decision, denied, refused
+    """``refused_actual()`` and ``refused_actual_lazily()`` (built in one step, the reason
+    worked out on first read) equal the decision ``Decision.build`` makes from the same reason."""
+    from cors_core._decision import Action, Decision, refused_actual, refused_actual_lazily
 
     p = policy()
     reason = p._why_refused(origin)
     plain = Decision.build(Action.ACTUAL, False, reason, vary_origin=True)
-    assert denied(reason) == plain
-    lazy = refused(p._why_refused, origin)
+    assert refused_actual(reason) == plain
+    lazy = refused_actual_lazily(p._why_refused, origin)
     assert lazy == plain and lazy.reason == reason and lazy.reason is lazy.reason
 
 
-@settings(max_examples=50, deadline=None)
-@given(st.lists(st.sampled_from(["a", "b", "c", "dd", "e" * 130]), max_size=40))
-def test_refused_origins_fill_the_cache_as_bounded_cache_put_does(names: list[str]) -> None:
+def _refused_origin(i: int, length: int) -> str:
+    origin = f"https://{i:05d}{'a' * (length - 21)}.example"
+    assert len(origin) == length
+    return origin
+
+
+def _short_then_repeated() -> Iterator[str]:  # the entry bound is reached first
+    for i in range(4100):
+        yield _refused_origin(i, 24)
+        if i % 7 == 0:
+            yield _refused_origin(i // 2, 24)  # a repeat: a hit changes nothing
+
+
+def _at_the_budget() -> Iterator[str]:  # 2,048 origins of 128 characters fill 256 KiB
+    yield from (_refused_origin(i, 128) for i in range(2050))
+
+
+def _mixed(seed: int) -> Iterator[str]:
+    rng = random.Random(seed)
+    seen: list[str] = []
+    for i in range(6000):
+        if seen and rng.random() < 0.2:
+            yield rng.choice(seen)
+        else:
+            seen.append(_refused_origin(i, rng.choice([24, 60, 128, 129, 200])))
+            yield seen[-1]
+
+
+@pytest.mark.parametrize(
+    "stream",
+    [_short_then_repeated, _at_the_budget, lambda: _mixed(1), lambda: _mixed(2)],
+    ids=["entries", "budget", "mixed-1", "mixed-2"],
+)
+def test_refused_origins_fill_the_memo_as_bounded_cache_put_does(
+    stream: Callable[[], Iterator[str]],
+) -> None:
     """``_match`` inlines ``BoundedCache.put`` for a never-seen, refused origin: the
-    memo holds exactly what ``put`` would have left in it (cleared when full, over-long
-    origins never kept)."""
-    from cors_core._cache import BoundedCache
+    memo holds exactly what ``put`` would have left in it, at each of its bounds
+    (4,096 entries; 256 KiB of origins) and for over-long origins, never kept."""
+    from cors_core._cache import CACHE_BUDGET, MAX_CACHED_ORIGIN, BoundedCache
 
     p = policy()
-    p._origins = BoundedCache(maxsize=3, max_size=60)
-    reference: BoundedCache[str, bool] = BoundedCache(maxsize=3, max_size=60)
-    for name in names:
-        origin = f"https://{name}.example"
-        p.decide("GET", origin)
-        if origin not in reference and len(origin) <= 128:
+    reference: BoundedCache[str, bool] = BoundedCache(4096, CACHE_BUDGET)
+    for origin in stream():
+        assert not p.decide("GET", origin).allowed
+        if origin not in reference and len(origin) <= MAX_CACHED_ORIGIN:
             reference.put(origin, True, len(origin))
-    assert list(p._origins) == list(reference)
-    assert p._origins.size == reference.size
+        memo = p.memo_info()["origins"]
+        assert (memo.entries, memo.size) == (len(reference), reference.size), origin
+    assert p.memo_info()["origins"] == reference.info()
+
+
+_POLICIES: dict[str, Callable[[], CORSPolicy]] = {
+    "exact": lambda: CORSPolicy(allow_origins=[ORIGIN]),
+    "star": lambda: CORSPolicy(allow_origins=["*"]),
+    "credentials": lambda: CORSPolicy(
+        allow_origins=[ORIGIN, "https://*.example.org"], allow_credentials=True
+    ),
+    "predicate": lambda: CORSPolicy(
+        allow_origins=[ORIGIN], allow_origin_predicate=lambda o: o.endswith(".example.net")
+    ),
+    "hook": lambda: CORSPolicy(allow_origins=[ORIGIN]).with_origin_hook(
+        lambda o: o.startswith("https://h")
+    ),
+    "block": lambda: CORSPolicy(allow_origins=[ORIGIN], block_disallowed=True),
+}
+_ACTUALS = st.tuples(
+    st.sampled_from(["GET", "POST", "PUT", "OPTIONS", "get"]),
+    st.sampled_from(
+        [
+            ORIGIN,
+            "https://evil.example",
+            "https://a.example.org",
+            "https://x.example.net",
+            "https://h.example",
+            "null",
+            "https://app.example.com/x",
+            "https://" + "a" * 130 + ".example.org",
+        ]
+    ),
+    st.sampled_from([None, "example.com", "evil.example"]),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(sorted(_POLICIES)), st.lists(_ACTUALS, min_size=1, max_size=12))
+def test_answers_by_origin_hold_what_decide_answers_for_any_actual_request(
+    kind: str, requests: list[tuple[str, str, str | None]]
+) -> None:
+    """Adapters look an actual request's answer up in ``answers_by_origin`` before calling
+    ``decide``: what it holds for an origin is ``decide``'s answer for every method (and
+    every Host); with ``block_disallowed`` it holds nothing, and it never holds a key
+    longer than ``MAX_CACHED_ORIGIN``."""
+    from cors_core.integration import MAX_CACHED_ORIGIN
+
+    policy = _POLICIES[kind]()
+    for method, origin, host in requests:
+        held = policy.answers_by_origin.get(origin)
+        answer = policy.decide(method, origin, host=host, scheme="https")
+        if held is not None:
+            assert held is answer
+        assert policy.answers_by_origin.get(origin) in (None, answer)
+    assert all(len(o) <= MAX_CACHED_ORIGIN for o in policy.answers_by_origin)
+    if kind == "block":
+        assert len(policy.answers_by_origin) == 0
+    with pytest.raises(TypeError):
+        policy.answers_by_origin[ORIGIN] = policy.no_origin_decision  # type: ignore[index]
+
+
+def test_the_adapters_take_the_engines_held_answer_without_calling_it() -> None:
+    """A held answer is used as it is: the adapters do not call ``decide`` for it (the
+    recording engine below would see the request)."""
+    import asyncio
+
+    from adapters.asgi import CORSMiddleware as ASGI
+    from adapters.wsgi import CORSMiddleware as WSGI
+
+    policy = CORSPolicy(allow_origins=[ORIGIN])
+    held = policy.decide("GET", ORIGIN)
+    calls: list[tuple[Any, ...]] = []
+
+    class Counting:
+        def __init__(self) -> None:
+            self.uses_path = self.uses_host = self.websocket_origins = False
+            self.no_origin_decision = policy.no_origin_decision
+            self.answers_by_origin = policy.answers_by_origin
+
+        def decide(self, *args: Any, **kwargs: Any) -> Any:
+            calls.append(args)
+            return policy.decide(*args, **kwargs)
+
+        def decide_websocket(self, *args: Any, **kwargs: Any) -> Any:
+            raise AssertionError("not a websocket")
+
+        def for_path(self, path: str) -> Any:
+            return self
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+
+    sent: list[Any] = []
+
+    async def send(message: Any) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "http",
+        "method": "GET",
+        "path": "/",
+        "headers": [(b"origin", ORIGIN.encode())],
+    }
+    asyncio.run(ASGI(app, policy=Counting())(scope, None, send))  # type: ignore[arg-type]
+    started: list[Any] = []
+    environ = {"REQUEST_METHOD": "PUT", "PATH_INFO": "/", "HTTP_ORIGIN": ORIGIN}
+    WSGI(lambda e, s: s("200 OK", []) and [], policy=Counting())(  # type: ignore[arg-type]
+        environ, lambda status, headers, exc_info=None: started.append(headers)
+    )
+    assert calls == []
+    expected = [*held.headers, ("Vary", "Origin")]
+    assert started == [expected]
+    assert sent[0]["headers"] == [*held.raw_headers, (b"vary", b"Origin")]
+    other = "https://evil.example"  # not held yet: decide() is asked
+    environ["HTTP_ORIGIN"] = other
+    WSGI(lambda e, s: s("200 OK", []) and [], policy=Counting())(  # type: ignore[arg-type]
+        environ, lambda status, headers, exc_info=None: None
+    )
+    assert calls == [("PUT", other)]

@@ -229,9 +229,10 @@ def test_the_configured_lists_mean_what_they_say() -> None:
     custom = CORSPolicy(allow_origins=[A], allow_methods=["PUT"], allow_headers=["x-custom"])
     d = custom.decide("OPTIONS", A, "PUT", "content-type,x-custom")
     assert (d.status, d.reason.value) == (403, "content-type")
-    assert dict(custom.decide("OPTIONS", A, "PUT", "x-custom").headers)[
-        "Access-Control-Allow-Headers"
-    ] == "x-custom"
+    assert (
+        dict(custom.decide("OPTIONS", A, "PUT", "x-custom").headers)["Access-Control-Allow-Headers"]
+        == "x-custom"
+    )
     default = CORSPolicy(allow_origins=[A])  # starlette's defaults: GET, safelisted names
     d = default.decide("OPTIONS", A, "GET", "content-type")
     assert d.status == 204

@@ -56,7 +56,7 @@ from collections.abc import Callable
 from typing import Any, Final, TypeVar
 
 from cors_core import ConfigError, CORSConfigWarning, CORSPolicy
-from cors_core.integration import Engine, unknown_options
+from cors_core.integration import Engine
 from cors_core.integration import view_policy as integration_view_policy
 
 __all__ = [
@@ -184,10 +184,8 @@ def _project_view_policy(options: dict[str, Any]) -> Engine:
 def _check_view_options(options: dict[str, Any]) -> None:
     """What can be checked before the settings are final: the names, and the values of
     the options the view gives (a malformed origin ...), each problem named by one of
-    them; the rest (credentials with the settings' origins ...) at the first use."""
-    problems = unknown_options(options)
-    if problems:
-        raise ConfigError(problems)
+    them (a misspelt name beside the others); the rest (credentials with the settings'
+    origins ...) at the first use."""
     try:
         with warnings.catch_warnings():  # warned when the view's policy is built
             warnings.simplefilter("ignore", CORSConfigWarning)

@@ -193,12 +193,12 @@ class _Cors:
     the project's engine on a path ``CORS_URLS_REGEX`` leaves out, where CORS is off
     unless the receivers allow the origin."""
 
-    __slots__ = ("engine", "hooked", "hooked_step", "outside", "plain", "step", "want_host")
+    __slots__ = ("engine", "hooked", "hooked_step", "no_origin", "outside", "step", "want_host")
 
     def __init__(self, engine: Engine, *, outside: bool = False) -> None:
         gate = Gate(engine)
         self.engine = engine
-        self.plain = gate.plain
+        self.no_origin = gate.no_origin
         self.want_host = gate.want_host
         self.step = gate.bind(_path, _scheme)
         hooked = Gate(with_origin_hook(engine, _receivers_allow))
@@ -351,9 +351,9 @@ def _decide(request: Any, cors: _Cors | None, allowed: bool | None) -> Decision 
             return _ASK
         if not allowed:
             return None
-    plain = cors.plain
-    if plain is not None and "HTTP_ORIGIN" not in meta:
-        return None if plain.action is _PASS else plain
+    no_origin = cors.no_origin
+    if no_origin is not None and "HTTP_ORIGIN" not in meta:
+        return None if no_origin.action is _PASS else no_origin
     origin, request_method, request_headers, pna, host = read_environ(meta, cors.want_host)
     if not check_request_enabled.receivers:
         decision = cors.step(

@@ -16,9 +16,9 @@ from typing import Any
 
 from cors_core._cache import CACHE_BUDGET as _CACHE_BUDGET
 from cors_core._cache import MAX_CACHED_HEADERS as _MAX_CACHED_HEADERS
-from cors_core._cache import MAX_CACHED_ORIGIN, BoundedCache
+from cors_core._cache import MAX_CACHED_ORIGIN, BoundedCache, MemoInfo
 from cors_core._config import HeaderPattern, header_pattern_matches
-from cors_core._decision import Action, Decision, HeaderPairs, Reason, ReasonCode, denied
+from cors_core._decision import Action, Decision, HeaderPairs, Reason, ReasonCode, refused_actual
 from cors_core._fetch import is_token
 from cors_core._headers import RequestHeadersError, parse_request_headers
 from cors_core._origins import parse_origin
@@ -192,6 +192,26 @@ class BucketPolicy:
 
     # -- decisions ---------------------------------------------------------------------
 
+    def memo_info(self) -> dict[str, MemoInfo]:
+        """What the bucket policy's memos hold now, by name: ``origins`` (the rules each
+        origin matches), ``actual`` and ``preflights`` (answers), ``request_headers``
+        (parsed header lists). Each is bounded as :meth:`CORSPolicy.memo_info
+        <cors_core.CORSPolicy.memo_info>` says.
+
+        >>> from cors_core.buckets import from_s3
+        >>> rules = from_s3([{"AllowedOrigins": ["https://app.example.com"],
+        ...                   "AllowedMethods": ["GET"]}])
+        >>> _ = rules.decide("GET", "https://app.example.com")
+        >>> rules.memo_info()["origins"].keys
+        ('https://app.example.com',)
+        """
+        return {
+            "origins": self._origins.info(),
+            "actual": self._actual.info(),
+            "preflights": self._preflights.info(),
+            "request_headers": self._request_headers.info(),
+        }
+
     def decide(
         self,
         method: str,
@@ -199,7 +219,9 @@ class BucketPolicy:
         request_method: str | None = None,
         request_headers: str | None = None,
         private_network: bool = False,
-        *,
+        # Not keyword-only, unlike the Engine protocol's: CPython specialises calls only
+        # to functions without keyword-only parameters (adapters call this one directly
+        # with five values; about 540 instructions per request).
         path: str = "",
         host: str | None = None,
         scheme: str = "http",
@@ -224,7 +246,7 @@ class BucketPolicy:
             return cached
         found = self._match_actual(origin, method)
         if isinstance(found, Reason):
-            decision = denied(found)
+            decision = refused_actual(found)
         else:
             r = self._compiled[found]
             decision = Decision.build(

@@ -71,7 +71,7 @@ def test_it_is_an_engine() -> None:
     assert (no_origin.action, no_origin.allowed, no_origin.headers) == (Action.ACTUAL, True, ())
     assert no_origin.vary_origin and no_origin.modifies_response
     assert policy.decide("GET", None) is no_origin
-    assert Gate(policy).plain is no_origin
+    assert Gate(policy).no_origin is no_origin
     ws = policy.decide_websocket("https://a.example", "b.example", "wss")
     assert (ws.action, ws.allowed) == (Action.PASS, True)
     assert policy.decide_websocket(None, "b.example", "wss") is no_origin
@@ -405,8 +405,8 @@ def test_a_fresh_origin_per_request_stays_correct_and_bounded() -> None:
         assert pre.allowed is bool(i % 2)
         if i % 2:
             assert cors(pre)["Access-Control-Allow-Origin"] == origin
-    for cache in (policy._origins, policy._actual, policy._preflights):
-        assert len(cache) <= 4096
+    for memo in policy.memo_info().values():
+        assert memo.entries <= memo.max_entries <= 4096
 
 
 def test_decisions_are_cached_and_stable(policy: BucketPolicy) -> None:

@@ -501,8 +501,7 @@ def test_response_header_names_in_allow_headers_are_warned_and_kept(name: str) -
                 "policy answers",
                 _RESPONSE_HEADER_FIX.get(
                     name,
-                    f"remove it from allow_headers; set {RESPONSE_HEADERS[name]}=... to "
-                    "control it",
+                    f"remove it from allow_headers; set {RESPONSE_HEADERS[name]}=... to control it",
                 ),
             )
         )

@@ -7,6 +7,7 @@ relies on with ``override_settings``, so the order of suites does not matter.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -22,6 +23,24 @@ DJANGO_PROJECT = EXAMPLES / "django_project"
 
 if str(DJANGO_PROJECT) not in sys.path:
     sys.path.append(str(DJANGO_PROJECT))
+
+
+def _fresh_asgiref_executor() -> None:
+    """Give a forked child its own copy of asgiref's one-thread executor.
+
+    The mutation tool (mutmut) runs the tests once in its own process, then forks a
+    child per mutant. The child inherits the executor that ran the async tests, but not
+    its thread, so the first ``sync_to_async`` call in the child waits forever (and every
+    mutant an async test reaches would be counted as a timeout, whatever the test says).
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    from asgiref.sync import SyncToAsync
+
+    SyncToAsync.single_thread_executor = ThreadPoolExecutor(max_workers=1)
+
+
+os.register_at_fork(after_in_child=_fresh_asgiref_executor)
 
 
 def _configure_django() -> None:

@@ -6,6 +6,7 @@ answer is compared exactly: the policy object, ``NO_CORS``, ``None``, ``True``/`
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import pytest
@@ -22,10 +23,12 @@ from adapters.django.decorators import (
     cross_origin,
     is_marked,
     marks,
+    marks_of,
     no_cors,
     view_policy,
 )
-from cors_core import ConfigError, CORSPolicy
+from cors_core import ConfigError, CORSConfigWarning, CORSPolicy
+from tests.integration.django_support import BASE, cors_settings
 
 pytestmark = pytest.mark.filterwarnings("ignore::cors_core.CORSConfigWarning")
 
@@ -58,7 +61,8 @@ def _origins(found: Any) -> list[str]:
 def test_no_cors_repr_and_a_fresh_mark_count() -> None:
     assert repr(NO_CORS) == "NO_CORS"
     assert isinstance(NO_CORS, NoCORS)
-    assert _Marks().count == 0
+    fresh = _Marks()
+    assert (fresh.count, fresh.listeners) == (0, [])
 
 
 def test_each_mark_counts_once_and_sets_the_attribute() -> None:
@@ -248,3 +252,130 @@ def test_is_marked_is_false_without_a_mark() -> None:
     assert is_marked(_GetMarked()) is False  # an instance: its handlers are not looked at
     assert is_marked(_view) is False
     assert is_marked(None) is False
+
+
+# ------------------------------------------------------------------------- marks_of
+
+
+class _Repr:
+    """A callable view object without ``__qualname__``: named by its repr."""
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return HttpResponse(b"")
+
+    def __repr__(self) -> str:
+        return "<the callable view>"
+
+
+def test_marks_of_names_each_mark_where_it_sits() -> None:
+    @cross_origin(allow_origins=[CLASS_ORIGIN])
+    class Marked(View):
+        @method_decorator(cross_origin(allow_origins=[GET_ORIGIN]))
+        def get(self, request: HttpRequest) -> HttpResponse:
+            return HttpResponse(b"")
+
+    name = Marked.__qualname__
+    view = cross_origin(allow_origins=[AS_VIEW_ORIGIN])(Marked.as_view())
+    found = marks_of(view)
+    assert [where for where, _ in found] == [f"{name}.as_view()", name, f"{name}.get"]
+    assert [_origins(mark) for _, mark in found] == [
+        [AS_VIEW_ORIGIN],
+        [CLASS_ORIGIN],
+        [GET_ORIGIN],
+    ]
+    # The class itself: its own mark once, under its own name.
+    assert [(where, _origins(mark)) for where, mark in marks_of(_ClassOnly)] == [
+        ("_ClassOnly", [CLASS_ORIGIN])
+    ]
+    assert [where for where, _ in marks_of(_ClassOnly.as_view())] == ["_ClassOnly"]
+    callable_view = no_cors(_Repr())
+    assert marks_of(callable_view) == [("<the callable view>", NO_CORS)]
+    assert marks_of(_Unmarked) == []
+
+
+# ------------------------------------------------------- cross_origin(**options)
+
+
+def test_the_repr_shows_the_views_options() -> None:
+    mark = cross_origin(allow_origins=[GET_ORIGIN], max_age=60)
+    view = mark(lambda request: HttpResponse(b""))
+    assert repr(view_policy(view)) == (
+        "cross_origin(allow_origins=['https://get.example'], max_age=60) over the CORS_* settings"
+    )
+
+
+def test_a_misspelt_option_is_refused_beside_the_other_problems() -> None:
+    """As :class:`CORSPolicy` does: every problem of the view's options at once."""
+    with pytest.raises(ConfigError) as refused:
+        cross_origin(
+            allow_origin=[GET_ORIGIN],
+            allow_origins=["https://b.example/"],
+            allow_methods=["TRACE"],
+        )
+    assert [(p.option, p.entry, p.problem, p.fix) for p in refused.value.problems] == [
+        ("allow_origin", "", "is not a CORS option", "did you mean 'allow_origins'?"),
+        (
+            "allow_origins",
+            "'https://b.example/'",
+            "has a trailing slash",
+            "write 'https://b.example' (browsers send origins without any path)",
+        ),
+        (
+            "allow_methods",
+            "'TRACE'",
+            "is a forbidden method browsers never send",
+            "remove it",
+        ),
+    ]
+
+
+def test_only_the_policys_own_warnings_wait_for_the_first_request() -> None:
+    """At import, the check stays quiet about CORSConfigWarnings (they come when the
+    policy is built) but lets any other warning through: Python warns once about a
+    regex it compiles, and the policy built later reuses the compiled one."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        cross_origin(allow_origin_regex=r"https://[[p-r]+\.pinned-decorators\.example")
+        cross_origin(allow_origins=["http://plain.example"], allow_credentials=True)
+    categories = {w.category for w in caught}
+    assert FutureWarning in categories
+    assert not any(issubclass(c, CORSConfigWarning) for c in categories)
+
+
+#: The project without any CORS setting.
+NO_CORS_SETTINGS: dict[str, Any] = {k: v for k, v in BASE.items() if not k.startswith("CORS_")}
+
+
+def test_a_settings_problem_in_the_merged_policy_is_named_as_the_project_wrote_it() -> None:
+    view = cross_origin(allow_credentials=True)(lambda request: HttpResponse(b""))
+    with (
+        cors_settings(NO_CORS_SETTINGS, CORS_ORIGIN_ALLOW_ALL=True),
+        pytest.raises(ConfigError) as refused,
+    ):
+        view_policy(view).resolve()  # type: ignore[union-attr]
+    assert [(p.option, p.entry, p.problem, p.fix) for p in refused.value.problems] == [
+        (
+            "CORS_ORIGIN_ALLOW_ALL",
+            "True",
+            "allows every origin together with CORS_ALLOW_CREDENTIALS = True, so any "
+            "website can read your users' authenticated responses",
+            "list the trusted origins instead of CORS_ORIGIN_ALLOW_ALL: "
+            'CORS_ALLOWED_ORIGINS = ["https://app.example.com"]; or, if pages send no '
+            "cookies (a token API needs none), set CORS_ALLOW_CREDENTIALS = False",
+        )
+    ]
+
+
+def test_without_cors_settings_the_views_options_are_the_whole_policy() -> None:
+    """No django-cors-headers defaults (its methods, headers, a day's max age) creep in:
+    the policy is the engine's, built from the view's options alone."""
+    options = {"allow_origins": [GET_ORIGIN], "allow_methods": ["PUT"]}
+    view = cross_origin(**options)(lambda request: HttpResponse(b""))
+    with cors_settings(NO_CORS_SETTINGS):
+        built = view_policy(view).resolve()  # type: ignore[union-attr]
+    assert isinstance(built, CORSPolicy)
+    assert built.options == CORSPolicy(**options).options
+    assert (built.options["max_age"], built.options["allow_headers"]) == (
+        600,
+        ("accept", "accept-language", "content-language", "content-type"),
+    )

@@ -8,13 +8,14 @@ exact headers and who was asked.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from django.http import HttpRequest
-from django.test import AsyncClient, Client
+from django.http import HttpRequest, HttpResponse
+from django.test import AsyncClient, Client, RequestFactory, override_settings
 
 import adapters.django.middleware as middleware_module
 from adapters.django import CORSMiddleware, cross_origin
@@ -24,6 +25,7 @@ from tests.integration import django_pinned_urls as u
 from tests.integration.django_support import BASE, CORS_SETTINGS, DELETE, FRONT, cors_settings
 
 pytestmark = pytest.mark.filterwarnings("ignore::cors_core.CORSConfigWarning")
+
 
 PARTNER = "https://partner.example"
 EVIL = "https://evil.example"
@@ -361,3 +363,313 @@ def test_a_preflights_requested_headers_and_private_network_reach_the_engine(
         403,
         b"CORS preflight rejected (private_network_not_allowed)\n",
     )
+
+
+# ---------------------------------------------------------- answers, sync and async
+
+
+def _echo(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(f"{request.method} {request.path}".encode())
+
+
+async def _echo_async(request: HttpRequest) -> HttpResponse:
+    return _echo(request)
+
+
+def test_a_request_cors_leaves_alone_reaches_the_view_as_sent_async_too() -> None:
+    """Outside CORS_URLS_REGEX, no receiver: the view gets the request, nothing added."""
+    with cors_settings(CORS_URLS_REGEX=r"^/api/todos/"):
+        request = RequestFactory().get("/elsewhere/", headers={"Origin": FRONT})
+        sync = CORSMiddleware(_echo)(request)
+        request = RequestFactory().get("/elsewhere/", headers={"Origin": FRONT})
+        async_ = asyncio.run(CORSMiddleware(_echo_async)(request))
+    for response in (sync, async_):
+        assert (response.status_code, response.content) == (200, b"GET /elsewhere/")
+        assert cors_headers(response) == {}
+
+
+def test_a_view_response_with_only_a_vary_keeps_it() -> None:
+    """A response whose every header is one the policy may merge (here only ``Vary``)."""
+
+    def bare_vary(request: HttpRequest) -> HttpResponse:
+        response = HttpResponse(b"x")
+        del response["Content-Type"]
+        response["Vary"] = "Accept-Encoding"
+        return response
+
+    with cors_settings():
+        request = RequestFactory().get("/api/todos/", headers={"Origin": FRONT})
+        got = CORSMiddleware(bare_vary)(request)
+    assert dict(got.items()) == {
+        "Vary": "Accept-Encoding, Origin",
+        "Access-Control-Allow-Origin": FRONT,
+        "Access-Control-Allow-Credentials": "true",
+    }
+
+
+def test_with_receivers_connected_a_listed_origins_preflight_is_judged_whole(
+    pinned: Client, asked: Asked
+) -> None:
+    """The receivers are not asked about a listed origin, and the engine still sees the
+    preflight's private-network request."""
+    with connected(asked.no):
+        private = pinned.options(
+            "/pinned/plain/",
+            headers={
+                "Origin": FRONT,
+                "Access-Control-Request-Method": "GET",
+                "Access-Control-Request-Private-Network": "true",
+            },
+        )
+    assert (private.status_code, private.content) == (
+        403,
+        b"CORS preflight rejected (private_network_not_allowed)\n",
+    )
+    assert asked.calls == []
+
+
+@pytest.mark.parametrize("secure", [False, True])
+def test_with_receivers_saying_no_same_origin_still_passes_under_block_disallowed(
+    asked: Asked, secure: bool
+) -> None:
+    """A same-origin request (its Host and scheme) is never blocked, whatever the
+    receivers answer; another origin they refuse is."""
+    origin = "https://testserver" if secure else "http://testserver"
+    with (
+        cors_settings(PINNED, CORS_OPTIONS={"block_disallowed": True}),
+        connected(asked.no),
+    ):
+        u.CALLS.clear()
+        client = Client()
+        same = client.get(
+            "/pinned/plain/", headers={"Origin": origin, "Host": "testserver"}, secure=secure
+        )
+        other = client.get(
+            "/pinned/plain/", headers={"Origin": EVIL, "Host": "testserver"}, secure=secure
+        )
+    assert same.status_code == 200
+    assert cors_headers(same) == {"vary": "Origin"}
+    assert other.status_code == 403
+    assert ("GET", "/pinned/plain/", EVIL) in asked.calls
+
+
+@pytest.mark.parametrize(
+    ("origin", "host", "secure"),
+    [
+        ("http://testserver", "testserver", False),
+        ("https://testserver", "testserver", True),
+        ("https://testserver", "testserver", False),  # another scheme: not same-origin
+        ("http://a b", "a b", False),  # a malformed Origin equal to what Host says
+        ("https://a b", "a b", True),
+        ("http://a b", "a b", True),
+    ],
+)
+def test_same_origin_is_judged_alike_with_and_without_receivers(
+    asked: Asked, origin: str, host: str, secure: bool
+) -> None:
+    """Under block_disallowed, whether a request is same-origin (its Origin against the
+    Host and scheme it came with) does not depend on receivers being connected."""
+
+    def send() -> tuple[int, dict[str, str]]:
+        client = Client(raise_request_exception=False)
+        got = client.get("/pinned/plain/", headers={"Origin": origin, "Host": host}, secure=secure)
+        return got.status_code, cors_headers(got)
+
+    with cors_settings(PINNED, CORS_OPTIONS={"block_disallowed": True}):
+        alone = send()
+        with connected(asked.no):
+            asking = send()
+    assert asking == alone
+    if host == "testserver":
+        assert alone[0] == (200 if origin.startswith("https" if secure else "http:") else 403)
+
+
+class _WithoutAsend:
+    """``check_request_enabled`` as Django 4.2 has it: a signal without ``asend``."""
+
+    def __init__(self, signal: Any) -> None:
+        self._signal = signal
+
+    @property
+    def receivers(self) -> Any:
+        return self._signal.receivers
+
+    def send(self, sender: Any, **named: Any) -> Any:
+        return self._signal.send(sender, **named)
+
+
+def test_async_requests_ask_the_receivers_without_asend(
+    asked: Asked, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(
+        middleware_module, "check_request_enabled", _WithoutAsend(check_request_enabled)
+    )
+
+    async def run() -> list[str | None]:
+        client = AsyncClient()
+        got = []
+        for origin in (PARTNER, EVIL):
+            r = await client.get("/api/todos/", headers={"Origin": origin})
+            got.append(r.get("Access-Control-Allow-Origin"))
+        return got
+
+    with cors_settings(), connected(asked.partner):
+        assert asyncio.run(run()) == [PARTNER, None]
+    assert asked.calls == [("GET", "/api/todos/", PARTNER), ("GET", "/api/todos/", EVIL)]
+
+
+def test_the_receivers_answer_is_what_the_origin_hook_gives() -> None:
+    """``_YES`` and ``_NO`` are built once, at import, from ``_Question(answer)``; a fresh
+    question has no answer, and the hook notes that it was wanted. Outside a decision
+    (no question) the hook refuses."""
+    Question = middleware_module._Question
+    assert middleware_module._question.get() is None
+    assert middleware_module._receivers_allow(EVIL) is False
+    for answer in (True, False):
+        token = middleware_module._question.set(Question(answer))
+        try:
+            assert middleware_module._receivers_allow(EVIL) is answer
+        finally:
+            middleware_module._question.reset(token)
+    fresh = Question()
+    assert fresh.answer is None and not fresh.wanted
+    token = middleware_module._question.set(fresh)
+    try:
+        assert middleware_module._receivers_allow(EVIL) is False
+    finally:
+        middleware_module._question.reset(token)
+    assert fresh.wanted is True
+
+
+# ------------------------------------------------------------------ the debug log
+
+ORIGIN_HOOK_REASON = (
+    "[origin_allowed_by_hook] origin 'https://partner.example' is not in the lists, but "
+    "the origin hook allowed it (for Django: a check_request_enabled receiver)"
+)
+
+
+def _logged(caplog: pytest.LogCaptureFixture) -> list[tuple[str, str]]:
+    return [(r.name, r.getMessage()) for r in caplog.records if r.name.startswith("cors_core")]
+
+
+def test_with_receivers_connected_each_answer_is_logged_once(
+    pinned: Client, asked: Asked, caplog: pytest.LogCaptureFixture
+) -> None:
+    """At DEBUG: a refusal the receivers were not asked about (a listed origin, a method
+    the settings refuse), an origin they allowed (request and preflight), and a
+    refusal after they allowed the origin (private network: that reason only).
+    Allowed requests from listed origins log nothing."""
+    with connected(asked.partner), caplog.at_level(logging.DEBUG, logger="cors_core"):
+        listed = pinned.get("/pinned/plain/", headers={"Origin": FRONT})
+        patch = pinned.options(
+            "/pinned/plain/",
+            headers={"Origin": FRONT, "Access-Control-Request-Method": "PATCH"},
+        )
+        get = pinned.get("/pinned/plain/", headers={"Origin": PARTNER})
+        preflight = pinned.options(
+            "/pinned/plain/",
+            headers={"Origin": PARTNER, "Access-Control-Request-Method": "GET"},
+        )
+        private = pinned.options(
+            "/pinned/plain/",
+            headers={
+                "Origin": PARTNER,
+                "Access-Control-Request-Method": "GET",
+                "Access-Control-Request-Private-Network": "true",
+            },
+        )
+    assert [r.status_code for r in (listed, patch, get, preflight, private)] == [
+        200,
+        403,
+        200,
+        204,
+        403,
+    ]
+    assert private.content == b"CORS preflight rejected (private_network_not_allowed)\n"
+    assert _logged(caplog) == [
+        (
+            "cors_core",
+            "CORS preflight rejected: 'OPTIONS' '/pinned/plain/': [method_not_allowed] "
+            "method 'PATCH' is not in allow_methods (it allows DELETE, GET, POST, PUT): "
+            "add it to allow_methods (methods are case-sensitive)",
+        ),
+        (
+            "cors_core.django",
+            f"CORS request allowed by a check_request_enabled receiver: {ORIGIN_HOOK_REASON}",
+        ),
+        (
+            "cors_core.django",
+            f"CORS preflight allowed by a check_request_enabled receiver: {ORIGIN_HOOK_REASON}",
+        ),
+        (
+            "cors_core",
+            "CORS preflight rejected: 'OPTIONS' '/pinned/plain/': "
+            "[private_network_not_allowed] the preflight asks for private network access "
+            "(Access-Control-Request-Private-Network: true): set allow_private_network=True "
+            "to grant it",
+        ),
+    ]
+
+
+def test_without_receivers_a_refusal_is_logged_with_the_routed_path(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with cors_settings(PINNED), caplog.at_level(logging.DEBUG, logger="cors_core"):
+        refused = Client().get("/pinned/plain/", headers={"Origin": EVIL})
+    assert refused.status_code == 200 and "Access-Control-Allow-Origin" not in refused
+    assert _logged(caplog) == [
+        (
+            "cors_core",
+            "CORS request rejected: 'GET' '/pinned/plain/': [origin_not_allowed] origin "
+            "'https://evil.example' is not allowed: add it to allow_origins (or match it "
+            "with a '*.' pattern, allow_origin_regex or allow_origin_predicate)",
+        )
+    ]
+
+
+# ------------------------------------------------------------- where the policy is from
+
+
+def test_path_rules_without_receivers_judge_the_routed_path() -> None:
+    rules = PathRules(
+        {
+            "/api/todos/*": CORSPolicy(allow_origins=[FRONT]),
+            "/api/boom/": None,
+        }
+    )
+    names = {n: DELETE for n in CORS_SETTINGS}
+    with cors_settings(**{**names, "CORS_POLICY": rules}):
+        client = Client(raise_request_exception=False)
+        todos = client.get("/api/todos/", headers={"Origin": FRONT})
+        boom = client.get("/api/boom/", headers={"Origin": FRONT})
+    assert todos.status_code == 200
+    assert cors_headers(todos) == {"access-control-allow-origin": FRONT, "vary": "Origin"}
+    assert boom.status_code == 500 and cors_headers(boom) == {}
+
+
+def test_a_subclass_policy_is_used_from_the_first_request() -> None:
+    class PartnerCORS(CORSMiddleware):
+        policy = CORSPolicy(allow_origins=[PARTNER])
+
+    with cors_settings():  # the settings allow FRONT, not PARTNER
+        middleware = PartnerCORS(_echo)
+        assert middleware.cors_policy is PartnerCORS.policy
+        partner = middleware(RequestFactory().get("/api/todos/", headers={"Origin": PARTNER}))
+        front = middleware(RequestFactory().get("/api/todos/", headers={"Origin": FRONT}))
+    assert cors_headers(partner) == {"access-control-allow-origin": PARTNER, "vary": "Origin"}
+    assert cors_headers(front) == {"vary": "Origin"}
+
+
+def test_a_root_urlconf_change_alone_is_followed() -> None:
+    """No CORS_* setting changes: the marks of the new URLconf apply all the same."""
+    with cors_settings(PINNED, ROOT_URLCONF=u.Unmarked):
+        client = Client(raise_request_exception=False)
+        before = client.get("/pinned/plain/", headers={"Origin": u.GET_ORIGIN})
+        with override_settings(ROOT_URLCONF="tests.integration.django_pinned_urls"):
+            marked = client.get("/pinned/get-marked/", headers={"Origin": u.GET_ORIGIN})
+        after = client.get("/pinned/get-marked/", headers={"Origin": u.GET_ORIGIN})
+    assert before.status_code == 200 and cors_headers(before) == {"vary": "Origin"}
+    assert marked.status_code == 200
+    assert marked["Access-Control-Allow-Origin"] == u.GET_ORIGIN
+    assert after.status_code == 404 and cors_headers(after) == {"vary": "Origin"}

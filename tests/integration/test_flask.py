@@ -50,9 +50,7 @@ def test_example_put_and_delete_are_preflighted_and_allowed(example_url: str) ->
     assert put.preflight is not None and put.preflight.status == 204
     pre = hdrs(put.preflight.response_headers)
     assert pre["access-control-allow-methods"] == "GET, POST, PUT, DELETE"
-    assert pre["access-control-allow-headers"] == (
-        "content-type, authorization"
-    )
+    assert pre["access-control-allow-headers"] == ("content-type, authorization")
     assert pre["access-control-max-age"] == "600"  # the keyword won over nothing in config
     assert put.actual is not None and put.actual.body == b'{"id":3,"name":"x","title":"x"}\n'
     assert delete.verdict.code == "ok" and delete.actual is not None
@@ -285,8 +283,11 @@ def test_one_function_decorated_for_one_route_leaves_its_other_routes_alone() ->
     app.add_url_rule("/closed", "closed", view)
     CORS(app, allow_origins=[FRONT])
     client = app.test_client()
-    assert client.get("/open", headers={"Origin": "https://x.example"}).headers[
-        "Access-Control-Allow-Origin"
-    ] == "*"
+    assert (
+        client.get("/open", headers={"Origin": "https://x.example"}).headers[
+            "Access-Control-Allow-Origin"
+        ]
+        == "*"
+    )
     closed = client.get("/closed", headers={"Origin": "https://x.example"})
     assert "Access-Control-Allow-Origin" not in closed.headers

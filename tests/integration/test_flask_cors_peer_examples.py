@@ -176,9 +176,16 @@ def test_flask_cors_public_names_have_equivalents() -> None:
     assert importlib.metadata.version("cors-core")
     constants = {name for name in dir(flask_cors.core) if name.startswith("ACL_")}
     assert constants == {
-        "ACL_ORIGIN", "ACL_METHODS", "ACL_ALLOW_HEADERS", "ACL_EXPOSE_HEADERS",
-        "ACL_CREDENTIALS", "ACL_MAX_AGE", "ACL_RESPONSE_PRIVATE_NETWORK",
-        "ACL_REQUEST_METHOD", "ACL_REQUEST_HEADERS", "ACL_REQUEST_HEADER_PRIVATE_NETWORK",
+        "ACL_ORIGIN",
+        "ACL_METHODS",
+        "ACL_ALLOW_HEADERS",
+        "ACL_EXPOSE_HEADERS",
+        "ACL_CREDENTIALS",
+        "ACL_MAX_AGE",
+        "ACL_RESPONSE_PRIVATE_NETWORK",
+        "ACL_REQUEST_METHOD",
+        "ACL_REQUEST_HEADERS",
+        "ACL_REQUEST_HEADER_PRIVATE_NETWORK",
     }
     assert all(getattr(flask_cors.core, c).startswith("Access-Control-") for c in constants)
     assert logging.getLogger("cors_core") is logging.getLogger("cors_core.x").parent

@@ -65,7 +65,7 @@ def test_huge_request_method_is_refused_never_cached_or_echoed(kind: str, method
         assert values(headers, ACAO) == [] and values(headers, ACAM) == []
         assert body == b"CORS preflight rejected (method_malformed)\n"
         assert all(len(v) < 1024 for _, v in headers)
-    assert s.mw.policy._preflights == {}
+    assert s.mw.policy.memo_info()["preflights"].entries == 0
 
 
 def test_method_length_bound_is_past_every_real_method() -> None:
@@ -94,14 +94,16 @@ def test_every_cache_key_part_is_bounded_and_the_caches_stay_small() -> None:
         policy.decide("OPTIONS", origin, f"M{n:05d}" + "X" * 50, names + f",x-{n}")
         policy.decide("GET", f"https://{'b' * 100}{n}.evil.example")
         policy.decide("GET", f"https://{'c' * 250}{n}.evil.example")  # answered, never kept
-    assert policy._origins and policy._preflights  # the bounded values were kept
-    for key in policy._preflights:
+    memos = policy.memo_info()
+    assert memos["origins"].entries and memos["preflights"].entries  # the bounded values
+    for key in memos["preflights"].keys:
         origin, method, request_headers, _ = key[:4]
         assert len(origin) <= 128 and len(method) <= MAX_METHOD_LENGTH
         assert request_headers is None or len(request_headers) <= 1024
-    for cache in (policy._preflights, policy._origins, policy._request_headers, policy._asked):
-        assert cache.size <= cache.max_size <= 256 * 1024
-        assert len(cache) <= cache.maxsize
+    assert set(memos) == {"origins", "asked", "preflights", "request_headers"}
+    for memo in memos.values():
+        assert memo.size <= memo.max_size <= 256 * 1024
+        assert memo.entries == len(memo.keys) <= memo.max_entries
 
 
 def test_a_long_origin_is_answered_every_time_and_never_kept() -> None:
@@ -114,7 +116,8 @@ def test_a_long_origin_is_answered_every_time_and_never_kept() -> None:
         assert dict(decision.headers)["Access-Control-Allow-Origin"] == long_allowed
         assert policy.decide("OPTIONS", long_allowed, "GET").status == 204
         assert not policy.decide("GET", long_allowed.replace("example", "evil")).allowed
-    assert not policy._origins and not policy._preflights
+    memos = policy.memo_info()
+    assert memos["origins"].entries == memos["preflights"].entries == 0
 
 
 def test_retained_memory_is_bounded_after_an_adversarial_stream() -> None:

@@ -172,13 +172,17 @@ class CORSMiddleware:
             elif name == _HOST:
                 host = value.decode("latin-1")
             elif name == _ACRM:
-                if request_method is None:  # refused past the bound: decode no more
-                    request_method = value[:_METHOD_CUT].decode("latin-1")
+                # Refused past the bound: decode no more (and slice only a longer value:
+                # a slice costs about 160 instructions on every preflight).
+                if request_method is None:
+                    request_method = (
+                        value if len(value) < _METHOD_CUT else value[:_METHOD_CUT]
+                    ).decode("latin-1")
                 elif not method_twice:
                     request_method = f"{request_method}, {value.decode('latin-1')}"
                     method_twice = True
             elif name == _ACRH:  # past the bound it is refused: never decode more than that
-                text = value[:_ACRH_CUT].decode("latin-1")
+                text = (value if len(value) < _ACRH_CUT else value[:_ACRH_CUT]).decode("latin-1")
                 if request_headers is None:
                     request_headers = text
                 elif len(request_headers) <= _MAX_ACRH:  # past that it is refused anyway

@@ -59,13 +59,13 @@ class BoundedCache(dict[K, V], Generic[K, V]):
 
     __slots__ = ("max_size", "maxsize", "size")
 
-    def __init__(self, maxsize: int = 4096, max_size: int = 1 << 20) -> None:
+    def __init__(self, maxsize: int, max_size: int) -> None:
         super().__init__()
         self.maxsize = maxsize
         self.max_size = max_size
         self.size = 0
 
-    def put(self, key: K, value: V, size: int = 1) -> V:
+    def put(self, key: K, value: V, size: int) -> V:
         """Store and return ``value``; ``size`` is what the entry weighs."""
         if len(self) >= self.maxsize or self.size + size > self.max_size:
             self.clear()

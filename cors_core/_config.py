@@ -522,7 +522,7 @@ def options_from_mapping(mapping: Mapping[str, Any], *, check_names: bool = True
     >>> options_from_mapping({"allow_origins": ["https://a.example"]})
     {'allow_origins': ['https://a.example']}
     """
-    if PATHS_KEY in mapping:
+    if PATHS_KEY in mapping:  # refused with the misspelt names beside it, if any
         raise ConfigError(
             [
                 Problem(
@@ -530,7 +530,8 @@ def options_from_mapping(mapping: Mapping[str, Any], *, check_names: bool = True
                     "",
                     "defines per-path rules, which a single CORSPolicy cannot hold",
                     "use cors_core.loading.load_config or rules_from_mapping (they give PathRules)",
-                )
+                ),
+                *unknown_options(name for name in mapping if name != PATHS_KEY),
             ]
         )
     problems = unknown_options(mapping) if check_names else []

@@ -45,7 +45,7 @@ import warnings
 from collections.abc import Mapping
 from typing import Any
 
-from cors_core._config import PATHS_KEY, unknown_options
+from cors_core._config import PATHS_KEY, _caller_stacklevel, unknown_options
 from cors_core._errors import ConfigError, CORSConfigWarning, Problem
 from cors_core._paths import PathRules
 from cors_core._policy import CORSPolicy
@@ -170,8 +170,9 @@ def load_policies(
             )
     if problems:
         raise ConfigError(reword(p, syntax, where) for where, p in problems)
+    level = _caller_stacklevel()  # the user's line, also through load_config
     for found_in, doubt in doubts:  # each once, in the file's syntax
-        warnings.warn(CORSConfigWarning(reword(doubt, syntax, found_in)), stacklevel=2)
+        warnings.warn(CORSConfigWarning(reword(doubt, syntax, found_in)), stacklevel=level)
     return out
 
 

@@ -690,3 +690,18 @@ def test_the_adapters_take_the_engines_held_answer_without_calling_it() -> None:
         environ, lambda status, headers, exc_info=None: None
     )
     assert calls == [("PUT", other)]
+
+
+def test_each_memo_weighs_exactly_the_request_text_it_holds() -> None:
+    """A memo's ``size`` is the characters of the keys it holds: from 0, every kept origin
+    (and a preflight's values) counted once, nothing counted for a hit."""
+    p = policy()
+    assert all(memo.size == memo.entries == 0 for memo in p.memo_info().values())
+    origins = [f"https://{n}.example" for n in ("a", "bb", "ccc")]
+    for origin in [*origins, *origins]:  # the second round only hits
+        p.decide("GET", origin)
+    memo = p.memo_info()["origins"]
+    assert (memo.entries, memo.size) == (3, sum(len(o) for o in origins))
+    p.decide("OPTIONS", ORIGIN, "PUT", "content-type")
+    preflights = p.memo_info()["preflights"]
+    assert preflights.size == len(ORIGIN) + len("PUT") + len("content-type")

@@ -156,6 +156,10 @@ class _Found:
         #: What the bucket is compared with, in the messages.
         self.source = source
 
+    def source_does(self, verb: str) -> str:
+        """``"the API refuses"``, ``"the S3 rules refuse"``: the source and its verb."""
+        return f"{self.source} {verb if self.source == 'the API' else verb.removesuffix('s')}"
+
     def error(self, option: str, entry: str, problem: str, fix: str) -> None:
         self.errors.append(Problem(option, entry, problem, fix))
 
@@ -262,9 +266,11 @@ def _from_policy(policy: CORSPolicy, to: Provider, found: _Found) -> list[_Rule]
                 f"{_is(dropped)} left out: "
                 + ("S3 allows one '*' per header name" if s3 else "GCS lists header names")
                 + ", so the bucket refuses preflights asking for a header only "
-                + ("this pattern" if len(dropped) == 1 else "these patterns")
-                + " allow, which the API allows",
-                "split it, e.g. 'x-amz-meta-*'" if s3 else "list the header names pages send",
+                + ("this pattern allows" if len(dropped) == 1 else "these patterns allow")
+                + ", which the API allows",
+                f"split {'it' if len(dropped) == 1 else 'them'}, e.g. 'x-amz-meta-*'"
+                if s3
+                else "list the header names pages send",
             )
     rule.expose = ["*"] if s.expose_all_headers else list(s.expose_headers)
     rule.max_age = s.max_age
@@ -458,8 +464,8 @@ def _convert(r: _Rule, rule: BucketRule, source: Provider, to: Provider, found: 
                 f"{r.where}.{keys[1]}",
                 "'OPTIONS'",
                 "is left out: S3 allows no OPTIONS rule, so the bucket refuses OPTIONS "
-                f"requests a page sends itself (preflights need no rule), which {found.source} "
-                "allows",
+                "requests a page sends itself (preflights need no rule), which "
+                + found.source_does("allows"),
                 "nothing to do, unless pages send OPTIONS requests themselves",
             )
         return
@@ -502,7 +508,7 @@ def _response_headers(r: _Rule, found: _Found) -> list[str]:
             "'*'",
             "makes responseHeader '*', which GCS also reads as the request headers a "
             "preflight may ask for, so pages may send any request header "
-            f"('authorization' included) to the bucket, which {found.source} refuses",
+            "('authorization' included) to the bucket, which " + found.source_does("refuses"),
             "list the exposed headers instead of '*'",
         )
     elif not shared and "*" not in allowed:
@@ -517,7 +523,8 @@ def _response_headers(r: _Rule, found: _Found) -> list[str]:
                 + ": GCS uses one responseHeader list for the headers it exposes and "
                 "those a preflight may ask for, so pages may send "
                 + ("it" if len(sent) == 1 else "them")
-                + f" to the bucket, which {found.source} refuses",
+                + " to the bucket, which "
+                + found.source_does("refuses"),
                 "nothing, if the bucket ignores "
                 + ("it" if len(sent) == 1 else "them")
                 + " in requests",
@@ -529,7 +536,7 @@ def _response_headers(r: _Rule, found: _Found) -> list[str]:
             "'*'",
             "makes responseHeader '*', which GCS also reads as the response headers "
             "scripts may read, so pages may read every response header of the bucket "
-            f"(x-goog-meta-* metadata included), which {found.source} hides",
+            "(x-goog-meta-* metadata included), which " + found.source_does("hides"),
             "list the allowed request headers instead of '*'",
         )
     elif not shared and "*" not in exposed:
@@ -543,7 +550,8 @@ def _response_headers(r: _Rule, found: _Found) -> list[str]:
                 "request headers a preflight may ask for and the headers it exposes, so "
                 "scripts may read "
                 + ("this response header" if len(read) == 1 else "these response headers")
-                + f", which {found.source} hides",
+                + ", which "
+                + found.source_does("hides"),
                 "nothing, if the bucket's responses carry no such header, or nothing "
                 "secret in " + ("it" if len(read) == 1 else "them"),
             )

@@ -84,6 +84,23 @@ def test_from_mapping_refuses_paths() -> None:
         CORSPolicy.from_mapping({"allow_origins": [ORIGIN], "paths": {"/x": False}})
 
 
+def test_a_paths_table_is_refused_with_every_misspelt_name_beside_it() -> None:
+    from cors_core.loading import policy_from_mapping
+
+    for build in (CORSPolicy.from_mapping, policy_from_mapping):
+        with pytest.raises(ConfigError) as caught:
+            build({"allow_origns": [ORIGIN], "max_ag": 5, "paths": {}})
+        assert [(p.option, p.problem, p.fix) for p in caught.value.problems] == [
+            (
+                "paths",
+                "defines per-path rules, which a single CORSPolicy cannot hold",
+                "use cors_core.loading.load_config or rules_from_mapping (they give PathRules)",
+            ),
+            ("allow_origns", "is not a CORS option", "did you mean 'allow_origins'?"),
+            ("max_ag", "is not a CORS option", "did you mean 'max_age'?"),
+        ]
+
+
 PATHS = f"""
 [tool.cors]
 allow_origins = ["{ORIGIN}"]

@@ -5,7 +5,7 @@ testing"). Real ASGI calls, exact messages."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterable, Iterator, MutableMapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from typing import Any
 
 import pytest
@@ -14,10 +14,16 @@ from adapters.asgi import CORSMiddleware
 from cors_core import (
     ConfigError,
     CORSPolicy,
+    Decision,
     PathRules,
     Problem,
 )
-from cors_core.integration import MAX_REQUEST_HEADERS_LENGTH, read_asgi
+from cors_core.integration import (
+    MAX_CACHED_ORIGIN,
+    MAX_METHOD_LENGTH,
+    MAX_REQUEST_HEADERS_LENGTH,
+    read_asgi,
+)
 from tests.engines import FixedNoOriginEngine
 
 Message = MutableMapping[str, Any]
@@ -463,6 +469,67 @@ def test_request_headers_split_over_lines_are_judged_whole_at_the_bound() -> Non
     )
 
 
+# -- the engine's held answers to actual requests ------------------------------------------
+
+
+def _origin_of(length: int) -> str:
+    """A well-formed origin under ``example.com`` of exactly ``length`` characters."""
+    host = length - len("https://.example.com")
+    labels = []
+    while host > 0:
+        size = min(60, host)
+        labels.append("a" * size)
+        host -= size + 1
+    return "https://" + ".".join(labels) + ".example.com"
+
+
+class _Held(Mapping[str, Decision]):
+    """An engine's ``answers_by_origin``, recording each origin looked up in it."""
+
+    def __init__(self, held: dict[str, Decision]) -> None:
+        self.held = held
+        self.looked_up: list[str] = []
+
+    def __getitem__(self, origin: str) -> Decision:
+        self.looked_up.append(origin)
+        return self.held[origin]
+
+    def get(self, origin: str, default: Any = None) -> Any:
+        self.looked_up.append(origin)
+        return self.held.get(origin, default)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.held)
+
+    def __len__(self) -> int:
+        return len(self.held)
+
+
+def test_an_origin_at_the_memo_key_bound_is_looked_up_and_a_longer_one_is_not() -> None:
+    """An actual request whose Origin is as long as the memo's keys may be (128 characters)
+    takes the engine's held answer without calling ``decide``; one character more and the
+    value is never looked up (nor hashed), and a preflight is never looked up: ``decide``
+    answers those."""
+    at_bound, past = _origin_of(MAX_CACHED_ORIGIN), _origin_of(MAX_CACHED_ORIGIN + 1)
+    assert (len(at_bound), len(past)) == (128, 129)
+    inner = CORSPolicy(allow_origins=[at_bound, past])
+    engine = FixedNoOriginEngine(inner)
+    held = _Held({at_bound: inner.decide("GET", at_bound), past: inner.decide("GET", past)})
+    engine.answers_by_origin = held  # type: ignore[attr-defined]
+    app = CORSMiddleware(text_app, policy=engine)
+    text = (b"content-type", b"text/plain")
+    first = call(app, scope("PUT", origin=at_bound))
+    assert headers_of(first) == [text, (b"access-control-allow-origin", at_bound.encode()), VARY]
+    assert (engine.decided, held.looked_up) == ([], [at_bound])
+    second = call(app, scope("PUT", origin=past))
+    assert headers_of(second) == [text, (b"access-control-allow-origin", past.encode()), VARY]
+    assert engine.decided == [("PUT", past, None, None, False)]
+    preflight = call(app, scope("OPTIONS", origin=at_bound, access_control_request_method="GET"))
+    assert preflight[0]["status"] == 204
+    assert engine.decided[1:] == [("OPTIONS", at_bound, "GET", None, False)]
+    assert held.looked_up == [at_bound]
+
+
 # -- a second Origin line -------------------------------------------------------------------
 
 
@@ -490,3 +557,30 @@ def test_the_engine_is_given_what_read_asgi_reads_after_a_second_origin(method: 
         assert expected[1:4] == (None, None, False)
         assert headers_of(sent) == [(b"content-type", b"text/plain"), VARY]
     assert expected.origin == f"{APP}, {APP}"
+
+
+@pytest.mark.parametrize("method_length", [3, 5000])
+def test_over_long_preflight_values_reach_the_engine_cut_as_read_asgi_cuts_them(
+    method_length: int,
+) -> None:
+    """A value past its bound is refused, so the adapter decodes only one character more
+    than the bound, as :func:`cors_core.integration.read_asgi` does: the engine is given
+    the same cut values, and the refusal names the value that is too long."""
+    engine = FixedNoOriginEngine(
+        CORSPolicy(allow_origins=[APP], allow_methods=["PUT"], allow_headers=["*"])
+    )
+    method = "PUT" if method_length == 3 else "P" * method_length
+    s = scope(
+        "OPTIONS",
+        origin=APP,
+        access_control_request_method=method,
+        access_control_request_headers="x-a," * 5000,
+    )
+    sent = call(CORSMiddleware(echo_app, policy=engine), s)
+    expected = read_asgi(s["headers"], False, method="OPTIONS")
+    assert len(expected.request_headers or "") == MAX_REQUEST_HEADERS_LENGTH + 1
+    assert len(expected.request_method or "") == min(method_length, MAX_METHOD_LENGTH + 1)
+    assert engine.decided == [("OPTIONS", *expected[:4])]
+    code = "request_headers_too_long" if method_length == 3 else "method_malformed"
+    assert sent[0]["status"] == 403
+    assert sent[1]["body"] == f"CORS preflight rejected ({code})\n".encode()

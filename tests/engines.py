@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,3 +45,36 @@ class FixedNoOriginEngine:
 
     def for_path(self, path: str) -> Any:
         return self
+
+
+def origin_of(length: int) -> str:
+    """A well-formed origin under ``example.com`` of exactly ``length`` characters."""
+    host = length - len("https://.example.com")
+    labels = []
+    while host > 0:
+        size = min(60, host)
+        labels.append("a" * size)
+        host -= size + 1
+    return "https://" + ".".join(labels) + ".example.com"
+
+
+class Held(Mapping[str, Decision]):
+    """An engine's ``answers_by_origin``, recording each origin looked up in it."""
+
+    def __init__(self, held: dict[str, Decision]) -> None:
+        self.held = held
+        self.looked_up: list[str] = []
+
+    def __getitem__(self, origin: str) -> Decision:
+        self.looked_up.append(origin)
+        return self.held[origin]
+
+    def get(self, origin: str, default: Any = None) -> Any:
+        self.looked_up.append(origin)
+        return self.held.get(origin, default)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.held)
+
+    def __len__(self) -> int:
+        return len(self.held)

@@ -5,7 +5,7 @@ testing"). Real ASGI calls, exact messages."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
+from collections.abc import Callable, Iterable, Iterator, MutableMapping
 from typing import Any
 
 import pytest
@@ -14,7 +14,6 @@ from adapters.asgi import CORSMiddleware
 from cors_core import (
     ConfigError,
     CORSPolicy,
-    Decision,
     PathRules,
     Problem,
 )
@@ -24,7 +23,7 @@ from cors_core.integration import (
     MAX_REQUEST_HEADERS_LENGTH,
     read_asgi,
 )
-from tests.engines import FixedNoOriginEngine
+from tests.engines import FixedNoOriginEngine, Held, origin_of
 
 Message = MutableMapping[str, Any]
 APP = "https://app.example.com"
@@ -472,49 +471,16 @@ def test_request_headers_split_over_lines_are_judged_whole_at_the_bound() -> Non
 # -- the engine's held answers to actual requests ------------------------------------------
 
 
-def _origin_of(length: int) -> str:
-    """A well-formed origin under ``example.com`` of exactly ``length`` characters."""
-    host = length - len("https://.example.com")
-    labels = []
-    while host > 0:
-        size = min(60, host)
-        labels.append("a" * size)
-        host -= size + 1
-    return "https://" + ".".join(labels) + ".example.com"
-
-
-class _Held(Mapping[str, Decision]):
-    """An engine's ``answers_by_origin``, recording each origin looked up in it."""
-
-    def __init__(self, held: dict[str, Decision]) -> None:
-        self.held = held
-        self.looked_up: list[str] = []
-
-    def __getitem__(self, origin: str) -> Decision:
-        self.looked_up.append(origin)
-        return self.held[origin]
-
-    def get(self, origin: str, default: Any = None) -> Any:
-        self.looked_up.append(origin)
-        return self.held.get(origin, default)
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.held)
-
-    def __len__(self) -> int:
-        return len(self.held)
-
-
 def test_an_origin_at_the_memo_key_bound_is_looked_up_and_a_longer_one_is_not() -> None:
     """An actual request whose Origin is as long as the memo's keys may be (128 characters)
     takes the engine's held answer without calling ``decide``; one character more and the
     value is never looked up (nor hashed), and a preflight is never looked up: ``decide``
     answers those."""
-    at_bound, past = _origin_of(MAX_CACHED_ORIGIN), _origin_of(MAX_CACHED_ORIGIN + 1)
+    at_bound, past = origin_of(MAX_CACHED_ORIGIN), origin_of(MAX_CACHED_ORIGIN + 1)
     assert (len(at_bound), len(past)) == (128, 129)
     inner = CORSPolicy(allow_origins=[at_bound, past])
     engine = FixedNoOriginEngine(inner)
-    held = _Held({at_bound: inner.decide("GET", at_bound), past: inner.decide("GET", past)})
+    held = Held({at_bound: inner.decide("GET", at_bound), past: inner.decide("GET", past)})
     engine.answers_by_origin = held  # type: ignore[attr-defined]
     app = CORSMiddleware(text_app, policy=engine)
     text = (b"content-type", b"text/plain")

@@ -86,50 +86,50 @@ class CORSMiddleware:
         origin: Any = environ.get("HTTP_ORIGIN")  # a str whenever direct() is asked
         if origin is None and self._no_origin is not None:
             decision = self._no_origin  # No Origin: the policy's fixed answer, decide() skipped.
-        elif (direct := self._direct) is None:  # the engine reads the path or the host
-            origin, request_method, request_headers, pna, host = read_environ(environ, True)
-            decision = self._decide(
-                environ["REQUEST_METHOD"],
-                origin,
-                request_method,
-                request_headers,
-                pna,
-                host,
-                environ,
-            )
-            if decision.action is _RESPOND:
-                start_response(_STATUS_LINES[decision.status], list(decision.headers))
-                return [decision.body] if decision.body else []
         else:
-            # The engine reads neither (and Origin is present: Gate.direct's promise): ask
-            # it directly, and log a refusal as the bound step would. read_environ's rule,
-            # read here: calling it cost about 3,700 instructions of a cached preflight's
-            # 10,400 (a test holds the two to the same values).
-            request_method = environ.get("HTTP_ACCESS_CONTROL_REQUEST_METHOD")
-            if request_method is None:
-                # Not a preflight: the engine's answer for this Origin, from its own memo
-                # when there (a dict lookup where a call costs about 600 instructions; a
-                # value longer than the memo's keys is never hashed).
-                decision = (len(origin) <= _MAX_KEY and self._answers.get(origin)) or direct(
-                    environ["REQUEST_METHOD"], origin
-                )
-            else:
-                asks = environ.get("HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK")
-                decision = direct(
+            if (direct := self._direct) is None:  # the engine reads the path or the host
+                origin, request_method, request_headers, pna, host = read_environ(environ, True)
+                decision = self._decide(
                     environ["REQUEST_METHOD"],
                     origin,
                     request_method,
-                    environ.get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS"),
-                    asks is not None and asks.strip().lower() == "true",
+                    request_headers,
+                    pna,
+                    host,
+                    environ,
                 )
-            # logging's memo first: a dict lookup, where isEnabledFor costs about 720
-            # instructions per refused request (integration.enabled_levels says why).
-            if (
-                not decision.allowed
-                and ((logged := _LEVELS.get(DEBUG)) or (logged is None and debug_enabled(DEBUG)))
-                and not _LOGGER.disabled
-            ):
-                log_decision(decision, environ["REQUEST_METHOD"], wsgi_path(environ))
+            else:
+                # The engine reads neither (and Origin is present: Gate.direct's promise):
+                # ask it directly, and log a refusal as the bound step would. read_environ's
+                # rule, read here: calling it cost about 3,700 instructions of a cached
+                # preflight's 10,400 (a test holds the two to the same values).
+                request_method = environ.get("HTTP_ACCESS_CONTROL_REQUEST_METHOD")
+                if request_method is None:
+                    # Not a preflight: the engine's answer for this Origin, from its own
+                    # memo when there (a dict lookup where a call costs about 600
+                    # instructions; a value longer than the memo's keys is never hashed).
+                    decision = (len(origin) <= _MAX_KEY and self._answers.get(origin)) or direct(
+                        environ["REQUEST_METHOD"], origin
+                    )
+                else:
+                    asks = environ.get("HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK")
+                    decision = direct(
+                        environ["REQUEST_METHOD"],
+                        origin,
+                        request_method,
+                        environ.get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS"),
+                        asks is not None and asks.strip().lower() == "true",
+                    )
+                # logging's memo first: a dict lookup, where isEnabledFor costs about 720
+                # instructions per refused request (integration.enabled_levels says why).
+                if (
+                    not decision.allowed
+                    and (
+                        (logged := _LEVELS.get(DEBUG)) or (logged is None and debug_enabled(DEBUG))
+                    )
+                    and not _LOGGER.disabled
+                ):
+                    log_decision(decision, environ["REQUEST_METHOD"], wsgi_path(environ))
             if decision.action is _RESPOND:
                 start_response(_STATUS_LINES[decision.status], list(decision.headers))
                 return [decision.body] if decision.body else []

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from functools import partial as _partial
 from http import HTTPStatus
-from types import TracebackType
+from types import MethodType, TracebackType
 from typing import Any
 
 from cors_core import Action, Decision
@@ -34,6 +33,7 @@ _SPECIAL = SPECIAL_NAMES
 #: Response-header names apps commonly send that need no merge (skips ``lower()`` for them).
 _NO_MERGE = COMMON_NO_MERGE_NAMES
 _VARY_ORIGIN = ("Vary", "Origin")
+_PNA = "HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK"
 
 ExcInfo = tuple[type[BaseException], BaseException, TracebackType | None]
 StartResponse = Callable[..., Callable[[bytes], object]]
@@ -106,53 +106,60 @@ class CORSMiddleware:
                 request_method = environ.get("HTTP_ACCESS_CONTROL_REQUEST_METHOD")
                 if request_method is None:
                     # Not a preflight: the engine's answer for this Origin, from its own
-                    # memo when there (a dict lookup where a call costs about 600
-                    # instructions; a value longer than the memo's keys is never hashed).
-                    decision = (len(origin) <= _MAX_KEY and self._answers.get(origin)) or direct(
-                        environ["REQUEST_METHOD"], origin
-                    )
+                    # memo when there (a subscript where a call costs about 600
+                    # instructions, and .get() about 200 more; a value longer than the
+                    # memo's keys is never hashed).
+                    if len(origin) <= _MAX_KEY:
+                        try:
+                            decision = self._answers[origin]
+                        except KeyError:  # not held (yet)
+                            decision = direct(environ["REQUEST_METHOD"], origin)
+                    else:
+                        decision = direct(environ["REQUEST_METHOD"], origin)
                 else:
-                    asks = environ.get("HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK")
                     decision = direct(
                         environ["REQUEST_METHOD"],
                         origin,
                         request_method,
                         environ.get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS"),
-                        asks is not None and asks.strip().lower() == "true",
+                        # `in` first: about 160 instructions fewer than .get() when absent
+                        _PNA in environ and environ[_PNA].strip().lower() == "true",
                     )
-                # logging's memo first: a dict lookup, where isEnabledFor costs about 720
-                # instructions per refused request (integration.enabled_levels says why).
-                if (
-                    not decision.allowed
-                    and (
-                        (logged := _LEVELS.get(DEBUG)) or (logged is None and debug_enabled(DEBUG))
-                    )
-                    and not _LOGGER.disabled
-                ):
-                    log_decision(decision, environ["REQUEST_METHOD"], wsgi_path(environ))
+                if not decision.allowed:
+                    # logging's memo first: a dict lookup, where isEnabledFor costs about
+                    # 720 instructions per refused request (integration.enabled_levels
+                    # says why); a subscript, about 100 fewer than .get().
+                    try:
+                        logged = _LEVELS[DEBUG]
+                    except KeyError:
+                        logged = debug_enabled(DEBUG)
+                    if logged and not _LOGGER.disabled:
+                        log_decision(decision, environ["REQUEST_METHOD"], wsgi_path(environ))
             if decision.action is _RESPOND:
                 start_response(_STATUS_LINES[decision.status], list(decision.headers))
                 return [decision.body] if decision.body else []
         if not decision.modifies_response:
             return self.app(environ, start_response)
-        # functools.partial, not a closure: no cell to build per request (about 700
-        # instructions less for every response the CORS headers are added to).
-        return self.app(environ, _partial(_start_with_cors, start_response, decision))
+        # A method bound to the pair, not a closure or functools.partial: no cell and no
+        # keyword dict to build per request (about 460 instructions fewer than partial,
+        # 1,150 fewer than a closure, for every response the CORS headers are added to).
+        return self.app(environ, MethodType(_start_with_cors, (start_response, decision)))
 
 
 def _start_with_cors(
-    start_response: StartResponse,
-    decision: Decision,
+    bound: tuple[StartResponse, Decision],
     status: str,
     headers: list[tuple[str, str]],
     exc_info: ExcInfo | None = None,
 ) -> Callable[[bytes], object]:
-    """``start_response`` adding ``decision.headers`` (and ``Vary: Origin`` when
-    ``decision.vary_origin``) to the headers; bound to one request with ``partial``.
+    """The server's ``start_response`` (``bound[0]``) adding ``decision.headers`` (and
+    ``Vary: Origin`` when ``decision.vary_origin``) to the headers; bound to one request's
+    pair as a method.
 
     The app's header list is never mutated; ``exc_info`` is passed through. In the
     common case (the app set no CORS header and no ``Vary``) the pairs are just appended.
     """
+    start_response, decision = bound
     if type(headers) is not list:  # PEP 3333 wants a list; read anything else once
         headers = list(headers)
     for name, _ in headers:

@@ -136,6 +136,7 @@ _RULES_ARE_AN_ENGINE: type[Engine] = PathRules
 
 DEBUG = _DEBUG = logging.DEBUG
 _NO_ANSWERS: Mapping[str, Decision] = MappingProxyType({})
+_NO_RAW_ANSWERS: Mapping[bytes, Decision] = MappingProxyType({})
 #: ``debug_enabled(DEBUG)``: whether a rejection is logged (adapters check it before
 #: building a log line's arguments).
 debug_enabled = _debug_enabled = logger.isEnabledFor
@@ -193,6 +194,7 @@ class Gate:
         "direct",
         "engine",
         "no_origin",
+        "raw_answers",
         "uses_path",
         "want_host",
         "websockets",
@@ -219,8 +221,12 @@ class Gate:
         #: them (``CORSPolicy.answers_by_origin``), to look up before calling ``direct``;
         #: otherwise empty. Keys are at most :data:`MAX_CACHED_ORIGIN` characters.
         self.answers: Mapping[str, Decision] = _NO_ANSWERS
+        #: The same answers by the ``Origin`` header's bytes (``answers_by_raw_origin``),
+        #: for ASGI adapters; keys are at most :data:`MAX_CACHED_ORIGIN` bytes.
+        self.raw_answers: Mapping[bytes, Decision] = _NO_RAW_ANSWERS
         if self.direct is not None:
             self.answers = getattr(engine, "answers_by_origin", _NO_ANSWERS)
+            self.raw_answers = getattr(engine, "answers_by_raw_origin", _NO_RAW_ANSWERS)
 
     def decide(
         self,

@@ -58,22 +58,23 @@ def origin_of(length: int) -> str:
     return "https://" + ".".join(labels) + ".example.com"
 
 
-class Held(Mapping[str, Decision]):
-    """An engine's ``answers_by_origin``, recording each origin looked up in it."""
+class Held(Mapping[Any, Decision]):
+    """An engine's ``answers_by_origin`` (``str`` keys) or ``answers_by_raw_origin``
+    (``bytes``), recording each origin looked up in it."""
 
-    def __init__(self, held: dict[str, Decision]) -> None:
+    def __init__(self, held: dict[Any, Decision]) -> None:
         self.held = held
-        self.looked_up: list[str] = []
+        self.looked_up: list[Any] = []
 
-    def __getitem__(self, origin: str) -> Decision:
+    def __getitem__(self, origin: Any) -> Decision:
         self.looked_up.append(origin)
         return self.held[origin]
 
-    def get(self, origin: str, default: Any = None) -> Any:
+    def get(self, origin: Any, default: Any = None) -> Any:
         self.looked_up.append(origin)
         return self.held.get(origin, default)
 
-    def __iter__(self) -> Iterator[str]:
+    def __iter__(self) -> Iterator[Any]:
         return iter(self.held)
 
     def __len__(self) -> int:

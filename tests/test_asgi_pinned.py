@@ -480,20 +480,25 @@ def test_an_origin_at_the_memo_key_bound_is_looked_up_and_a_longer_one_is_not() 
     assert (len(at_bound), len(past)) == (128, 129)
     inner = CORSPolicy(allow_origins=[at_bound, past])
     engine = FixedNoOriginEngine(inner)
-    held = Held({at_bound: inner.decide("GET", at_bound), past: inner.decide("GET", past)})
-    engine.answers_by_origin = held  # type: ignore[attr-defined]
+    held = Held(
+        {
+            at_bound.encode(): inner.decide("GET", at_bound),
+            past.encode(): inner.decide("GET", past),
+        }
+    )
+    engine.answers_by_raw_origin = held  # type: ignore[attr-defined]
     app = CORSMiddleware(text_app, policy=engine)
     text = (b"content-type", b"text/plain")
     first = call(app, scope("PUT", origin=at_bound))
     assert headers_of(first) == [text, (b"access-control-allow-origin", at_bound.encode()), VARY]
-    assert (engine.decided, held.looked_up) == ([], [at_bound])
+    assert (engine.decided, held.looked_up) == ([], [at_bound.encode()])
     second = call(app, scope("PUT", origin=past))
     assert headers_of(second) == [text, (b"access-control-allow-origin", past.encode()), VARY]
     assert engine.decided == [("PUT", past, None, None, False)]
     preflight = call(app, scope("OPTIONS", origin=at_bound, access_control_request_method="GET"))
     assert preflight[0]["status"] == 204
     assert engine.decided[1:] == [("OPTIONS", at_bound, "GET", None, False)]
-    assert held.looked_up == [at_bound]
+    assert held.looked_up == [at_bound.encode()]
 
 
 # -- a second Origin line -------------------------------------------------------------------

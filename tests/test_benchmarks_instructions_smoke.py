@@ -18,10 +18,18 @@ def test_a_cached_answer_costs_fewer_instructions_than_a_never_seen_origin(
     assert instructions.main(args) == 0
     printed = capsys.readouterr().out.splitlines()
     assert printed[:2] == [
-        "| protocol | scenario | bare | ours (own) | floor (own) | ours / floor |",
-        "|---|---|---:|---:|---:|---:|",
+        "| protocol | scenario | bare | ours (own) | floor (own) | ours / floor "
+        "| starlette (own) | ours / starlette |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
     ]
     assert printed[2].startswith("| wsgi | denied | ")
+    assert printed[2].endswith("x | - | - |")  # starlette is an ASGI middleware
+    assert len(printed) == 3
+    args = ["--requests", "200", "--only", "no-origin", "--protocol", "asgi"]
+    assert instructions.main(args) == 0
+    row = capsys.readouterr().out.splitlines()[2]
+    assert row.startswith("| asgi | no-origin | ") and row.endswith("x |")
+    assert 0 < float(row.split("|")[-2].strip().rstrip("x")) < 1  # ours costs less
     denied = instructions.per_request("asgi", "ours", "denied", 200)
     fresh = instructions.per_request("asgi", "ours", "fresh", 200)
     bare = instructions.per_request("asgi", "bare", "denied", 200)

@@ -559,9 +559,10 @@ def _mixed(seed: int) -> Iterator[str]:
 def test_refused_origins_fill_the_memo_as_bounded_cache_put_does(
     stream: Callable[[], Iterator[str]],
 ) -> None:
-    """``_match`` inlines ``BoundedCache.put`` for a never-seen, refused origin: the
-    memo holds exactly what ``put`` would have left in it, at each of its bounds
-    (4,096 entries; 256 KiB of origins) and for over-long origins, never kept."""
+    """A never-seen, refused origin is kept as ``BoundedCache.put`` keeps it: each memo
+    (by text and by bytes) holds exactly what ``put`` would have left in it, at each of
+    its bounds (4,096 entries; 256 KiB of origins) and for over-long origins, never
+    kept."""
     from cors_core._cache import CACHE_BUDGET, MAX_CACHED_ORIGIN, BoundedCache
 
     p = policy()
@@ -570,9 +571,11 @@ def test_refused_origins_fill_the_memo_as_bounded_cache_put_does(
         assert not p.decide("GET", origin).allowed
         if origin not in reference and len(origin) <= MAX_CACHED_ORIGIN:
             reference.put(origin, True, len(origin))
-        memo = p.memo_info()["origins"]
+        memo, raw = p.memo_info()["origins"], p.memo_info()["raw_origins"]
         assert (memo.entries, memo.size) == (len(reference), reference.size), origin
+        assert (raw.entries, raw.size) == (len(reference), reference.size), origin
     assert p.memo_info()["origins"] == reference.info()
+    assert p.memo_info()["raw_origins"].keys == tuple(o.encode() for o in reference)
 
 
 _POLICIES: dict[str, Callable[[], CORSPolicy]] = {
@@ -601,6 +604,7 @@ _ACTUALS = st.tuples(
             "null",
             "https://app.example.com/x",
             "https://" + "a" * 130 + ".example.org",
+            "https://caf\u00e9.example.org",
         ]
     ),
     st.sampled_from([None, "example.com", "evil.example"]),
@@ -612,24 +616,33 @@ _ACTUALS = st.tuples(
 def test_answers_by_origin_hold_what_decide_answers_for_any_actual_request(
     kind: str, requests: list[tuple[str, str, str | None]]
 ) -> None:
-    """Adapters look an actual request's answer up in ``answers_by_origin`` before calling
-    ``decide``: what it holds for an origin is ``decide``'s answer for every method (and
-    every Host); with ``block_disallowed`` it holds nothing, and it never holds a key
-    longer than ``MAX_CACHED_ORIGIN``."""
+    """Adapters look an actual request's answer up in ``answers_by_origin`` (or, by the
+    header's bytes, ``answers_by_raw_origin``) before calling ``decide``: what either
+    holds for an origin is ``decide``'s answer for every method (and every Host); with
+    ``block_disallowed`` they hold nothing, they never hold a key longer than
+    ``MAX_CACHED_ORIGIN``, and the bytes memo holds the ASCII origins of the other."""
     from cors_core.integration import MAX_CACHED_ORIGIN
 
     policy = _POLICIES[kind]()
+    by_text, by_bytes = policy.answers_by_origin, policy.answers_by_raw_origin
     for method, origin, host in requests:
-        held = policy.answers_by_origin.get(origin)
+        raw = origin.encode("latin-1")
+        held, held_raw = by_text.get(origin), by_bytes.get(raw)
         answer = policy.decide(method, origin, host=host, scheme="https")
         if held is not None:
             assert held is answer
-        assert policy.answers_by_origin.get(origin) in (None, answer)
-    assert all(len(o) <= MAX_CACHED_ORIGIN for o in policy.answers_by_origin)
+        if held_raw is not None:
+            assert held_raw is answer
+        assert by_text.get(origin) in (None, answer)
+        assert by_bytes.get(raw) in (None, answer)
+    assert all(len(o) <= MAX_CACHED_ORIGIN for o in by_text)
+    assert set(by_bytes) == {o.encode() for o in by_text if o.isascii()}
     if kind == "block":
-        assert len(policy.answers_by_origin) == 0
+        assert len(by_text) == len(by_bytes) == 0
     with pytest.raises(TypeError):
-        policy.answers_by_origin[ORIGIN] = policy.no_origin_decision  # type: ignore[index]
+        by_text[ORIGIN] = policy.no_origin_decision  # type: ignore[index]
+    with pytest.raises(TypeError):
+        by_bytes[ORIGIN.encode()] = policy.no_origin_decision  # type: ignore[index]
 
 
 def test_the_adapters_take_the_engines_held_answer_without_calling_it() -> None:
@@ -649,6 +662,7 @@ def test_the_adapters_take_the_engines_held_answer_without_calling_it() -> None:
             self.uses_path = self.uses_host = self.websocket_origins = False
             self.no_origin_decision = policy.no_origin_decision
             self.answers_by_origin = policy.answers_by_origin
+            self.answers_by_raw_origin = policy.answers_by_raw_origin
 
         def decide(self, *args: Any, **kwargs: Any) -> Any:
             calls.append(args)

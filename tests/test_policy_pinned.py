@@ -421,6 +421,7 @@ def test_the_memos_bounds() -> None:
     info = CORSPolicy(allow_origins=[A]).memo_info()
     assert {name: (m.max_entries, m.max_size) for name, m in info.items()} == {
         "origins": (4096, CACHE_BUDGET),
+        "raw_origins": (4096, CACHE_BUDGET),
         "asked": (4096, CACHE_BUDGET),
         "preflights": (4096, CACHE_BUDGET),
         "request_headers": (1024, CACHE_BUDGET),

@@ -100,7 +100,9 @@ def test_every_cache_key_part_is_bounded_and_the_caches_stay_small() -> None:
         origin, method, request_headers, _ = key[:4]
         assert len(origin) <= 128 and len(method) <= MAX_METHOD_LENGTH
         assert request_headers is None or len(request_headers) <= 1024
-    assert set(memos) == {"origins", "asked", "preflights", "request_headers"}
+    assert memos["raw_origins"].keys == tuple(o.encode() for o in memos["origins"].keys)
+    assert all(len(origin) <= 128 for origin in memos["raw_origins"].keys)
+    assert set(memos) == {"origins", "raw_origins", "asked", "preflights", "request_headers"}
     for memo in memos.values():
         assert memo.size <= memo.max_size <= 256 * 1024
         assert memo.entries == len(memo.keys) <= memo.max_entries

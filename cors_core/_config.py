@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import sys
 import warnings
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -137,10 +137,12 @@ def _bool(c: _Collector, option: str, value: object) -> bool:
 
 def _origins(c: _Collector, o: dict[str, Any]) -> tuple[bool, list[ConfigEntry], bool]:
     creds = o["allow_credentials"] is True
-    items = _as_list(c, "allow_origins", o["allow_origins"], star_ok=True)
+    written = o["allow_origins"]
+    if isinstance(written, Iterator):  # read again below, to name what '*' makes unread
+        written = list(written)
+    items = _as_list(c, "allow_origins", written, star_ok=True)
     if items is None:
-        written = o["allow_origins"]
-        others = [i for i in written if i != "*"] if isinstance(written, list | tuple) else []
+        others = [i for i in written if i != "*"]
         if others:  # nothing written is dropped without a word
             c.warn(
                 "allow_origins",

@@ -208,16 +208,13 @@ class CORSMiddleware:
         if direct is not None:
             # The engine reads neither path nor host: ask it directly (the step's fast path
             # without its call; the same log line).
-            # Not a preflight: the engine's answer held for these bytes, a subscript where
+            # Not a preflight: the engine's answer held for these bytes, a dict lookup where
             # decoding first costs about 930 instructions and calling decide() about 600
             # more; a value longer than its keys is never hashed.
             if request_method is None and origin is not None and len(origin) <= _MAX_KEY:
-                try:
-                    decision = self._raw_answers[origin]
-                except KeyError:  # not held (yet)
-                    decision = direct(
-                        scope["method"], origin.decode("latin-1"), None, request_headers, pna
-                    )
+                decision = self._raw_answers.get(origin) or direct(
+                    scope["method"], origin.decode("latin-1"), None, request_headers, pna
+                )
             else:
                 decision = direct(
                     scope["method"],

@@ -302,6 +302,15 @@ class CORSPolicy:
         """
         return self._answers
 
+    def _held(self) -> tuple[Mapping[str, Decision], Mapping[bytes, Decision]]:
+        """The memos behind :attr:`answers_by_origin` and :attr:`answers_by_raw_origin`
+        themselves, for :class:`cors_core.integration.Gate` (whose adapters only read
+        them): a lookup there costs about 200 instructions fewer than through the
+        read-only views, and a miss raises nothing."""
+        if self._block:
+            return {}, {}
+        return self._origins, self._raw_origins
+
     @property
     def answers_by_raw_origin(self) -> Mapping[bytes, Decision]:
         """:attr:`answers_by_origin` keyed by the ``Origin`` header's bytes, as an ASGI

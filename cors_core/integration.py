@@ -225,8 +225,11 @@ class Gate:
         #: for ASGI adapters; keys are at most :data:`MAX_CACHED_ORIGIN` bytes.
         self.raw_answers: Mapping[bytes, Decision] = _NO_RAW_ANSWERS
         if self.direct is not None:
-            self.answers = getattr(engine, "answers_by_origin", _NO_ANSWERS)
-            self.raw_answers = getattr(engine, "answers_by_raw_origin", _NO_RAW_ANSWERS)
+            if type(engine) is CORSPolicy:  # its memos themselves: read, never written
+                self.answers, self.raw_answers = engine._held()
+            else:
+                self.answers = getattr(engine, "answers_by_origin", _NO_ANSWERS)
+                self.raw_answers = getattr(engine, "answers_by_raw_origin", _NO_RAW_ANSWERS)
 
     def decide(
         self,

@@ -89,9 +89,10 @@ def test_gate_fields_for_a_plain_policy() -> None:
     assert gate.websockets is False
     assert gate.no_origin is policy.no_origin_decision
     assert gate.direct == policy.decide
-    assert gate.answers is policy.answers_by_origin
-    policy.decide("GET", APP)
-    assert list(gate.answers) == [APP]
+    assert dict(gate.answers) == dict(gate.raw_answers) == {}
+    held = policy.decide("GET", APP)
+    assert dict(gate.answers) == dict(policy.answers_by_origin) == {APP: held}
+    assert dict(gate.raw_answers) == dict(policy.answers_by_raw_origin) == {APP.encode(): held}
 
 
 def test_gate_fields_for_a_websocket_policy() -> None:

@@ -161,7 +161,7 @@ class CORSPolicy:
         self._origins: BoundedCache[str, Decision] = BoundedCache(4096, _CACHE_BUDGET)
         # The same answers by the Origin header's bytes (ASCII origins), for ASGI adapters:
         # a held answer is found without decoding the header (about 930 instructions of a
-        # refused GET's 17,300 through the ASGI adapter). Written and emptied only with
+        # refused GET's 17,100 through the ASGI adapter). Written and emptied only with
         # _origins (see _keep), so its keys are some of _origins' keys: the same bounds.
         self._raw_origins: dict[bytes, Decision] = {}
         # Origins only allow_origin_predicate or the origin hook can allow: their answers
@@ -597,8 +597,8 @@ class CORSPolicy:
         if size > _MAX_CACHED_ORIGIN:
             return result
         # BoundedCache.put, inlined to empty both memos together (and one call less per
-        # never-seen origin: about 1,600 instructions of the 30,000 a never-seen origin
-        # costs through the adapters); a test holds it to put's result at each bound.
+        # never-seen origin: about 420 instructions); a test holds it to put's result at
+        # each bound.
         cache = self._origins
         if len(cache) >= cache.maxsize or cache.size + size > cache.max_size:
             cache.clear()

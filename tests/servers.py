@@ -75,7 +75,8 @@ def serve_wsgi(
     from waitress.server import create_server
 
     port = port or free_port(host)
-    server = create_server(app, host=host, port=port, threads=threads)
+    # The loop notices close() at its next wake-up: 0.1 s instead of waitress's 1 s default.
+    server = create_server(app, host=host, port=port, threads=threads, asyncore_loop_timeout=0.1)
     stopping = threading.Event()
 
     def run() -> None:

@@ -11,6 +11,7 @@ from cors_core.integration import (
     ASGI_NAMES,
     CORS_REQUEST_NAMES,
     DEBUG,
+    MAX_CACHED_HEADERS,
     MAX_CACHED_ORIGIN,
     MAX_METHOD_LENGTH,
     MAX_REQUEST_HEADERS_LENGTH,
@@ -53,6 +54,7 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 _LEVELS = enabled_levels
 _MAX_KEY = MAX_CACHED_ORIGIN
+_MAX_HEADERS = MAX_CACHED_HEADERS
 _LOGGER = logger
 
 
@@ -137,6 +139,8 @@ class CORSMiddleware:
         # Its answers to actual requests by the Origin header's bytes, when it keeps them
         # (else empty).
         self._raw_answers = gate.raw_answers
+        # Its answers to preflights by their values, when it keeps them (else empty).
+        self._preflights = gate.preflight_answers
         # A request without Origin gets the policy's fixed answer (None for path rules,
         # whose answer depends on the path): decide() is skipped for it.
         self._no_origin = no_origin = gate.no_origin
@@ -215,6 +219,21 @@ class CORSMiddleware:
                 decision = self._raw_answers.get(origin) or direct(
                     scope["method"], origin.decode("latin-1"), None, request_headers, pna
                 )
+            elif (
+                # A preflight: the engine's answer for these values, from its own memo when
+                # there (about 670 instructions fewer than calling decide()); a value longer
+                # than the memo's keys is never hashed.
+                origin is not None
+                and request_method is not None
+                and len(origin) <= _MAX_KEY
+                and len(request_method) <= MAX_METHOD_LENGTH
+                and (request_headers is None or len(request_headers) <= _MAX_HEADERS)
+                and scope["method"] == "OPTIONS"
+            ):
+                text = origin.decode("latin-1")
+                decision = self._preflights.get(
+                    (text, request_method, request_headers, pna)
+                ) or direct("OPTIONS", text, request_method, request_headers, pna)
             else:
                 decision = direct(
                     scope["method"],

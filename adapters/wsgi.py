@@ -11,7 +11,9 @@ from cors_core import Action, Decision
 from cors_core.integration import (
     COMMON_NO_MERGE_NAMES,
     DEBUG,
+    MAX_CACHED_HEADERS,
     MAX_CACHED_ORIGIN,
+    MAX_METHOD_LENGTH,
     SPECIAL_NAMES,
     Engine,
     Gate,
@@ -41,6 +43,8 @@ Environ = dict[str, Any]
 WSGIApp = Callable[[Environ, StartResponse], Iterable[bytes]]
 _LEVELS = enabled_levels
 _MAX_KEY = MAX_CACHED_ORIGIN
+_MAX_METHOD = MAX_METHOD_LENGTH
+_MAX_HEADERS = MAX_CACHED_HEADERS
 _LOGGER = logger
 
 
@@ -81,6 +85,8 @@ class CORSMiddleware:
         self._direct = gate.direct
         # Its answers to actual requests by Origin, when it keeps them (else empty).
         self._answers = gate.answers
+        # Its answers to preflights by their values, when it keeps them (else empty).
+        self._preflights = gate.preflight_answers
 
     def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
         origin: Any = environ.get("HTTP_ORIGIN")  # a str whenever direct() is asked
@@ -118,14 +124,25 @@ class CORSMiddleware:
                     else:
                         decision = direct(environ["REQUEST_METHOD"], origin)
                 else:
-                    decision = direct(
-                        environ["REQUEST_METHOD"],
-                        origin,
-                        request_method,
-                        environ.get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS"),
-                        # `in` first: about 160 instructions fewer than .get() when absent
-                        _PNA in environ and environ[_PNA].strip().lower() == "true",
-                    )
+                    method = environ["REQUEST_METHOD"]
+                    request_headers = environ.get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS")
+                    # `in` first: about 160 instructions fewer than .get() when absent
+                    pna = _PNA in environ and environ[_PNA].strip().lower() == "true"
+                    # A preflight: the engine's answer for these values, from its own memo
+                    # when there (about 600 instructions fewer than calling decide(), of a
+                    # cached preflight's 5,600); a value longer than the memo's keys is
+                    # never hashed.
+                    if (
+                        method == "OPTIONS"
+                        and len(origin) <= _MAX_KEY
+                        and len(request_method) <= _MAX_METHOD
+                        and (request_headers is None or len(request_headers) <= _MAX_HEADERS)
+                    ):
+                        decision = self._preflights.get(
+                            (origin, request_method, request_headers, pna)
+                        ) or direct(method, origin, request_method, request_headers, pna)
+                    else:
+                        decision = direct(method, origin, request_method, request_headers, pna)
                 if not decision.allowed:
                     # logging's memo first: a dict lookup, where isEnabledFor costs about
                     # 720 instructions per refused request (integration.enabled_levels

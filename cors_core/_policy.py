@@ -247,6 +247,13 @@ class CORSPolicy:
         self._raw_answers: Mapping[bytes, Decision] = MappingProxyType(
             self._raw_origins if not self._block else {}
         )
+        # Keyed by the preflight's values alone only when no predicate or hook is asked.
+        self._held_preflights: Mapping[tuple[Any, ...], Decision] = (
+            self._preflights if self._cacheable else {}
+        )
+        self._preflight_answers: Mapping[tuple[Any, ...], Decision] = MappingProxyType(
+            self._held_preflights
+        )
         # Every allowed origin's answer when it is "*" (no credentials): one, shared.
         self._star = None
         if not self._vary:
@@ -302,13 +309,37 @@ class CORSPolicy:
         """
         return self._answers
 
-    def _held(self) -> tuple[Mapping[str, Decision], Mapping[bytes, Decision]]:
-        """The memos behind :attr:`answers_by_origin` and :attr:`answers_by_raw_origin`
-        themselves, for :class:`cors_core.integration.Gate` (whose adapters only read
-        them): a lookup there costs about 200 instructions fewer than through the
-        read-only views, and a miss raises nothing. Gate asks only policies it may call
-        directly, never one with ``block_disallowed`` (whose views are empty)."""
-        return self._origins, self._raw_origins
+    def _held(
+        self,
+    ) -> tuple[
+        Mapping[str, Decision], Mapping[bytes, Decision], Mapping[tuple[Any, ...], Decision]
+    ]:
+        """The memos behind :attr:`answers_by_origin`, :attr:`answers_by_raw_origin` and
+        :attr:`preflight_answers` themselves, for :class:`cors_core.integration.Gate`
+        (whose adapters only read them): a lookup there costs about 200 instructions fewer
+        than through the read-only views, and a miss raises nothing. Gate asks only
+        policies it may call directly, never one with ``block_disallowed`` (whose origin
+        views are empty)."""
+        return self._origins, self._raw_origins, self._held_preflights
+
+    @property
+    def preflight_answers(self) -> Mapping[tuple[Any, ...], Decision]:
+        """The answers to preflights lately answered, read-only, by
+        ``(origin, request_method, request_headers, private_network)``: what
+        :meth:`decide` returns for an ``OPTIONS`` request with those values. Empty when
+        ``allow_origin_predicate`` or an origin hook is asked (the answer then depends on
+        more). Adapters may look a preflight up here before calling :meth:`decide`. No
+        key holds an origin longer than 128 characters (``integration.MAX_CACHED_ORIGIN``),
+        a method longer than 64 (``MAX_METHOD_LENGTH``) or a header list longer than 1024
+        (``MAX_CACHED_HEADERS``): check the lengths first and a hostile value is never
+        hashed.
+
+        >>> fresh = CORSPolicy(allow_origins=["https://app.example.com"], allow_methods=["PUT"])
+        >>> d = fresh.decide("OPTIONS", "https://app.example.com", "PUT", "x-token")
+        >>> fresh.preflight_answers[("https://app.example.com", "PUT", "x-token", False)] is d
+        True
+        """
+        return self._preflight_answers
 
     @property
     def answers_by_raw_origin(self) -> Mapping[bytes, Decision]:

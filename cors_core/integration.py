@@ -50,7 +50,7 @@ from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import Any, Protocol, TypeVar, overload
 
-from cors_core._cache import MAX_CACHED_ORIGIN, MemoInfo
+from cors_core._cache import MAX_CACHED_HEADERS, MAX_CACHED_ORIGIN, MemoInfo
 from cors_core._config import OPTION_NAMES, unknown_options
 from cors_core._decision import Action, Decision, HeaderPairs, RawHeaderPairs
 from cors_core._engine import Engine
@@ -90,6 +90,7 @@ __all__ = [
     "COMMON_NO_MERGE_NAMES",
     "CORS_REQUEST_NAMES",
     "DEBUG",
+    "MAX_CACHED_HEADERS",
     "MAX_CACHED_ORIGIN",
     "MAX_METHOD_LENGTH",
     "MAX_REQUEST_HEADERS_LENGTH",
@@ -137,6 +138,7 @@ _RULES_ARE_AN_ENGINE: type[Engine] = PathRules
 DEBUG = _DEBUG = logging.DEBUG
 _NO_ANSWERS: Mapping[str, Decision] = MappingProxyType({})
 _NO_RAW_ANSWERS: Mapping[bytes, Decision] = MappingProxyType({})
+_NO_PREFLIGHT_ANSWERS: Mapping[tuple[Any, ...], Decision] = MappingProxyType({})
 #: ``debug_enabled(DEBUG)``: whether a rejection is logged (adapters check it before
 #: building a log line's arguments).
 debug_enabled = _debug_enabled = logger.isEnabledFor
@@ -194,6 +196,7 @@ class Gate:
         "direct",
         "engine",
         "no_origin",
+        "preflight_answers",
         "raw_answers",
         "uses_path",
         "want_host",
@@ -224,12 +227,19 @@ class Gate:
         #: The same answers by the ``Origin`` header's bytes (``answers_by_raw_origin``),
         #: for ASGI adapters; keys are at most :data:`MAX_CACHED_ORIGIN` bytes.
         self.raw_answers: Mapping[bytes, Decision] = _NO_RAW_ANSWERS
+        #: Their answers to preflights by ``(origin, request_method, request_headers,
+        #: private_network)`` (``CORSPolicy.preflight_answers``), to look up before calling
+        #: ``direct`` for an ``OPTIONS`` request; otherwise empty. No key holds an origin
+        #: longer than :data:`MAX_CACHED_ORIGIN`, a method longer than
+        #: :data:`MAX_METHOD_LENGTH` or a header list longer than :data:`MAX_CACHED_HEADERS`.
+        self.preflight_answers: Mapping[tuple[Any, ...], Decision] = _NO_PREFLIGHT_ANSWERS
         if self.direct is not None:
             if type(engine) is CORSPolicy:  # its memos themselves: read, never written
-                self.answers, self.raw_answers = engine._held()
+                self.answers, self.raw_answers, self.preflight_answers = engine._held()
             else:
                 self.answers = getattr(engine, "answers_by_origin", _NO_ANSWERS)
                 self.raw_answers = getattr(engine, "answers_by_raw_origin", _NO_RAW_ANSWERS)
+                self.preflight_answers = getattr(engine, "preflight_answers", _NO_PREFLIGHT_ANSWERS)
 
     def decide(
         self,

@@ -7,6 +7,14 @@ import logging
 from collections.abc import Callable, Iterator
 
 import pytest
+from hypothesis import settings
+
+# Speed is measured by the benchmarks, never asserted by a test: no per-example deadline
+# (Hypothesis's default, 200 ms, fails an example that a busy machine merely slowed down).
+# Under CI Hypothesis loads its own "ci" profile, which has none either.
+if settings.get_current_profile_name() == "default":
+    settings.register_profile("local", deadline=None)
+    settings.load_profile("local")
 
 
 @pytest.fixture

@@ -647,6 +647,181 @@ def test_answers_by_origin_hold_what_decide_answers_for_any_actual_request(
         by_bytes[ORIGIN.encode()] = policy.no_origin_decision  # type: ignore[index]
 
 
+_PREFLIGHTS = st.tuples(
+    st.sampled_from(
+        [
+            ORIGIN,
+            "https://evil.example",
+            "https://a.example.org",
+            "null",
+            "https://h.example",
+            "https://" + "a" * 130 + ".example.org",
+        ]
+    ),
+    st.sampled_from(["PUT", "GET", "put", "DELETE", "P" * 64, "P" * 65, "BAD METHOD"]),
+    st.sampled_from([None, "x-token", "content-type,x-token", "", "x-" + "a" * 1100]),
+    st.booleans(),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.sampled_from(sorted(_POLICIES)), st.lists(_PREFLIGHTS, min_size=1, max_size=10))
+def test_preflight_answers_hold_what_decide_answers_for_the_same_preflight(
+    kind: str, requests: list[tuple[str, str, str | None, bool]]
+) -> None:
+    """Adapters look a preflight's answer up in ``preflight_answers`` before calling
+    ``decide``: what it holds for a preflight's values is ``decide``'s answer to an
+    ``OPTIONS`` request with them (whatever the Host); it holds nothing when a predicate
+    or an origin hook is asked, and no key past the bounds adapters check first."""
+    from cors_core.integration import MAX_CACHED_HEADERS, MAX_CACHED_ORIGIN
+
+    policy = _POLICIES[kind]()
+    held = policy.preflight_answers
+    for origin, method, names, pna in requests:
+        key = (origin, method, names, pna)
+        before = held.get(key)
+        answer = policy.decide("OPTIONS", origin, method, names, pna, host="h", scheme="https")
+        if before is not None:
+            assert before is answer
+        assert held.get(key) in (None, answer)
+        assert answer == policy.preflight(origin, method, names, pna)
+    for origin, method, names, _ in held:
+        assert len(origin) <= MAX_CACHED_ORIGIN
+        assert len(method) <= MAX_METHOD_LENGTH
+        assert names is None or len(names) <= MAX_CACHED_HEADERS
+    if kind in ("predicate", "hook"):
+        assert len(held) == 0
+    else:
+        assert len(held) == policy.memo_info()["preflights"].entries
+    with pytest.raises(TypeError):
+        held[(ORIGIN, "PUT", None, False)] = policy.no_origin_decision  # type: ignore[index]
+
+
+class _Lookups(dict[Any, Any]):
+    """A held-answers memo that records every key an adapter looks up."""
+
+    def __init__(self, items: dict[Any, Any], seen: list[Any]) -> None:
+        super().__init__(items)
+        self.seen = seen
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        self.seen.append(key)
+        return super().get(key, default)
+
+    def __getitem__(self, key: Any) -> Any:
+        self.seen.append(key)
+        return super().__getitem__(key)
+
+
+def _recording_engine(policy: CORSPolicy, calls: list[Any], lookups: list[Any]) -> Any:
+    """``policy`` behind the engine protocol: ``decide`` calls and memo lookups recorded."""
+
+    class Recording:
+        uses_path = uses_host = websocket_origins = False
+        no_origin_decision = policy.no_origin_decision
+        answers_by_origin = _Lookups(dict(policy.answers_by_origin), lookups)
+        answers_by_raw_origin = _Lookups(dict(policy.answers_by_raw_origin), lookups)
+        preflight_answers = _Lookups(dict(policy.preflight_answers), lookups)
+
+        def decide(self, *args: Any, **kwargs: Any) -> Any:
+            calls.append(args)
+            return policy.decide(*args, **kwargs)
+
+        def decide_websocket(self, *args: Any, **kwargs: Any) -> Any:
+            raise AssertionError("not a websocket")
+
+        def for_path(self, path: str) -> Any:
+            return self
+
+    return Recording()
+
+
+def _preflight_both(engine: Any, method: str, headers: dict[str, str]) -> list[Any]:
+    """The answer (status, header pairs) of each adapter to one request."""
+    import asyncio
+
+    from adapters.asgi import CORSMiddleware as ASGI
+    from adapters.wsgi import CORSMiddleware as WSGI
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+
+    sent: list[Any] = []
+
+    async def send(message: Any) -> None:
+        sent.append(message)
+
+    raw = [(k.lower().encode(), v.encode("latin-1")) for k, v in headers.items()]
+    scope = {"type": "http", "method": method, "path": "/", "headers": raw}
+    asyncio.run(ASGI(app, policy=engine)(scope, None, send))  # type: ignore[arg-type]
+    environ = {"REQUEST_METHOD": method, "PATH_INFO": "/"}
+    environ.update({"HTTP_" + k.upper().replace("-", "_"): v for k, v in headers.items()})
+    started: list[Any] = []
+    WSGI(lambda e, s: s("200 OK", []) and [], policy=engine)(  # type: ignore[arg-type]
+        environ, lambda status, pairs, exc_info=None: started.append((status, pairs))
+    )
+    return [(sent[0]["status"], sent[0]["headers"]), started[0]]
+
+
+def test_the_adapters_take_a_held_preflight_answer_without_calling_decide() -> None:
+    """A held preflight answer is used as it is, by both adapters; a preflight not held
+    (yet) is asked; values past a memo key's bounds are never looked up; an ``OPTIONS``
+    request without ``Access-Control-Request-Method`` and a ``PUT`` with one are no
+    preflights, never looked up there."""
+    policy = CORSPolicy(allow_origins=[ORIGIN], allow_methods=["PUT"], allow_headers=["x-token"])
+    held = policy.decide("OPTIONS", ORIGIN, "PUT", "x-token", True)
+    assert held.status == 403  # private network not allowed: a refusal is held too
+    calls: list[Any] = []
+    lookups: list[Any] = []
+    engine = _recording_engine(policy, calls, lookups)
+    sent = {
+        "Origin": ORIGIN,
+        "Access-Control-Request-Method": "PUT",
+        "Access-Control-Request-Headers": "x-token",
+        "Access-Control-Request-Private-Network": "true",
+    }
+    answers = _preflight_both(engine, "OPTIONS", sent)
+    assert calls == []
+    assert lookups == [(ORIGIN, "PUT", "x-token", True)] * 2
+    assert answers == [(403, list(held.raw_headers)), ("403 Forbidden", list(held.headers))]
+
+    lookups.clear()
+    fresh = {"Origin": ORIGIN, "Access-Control-Request-Method": "PUT"}
+    _preflight_both(engine, "OPTIONS", fresh)
+    assert lookups == [(ORIGIN, "PUT", None, False)] * 2
+    assert calls == [("OPTIONS", ORIGIN, "PUT", None, False)] * 2
+
+    from cors_core.integration import MAX_CACHED_HEADERS, MAX_CACHED_ORIGIN
+
+    long_origin = "https://" + "a" * (MAX_CACHED_ORIGIN - len("https://") + 1)
+    for over in (
+        {**fresh, "Origin": long_origin},
+        {**fresh, "Access-Control-Request-Method": "P" * (MAX_METHOD_LENGTH + 1)},
+        {**fresh, "Access-Control-Request-Headers": "x" * (MAX_CACHED_HEADERS + 1)},
+    ):
+        lookups.clear()
+        calls.clear()
+        _preflight_both(engine, "OPTIONS", over)
+        assert lookups == [], over
+        assert len(calls) == 2, over
+    at_bounds = {
+        "Origin": long_origin[:-1],
+        "Access-Control-Request-Method": "P" * MAX_METHOD_LENGTH,
+        "Access-Control-Request-Headers": "x" * MAX_CACHED_HEADERS,
+    }
+    lookups.clear()
+    _preflight_both(engine, "OPTIONS", at_bounds)
+    key = (long_origin[:-1], "P" * MAX_METHOD_LENGTH, "x" * MAX_CACHED_HEADERS, False)
+    assert lookups == [key] * 2
+    for method, headers in (("PUT", fresh), ("OPTIONS", {"Origin": ORIGIN})):
+        lookups.clear()
+        calls.clear()
+        _preflight_both(engine, method, headers)
+        assert all(not isinstance(k, tuple) for k in lookups), (method, headers)
+        assert len(calls) == 2 - len(lookups), (method, headers)
+
+
 def test_the_adapters_take_the_engines_held_answer_without_calling_it() -> None:
     """A held answer is used as it is: the adapters do not call ``decide`` for it (the
     recording engine below would see the request)."""

@@ -104,3 +104,37 @@ def test_only_the_first_two_request_method_lines_are_joined() -> None:
         403,
         b"CORS preflight rejected (method_malformed)\n",
     )
+
+
+@pytest.mark.parametrize(
+    "long",
+    ["origin", "method", "headers"],
+)
+def test_a_preflight_past_the_memo_key_bounds_is_decided_with_every_value(long: str) -> None:
+    """A preflight whose origin, method or header list is too long to be a memo key is not
+    looked up: the engine decides it with every value read, a private-network request
+    included (refused here: the policy allows no private network)."""
+    from cors_core.integration import MAX_CACHED_HEADERS, MAX_CACHED_ORIGIN, MAX_METHOD_LENGTH
+
+    origin = "https://" + ".".join(["a" * 60, "b" * 60, "c" * 20]) + ".example.com"
+    assert len(origin) > MAX_CACHED_ORIGIN
+    method = "X" * (MAX_METHOD_LENGTH + 1)
+    names = ",".join(["x-token"] * (MAX_CACHED_HEADERS // 8 + 1))
+    policy = CORSPolicy(
+        allow_origins=["https://*.example.com", APP], allow_methods=["*"], allow_headers=["*"]
+    )
+    engine = FixedNoOriginEngine(policy)
+    s = scope(
+        "OPTIONS",
+        origin=origin if long == "origin" else APP,
+        access_control_request_method=method if long == "method" else "PUT",
+        access_control_request_headers=names if long == "headers" else "x-token",
+        access_control_request_private_network="true",
+    )
+    sent = call(CORSMiddleware(echo_app, policy=engine), s)
+    expected = read_asgi(s["headers"], False, method="OPTIONS")
+    assert engine.decided == [("OPTIONS", *expected[:4])]
+    assert engine.decided[0][-1] is True
+    assert sent[0]["status"] == 403
+    code = "method_malformed" if long == "method" else "private_network_not_allowed"
+    assert sent[1]["body"] == f"CORS preflight rejected ({code})\n".encode()

@@ -44,16 +44,16 @@ STAR_FIX = (
 def test_the_settings_are_read_at_start_up_and_after_a_change_only(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import adapters.django.middleware as middleware
+    import adapters.django.conf as conf_module
 
     loads: list[Any] = []
-    real = middleware._conf.load_quietly
+    real = conf_module.load_quietly
 
     def counting(policy: Any = None) -> Any:
         loads.append(policy)
         return real(policy)
 
-    monkeypatch.setattr(middleware._conf, "load_quietly", counting)
+    monkeypatch.setattr(conf_module, "load_quietly", counting)
     with cors_settings(PROJECT):
         client = Client()
         before = [client.get("/api/items/", headers={"Origin": APP}) for _ in range(3)]

@@ -93,6 +93,10 @@ def test_gate_fields_for_a_plain_policy() -> None:
     held = policy.decide("GET", APP)
     assert dict(gate.answers) == dict(policy.answers_by_origin) == {APP: held}
     assert dict(gate.raw_answers) == dict(policy.answers_by_raw_origin) == {APP.encode(): held}
+    assert dict(gate.preflight_answers) == {}
+    preflight = policy.decide("OPTIONS", APP, "GET", None, False)
+    key = (APP, "GET", None, False)
+    assert dict(gate.preflight_answers) == dict(policy.preflight_answers) == {key: preflight}
 
 
 def test_gate_fields_for_a_websocket_policy() -> None:
@@ -114,7 +118,7 @@ def test_want_host_when_the_engine_reads_the_path_or_the_host(
     assert gate.want_host is want_host
     if want_host:
         assert gate.direct is None
-        assert dict(gate.answers) == {}
+        assert dict(gate.answers) == dict(gate.raw_answers) == dict(gate.preflight_answers) == {}
     else:
         assert gate.direct == engine.decide
 
@@ -124,7 +128,7 @@ def test_no_direct_path_when_no_origin_is_not_fixed() -> None:
     gate = Gate(engine)
     assert gate.no_origin is None
     assert gate.direct is None
-    assert dict(gate.answers) == {}
+    assert dict(gate.answers) == dict(gate.raw_answers) == dict(gate.preflight_answers) == {}
 
 
 def test_answers_of_an_engine_that_keeps_none_are_empty() -> None:

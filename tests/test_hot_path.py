@@ -834,22 +834,7 @@ def test_the_adapters_take_the_engines_held_answer_without_calling_it() -> None:
     held = policy.decide("GET", ORIGIN)
     calls: list[tuple[Any, ...]] = []
 
-    class Counting:
-        def __init__(self) -> None:
-            self.uses_path = self.uses_host = self.websocket_origins = False
-            self.no_origin_decision = policy.no_origin_decision
-            self.answers_by_origin = policy.answers_by_origin
-            self.answers_by_raw_origin = policy.answers_by_raw_origin
-
-        def decide(self, *args: Any, **kwargs: Any) -> Any:
-            calls.append(args)
-            return policy.decide(*args, **kwargs)
-
-        def decide_websocket(self, *args: Any, **kwargs: Any) -> Any:
-            raise AssertionError("not a websocket")
-
-        def for_path(self, path: str) -> Any:
-            return self
+    lookups: list[Any] = []
 
     async def app(scope: Any, receive: Any, send: Any) -> None:
         await send({"type": "http.response.start", "status": 200, "headers": []})
@@ -865,10 +850,10 @@ def test_the_adapters_take_the_engines_held_answer_without_calling_it() -> None:
         "path": "/",
         "headers": [(b"origin", ORIGIN.encode())],
     }
-    asyncio.run(ASGI(app, policy=Counting())(scope, None, send))  # type: ignore[arg-type]
+    asyncio.run(ASGI(app, policy=_recording_engine(policy, calls, lookups))(scope, None, send))  # type: ignore[arg-type]
     started: list[Any] = []
     environ = {"REQUEST_METHOD": "PUT", "PATH_INFO": "/", "HTTP_ORIGIN": ORIGIN}
-    WSGI(lambda e, s: s("200 OK", []) and [], policy=Counting())(  # type: ignore[arg-type]
+    WSGI(lambda e, s: s("200 OK", []) and [], policy=_recording_engine(policy, calls, lookups))(  # type: ignore[arg-type]
         environ, lambda status, headers, exc_info=None: started.append(headers)
     )
     assert calls == []
@@ -877,7 +862,7 @@ def test_the_adapters_take_the_engines_held_answer_without_calling_it() -> None:
     assert sent[0]["headers"] == [*held.raw_headers, (b"vary", b"Origin")]
     other = "https://evil.example"  # not held yet: decide() is asked
     environ["HTTP_ORIGIN"] = other
-    WSGI(lambda e, s: s("200 OK", []) and [], policy=Counting())(  # type: ignore[arg-type]
+    WSGI(lambda e, s: s("200 OK", []) and [], policy=_recording_engine(policy, calls, lookups))(  # type: ignore[arg-type]
         environ, lambda status, headers, exc_info=None: None
     )
     assert calls == [("PUT", other)]

@@ -128,7 +128,18 @@ class Stack:
     wild: Api
 
 
-@pytest.fixture(scope="module", params=["asgi", "wsgi", "fastapi", "flask"])
+#: The stacks every browser scenario runs on. The bare adapters run by default; the same
+#: adapters inside FastAPI and Flask repeat every scenario through a framework, so they run
+#: with the slow tests (CI runs both; ``uv run pytest -m slow`` locally).
+STACKS = [
+    "asgi",
+    "wsgi",
+    pytest.param("fastapi", marks=pytest.mark.slow),
+    pytest.param("flask", marks=pytest.mark.slow),
+]
+
+
+@pytest.fixture(scope="module", params=STACKS)
 def stack(request: pytest.FixtureRequest, chromium: Chromium, origins: Origins) -> Iterator[Stack]:
     """Both API servers of one stack, started once per stack for the module."""
     name: str = request.param

@@ -29,6 +29,7 @@ import ast
 import json
 import math
 import re
+import warnings
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -127,7 +128,14 @@ def _literal_at(text: str, start: int) -> Value | None:
         return None
     source = text[start:end]
     try:
-        value = ast.literal_eval(source)
+        # A regex in a fix (``'https://[a-z]+\.example\.com'``) has escapes Python does
+        # not know: its compiler warns about them (a DeprecationWarning, a SyntaxWarning
+        # from 3.12), which would reach the user's output, or fail under -W error. The
+        # value is the same: the backslash is kept.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            warnings.simplefilter("ignore", SyntaxWarning)
+            value = ast.literal_eval(source)
     except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
         return None
     return Value(source, value)

@@ -378,3 +378,24 @@ def test_the_keyword_syntax_sets_an_option_with_its_alternatives() -> None:
     assert render("set max_age=5 or 6, not allow_origins", Upper()) == (
         "set MAX_AGE=5 or 6, not ALLOW_ORIGINS"
     )
+
+
+@pytest.mark.parametrize("action", ["always", "error"])
+def test_a_regex_in_a_fix_is_read_as_a_literal_without_a_warning(action: str) -> None:
+    """A quoted regex in a fix has escapes Python does not know (``\\.``): it is read as
+    the literal it is, backslashes kept, and Python's compiler warning about the escapes
+    never reaches the user (nor fails the reading under ``-W error``)."""
+    import warnings
+
+    text = "write allow_origin_regex='https://[a-z]+\\.example\\.com'"
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter(action)
+        segments = parse(text)
+    assert caught == []
+    assert segments == [
+        "write ",
+        Mention(
+            "allow_origin_regex",
+            (Value("'https://[a-z]+\\.example\\.com'", "https://[a-z]+\\.example\\.com"),),
+        ),
+    ]

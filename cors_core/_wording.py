@@ -133,8 +133,7 @@ def _literal_at(text: str, start: int) -> Value | None:
         # from 3.12), which would reach the user's output, or fail under -W error. The
         # value is the same: the backslash is kept.
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore", DeprecationWarning)
-            warnings.simplefilter("ignore", SyntaxWarning)
+            warnings.simplefilter("ignore")  # the compiler's are the only ones raised here
             value = ast.literal_eval(source)
     except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
         return None
